@@ -1,0 +1,28 @@
+/**
+ * Two jest projects: `unit` (pure logic) and `integration` (the real service
+ * on real sockets, started in the test process or as a child process).
+ * TypeScript goes through Babel with WordPress's preset, like the front-end
+ * build; `tsc --noEmit` checks the types separately.
+ */
+const transform = {
+	'\\.[jt]sx?$': [ 'babel-jest', { presets: [ '@wordpress/babel-preset-default' ] } ],
+};
+
+module.exports = {
+	projects: [
+		{
+			displayName: 'unit',
+			testEnvironment: 'node',
+			roots: [ '<rootDir>/tests/unit' ],
+			testMatch: [ '**/*.test.ts' ],
+			transform,
+		},
+		{
+			displayName: 'integration',
+			testEnvironment: 'node',
+			roots: [ '<rootDir>/tests/integration' ],
+			testMatch: [ '**/*.test.ts' ],
+			transform,
+		},
+	],
+};

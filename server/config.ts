@@ -1,0 +1,80 @@
+/**
+ * Service configuration, read once at start from the environment (and an
+ * optional JSON file for several sites). Invalid configuration stops the
+ * service with a message that names the setting, rather than running with a
+ * guess.
+ */
+import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
+
+const Origin = v.pipe(
+	v.string(),
+	v.regex( /^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path' )
+);
+
+const SiteSchema = v.object( {
+	/** Matches the `iss` claim of the tokens that site's WordPress signs. */
+	id: v.pipe( v.string(), v.regex( /^[a-z0-9_-]{1,64}$/, 'site id: a-z, 0-9, - and _' ) ),
+	/** HMAC secret shared with that WordPress. */
+	secret: v.pipe( v.string(), v.minLength( 32, 'secret must be at least 32 characters' ) ),
+	/** Pages allowed to open a WebSocket (checked against the Origin header). */
+	origins: v.pipe( v.array( Origin ), v.minLength( 1, 'at least one origin' ) ),
+	defaultMode: v.optional( v.picklist( [ 'stored', 'ephemeral' ] ), 'stored' ),
+} );
+
+const ConfigSchema = v.object( {
+	host: v.optional( v.string(), '127.0.0.1' ),
+	port: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 0 ), v.maxValue( 65535 ) ), 8787 ),
+	dataDir: v.optional( v.string(), 'data/service' ),
+	logLevel: v.optional(
+		v.picklist( [ 'fatal', 'error', 'warn', 'info', 'debug', 'silent' ] ),
+		'info'
+	),
+	sites: v.pipe( v.array( SiteSchema ), v.minLength( 1, 'configure at least one site' ) ),
+} );
+
+export type SiteConfig = v.InferOutput< typeof SiteSchema >;
+export type ServiceConfig = v.InferOutput< typeof ConfigSchema >;
+export type ServiceConfigInput = v.InferInput< typeof ConfigSchema >;
+
+export class ConfigError extends Error {}
+
+export function parseConfig( input: unknown ): ServiceConfig {
+	const result = v.safeParse( ConfigSchema, input );
+	if ( ! result.success ) {
+		const msg = result.issues
+			.map( ( i ) => `${ i.path?.map( ( p ) => String( p.key ) ).join( '.' ) ?? '' }: ${ i.message }` )
+			.join( '; ' );
+		throw new ConfigError( `invalid service configuration: ${ msg }` );
+	}
+	return result.output;
+}
+
+/**
+ * CONSENT_CHAT_CONFIG names a JSON file; otherwise one site comes from
+ * CONSENT_CHAT_SITE_ID / _SECRET / _ORIGINS (comma-separated). PORT, HOST,
+ * DATA_DIR and LOG_LEVEL override either way.
+ */
+export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceConfig {
+	let base: Record< string, unknown > = {};
+	if ( env.CONSENT_CHAT_CONFIG ) {
+		try {
+			base = JSON.parse( readFileSync( env.CONSENT_CHAT_CONFIG, 'utf8' ) ) as Record< string, unknown >;
+		} catch ( e ) {
+			throw new ConfigError( `cannot read CONSENT_CHAT_CONFIG: ${ ( e as Error ).message }` );
+		}
+	} else if ( env.CONSENT_CHAT_SECRET ) {
+		base.sites = [
+			{
+				id: env.CONSENT_CHAT_SITE_ID ?? 'default',
+				secret: env.CONSENT_CHAT_SECRET,
+				origins: ( env.CONSENT_CHAT_ORIGINS ?? '' ).split( ',' ).map( ( s ) => s.trim() ).filter( Boolean ),
+			},
+		];
+	}
+	if ( env.CONSENT_CHAT_PORT ) base.port = Number( env.CONSENT_CHAT_PORT );
+	if ( env.CONSENT_CHAT_HOST ) base.host = env.CONSENT_CHAT_HOST;
+	if ( env.CONSENT_CHAT_DATA_DIR ) base.dataDir = env.CONSENT_CHAT_DATA_DIR;
+	if ( env.CONSENT_CHAT_LOG_LEVEL ) base.logLevel = env.CONSENT_CHAT_LOG_LEVEL;
+	return parseConfig( base );
+}

@@ -1,0 +1,233 @@
+/**
+ * The WebSocket protocol: the one definition of every frame, imported by the
+ * service (which validates what clients send), the widget and the agent
+ * console (which build frames with these types). See docs/protocol.md.
+ */
+import * as v from 'valibot';
+import type { ErrorCode } from './errors';
+import { LIMITS } from './limits';
+
+/* ------------------------------------------------------------------ */
+/* Building blocks                                                      */
+/* ------------------------------------------------------------------ */
+
+const Id = v.pipe(
+	v.string(),
+	v.minLength( 1 ),
+	v.maxLength( LIMITS.maxIdLength ),
+	v.regex( /^[A-Za-z0-9_-]+$/, 'ids are letters, digits, - and _' )
+);
+const Seq = v.pipe( v.number(), v.integer(), v.minValue( 0 ) );
+const Text = v.pipe(
+	v.string(),
+	v.minLength( 1, 'text is empty' ),
+	v.maxLength( LIMITS.maxTextLength, 'text is too long' )
+);
+/** Chat codes are typed by people: accept any case and dashes, normalise later. */
+const Code = v.pipe( v.string(), v.minLength( 1 ), v.maxLength( 32 ) );
+
+/* ------------------------------------------------------------------ */
+/* Client → service                                                     */
+/* ------------------------------------------------------------------ */
+
+/** First frame on every connection. A visitor may pick up a running chat. */
+const Hello = v.object( {
+	type: v.literal( 'hello' ),
+	token: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( 4096 ) ),
+	resume: v.optional(
+		v.object( { chatId: Id, code: Code, lastSeq: Seq } )
+	),
+} );
+
+/** Visitor: open a chat, optionally with its first message. */
+const Start = v.object( {
+	type: v.literal( 'start' ),
+	clientId: Id,
+	text: v.optional( Text ),
+	dept: v.optional( Id ),
+	/** Shown to the agent: where the chat was started from (URL parameter `from`). */
+	from: v.optional( v.pipe( v.string(), v.maxLength( 200 ) ) ),
+	/** Version of the consent text the visitor ticked, kept as proof. */
+	consentVersion: v.optional( v.pipe( v.string(), v.maxLength( 64 ) ) ),
+	name: v.optional( v.pipe( v.string(), v.maxLength( LIMITS.maxNameLength ) ) ),
+} );
+
+/** Either side: a message. `clientId` makes a resend after a reconnect idempotent. */
+const Send = v.object( {
+	type: v.literal( 'send' ),
+	chatId: Id,
+	clientId: Id,
+	text: Text,
+} );
+
+/** Either side: end the chat. */
+const End = v.object( { type: v.literal( 'end' ), chatId: Id } );
+
+/** Either side: "send me everything after seq N" (fills a gap). */
+const Sync = v.object( {
+	type: v.literal( 'sync' ),
+	chatId: Id,
+	afterSeq: Seq,
+} );
+
+/** Agent: go online or offline. */
+const Presence = v.object( {
+	type: v.literal( 'presence' ),
+	online: v.boolean(),
+} );
+
+/** Agent: take a waiting chat. */
+const Take = v.object( { type: v.literal( 'take' ), chatId: Id } );
+
+export const ClientFrameSchema = v.variant( 'type', [
+	Hello,
+	Start,
+	Send,
+	End,
+	Sync,
+	Presence,
+	Take,
+] );
+
+export type ClientFrame = v.InferOutput< typeof ClientFrameSchema >;
+export type HelloFrame = v.InferOutput< typeof Hello >;
+export type StartFrame = v.InferOutput< typeof Start >;
+export type SendFrame = v.InferOutput< typeof Send >;
+export type ClientFrameType = ClientFrame[ 'type' ];
+export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
+	'hello',
+	'start',
+	'send',
+	'end',
+	'sync',
+	'presence',
+	'take',
+];
+
+/** Which role may send which frame (hello is checked before roles exist). */
+export const FRAMES_BY_ROLE: Record< Role, readonly ClientFrameType[] > = {
+	visitor: [ 'start', 'send', 'end', 'sync' ],
+	agent: [ 'presence', 'take', 'send', 'end', 'sync' ],
+};
+
+/* ------------------------------------------------------------------ */
+/* Service → client                                                     */
+/* ------------------------------------------------------------------ */
+
+export type Role = 'visitor' | 'agent';
+export type ChatStatus = 'waiting' | 'active' | 'away' | 'closed';
+export type ChatMode = 'stored' | 'ephemeral';
+export type Author = 'visitor' | 'agent' | 'system';
+/** System messages carry an event, not text, so each client words it in its own language. */
+export type SystemEvent = 'agent_joined' | 'agent_left' | 'visitor_left' | 'ended';
+
+export interface ChatView {
+	id: string;
+	status: ChatStatus;
+	mode: ChatMode;
+	dept: string | null;
+	createdAt: number;
+	lastSeq: number;
+	visitorName: string | null;
+	agentName: string | null;
+	from: string | null;
+}
+
+export interface ChatMessage {
+	chatId: string;
+	seq: number;
+	from: Author;
+	text: string;
+	at: number;
+	name?: string;
+	event?: SystemEvent;
+	/** Echoed to the sender so it can match its pending copy. */
+	clientId?: string;
+}
+
+export interface QueueEntry {
+	chat: ChatView;
+	/** First message, so the agent sees what the chat is about. */
+	preview: string | null;
+}
+
+export type ServerFrame =
+	| {
+			type: 'welcome';
+			role: Role;
+			name: string;
+			/** Agent: their open chats. Visitor on resume: the resumed chat. */
+			chats: ChatView[];
+			online?: boolean;
+	  }
+	| { type: 'started'; chat: ChatView; code: string }
+	| { type: 'chat'; chat: ChatView }
+	| ( { type: 'message' } & ChatMessage )
+	| { type: 'ack'; chatId: string; clientId: string; seq: number }
+	| { type: 'queue'; waiting: QueueEntry[] }
+	| { type: 'error'; code: ErrorCode; message: string; ref?: string };
+
+export type ServerFrameType = ServerFrame[ 'type' ];
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                              */
+/* ------------------------------------------------------------------ */
+
+export type ParseResult =
+	| { ok: true; frame: ClientFrame }
+	| { ok: false; code: ErrorCode; message: string };
+
+/**
+ * Validates one raw client frame. Never throws: every kind of bad input maps
+ * to a typed error the service sends back.
+ */
+export function parseClientFrame( raw: string ): ParseResult {
+	let data: unknown;
+	try {
+		data = JSON.parse( raw );
+	} catch {
+		return { ok: false, code: 'bad_json', message: 'frame is not valid JSON' };
+	}
+	if ( typeof data !== 'object' || data === null || Array.isArray( data ) ) {
+		return { ok: false, code: 'bad_frame', message: 'frame must be a JSON object' };
+	}
+	const type = ( data as { type?: unknown } ).type;
+	if ( typeof type !== 'string' ) {
+		return { ok: false, code: 'bad_frame', message: 'frame has no string "type"' };
+	}
+	if ( ! ( CLIENT_FRAME_TYPES as readonly string[] ).includes( type ) ) {
+		return {
+			ok: false,
+			code: 'unknown_type',
+			message: `unknown frame type "${ type.slice( 0, 32 ) }"`,
+		};
+	}
+	const result = v.safeParse( ClientFrameSchema, data );
+	if ( result.success ) {
+		return { ok: true, frame: result.output };
+	}
+	const issue = result.issues[ 0 ];
+	const path = issue.path?.map( ( p ) => String( p.key ) ).join( '.' ) ?? '';
+	return {
+		ok: false,
+		code: issue.type === 'max_length' && path === 'text' ? 'too_large' : 'bad_frame',
+		message: path ? `${ path }: ${ issue.message }` : issue.message,
+	};
+}
+
+/** Light shape check for what the service sends; clients trust its content types. */
+export function parseServerFrame( raw: string ): ServerFrame | null {
+	try {
+		const data: unknown = JSON.parse( raw );
+		if (
+			typeof data === 'object' &&
+			data !== null &&
+			typeof ( data as { type?: unknown } ).type === 'string'
+		) {
+			return data as ServerFrame;
+		}
+	} catch {
+		// fall through
+	}
+	return null;
+}

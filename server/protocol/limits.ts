@@ -1,0 +1,11 @@
+/** Limits both sides enforce, so the widget can refuse before sending. */
+export const LIMITS = {
+	/** Longest message text, in UTF-16 code units (what `maxLength` counts). */
+	maxTextLength: 4000,
+	/** Largest frame the service accepts (ws `maxPayload`), in bytes. */
+	maxFrameBytes: 16 * 1024,
+	/** A connection must authenticate within this many milliseconds. */
+	helloTimeoutMs: 10_000,
+	maxIdLength: 64,
+	maxNameLength: 80,
+} as const;

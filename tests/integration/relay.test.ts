@@ -1,0 +1,94 @@
+/**
+ * Visitor ↔ agent round trip over real sockets against the real service.
+ */
+import { startTestService, type TestService } from '../helpers/service';
+
+let svc: TestService;
+beforeAll( async () => {
+	svc = await startTestService();
+} );
+afterAll( () => svc.stop() );
+
+test( 'a visitor starts a chat, an agent takes it, and both see each other live', async () => {
+	const agent = await svc.connect( 'agent', 'wp:1', 'Ada' );
+	agent.send( { type: 'presence', online: true } );
+
+	const visitor = await svc.connect( 'visitor', 'v_1' );
+	visitor.send( { type: 'start', clientId: 'c1', text: 'Hello, I need help' } );
+	const started = await visitor.next( 'started' );
+	expect( started.chat.status ).toBe( 'waiting' );
+	expect( started.code ).toMatch( /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/ );
+	const ack = await visitor.next( 'ack' );
+	expect( ack ).toEqual( { type: 'ack', chatId: started.chat.id, clientId: 'c1', seq: 1 } );
+
+	const queued = await agent.next( 'queue', ( q ) => q.waiting.length === 1 );
+	expect( queued.waiting[ 0 ].preview ).toBe( 'Hello, I need help' );
+	const chatId = queued.waiting[ 0 ].chat.id;
+
+	agent.send( { type: 'take', chatId } );
+	await agent.next( 'chat', ( c ) => c.chat.status === 'active' && c.chat.agentName === 'Ada' );
+	const joined = await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+	expect( joined ).toMatchObject( { from: 'system', name: 'Ada', seq: 2 } );
+	await agent.next( 'queue', ( q ) => q.waiting.length === 0 );
+
+	// The agent, once in the chat, gets the history it missed.
+	agent.send( { type: 'sync', chatId, afterSeq: 0 } );
+	const first = await agent.next( 'message', ( m ) => m.seq === 1 );
+	expect( first ).toMatchObject( { from: 'visitor', text: 'Hello, I need help' } );
+
+	agent.send( { type: 'send', chatId, clientId: 'a1', text: 'Hi! How can I help?' } );
+	expect( await agent.next( 'ack' ) ).toMatchObject( { clientId: 'a1', seq: 3 } );
+	const reply = await visitor.next( 'message', ( m ) => m.from === 'agent' );
+	expect( reply ).toMatchObject( { text: 'Hi! How can I help?', name: 'Ada', seq: 3 } );
+
+	visitor.send( { type: 'send', chatId, clientId: 'c2', text: 'My order is late' } );
+	expect( ( await agent.next( 'message', ( m ) => m.seq === 4 ) ).text ).toBe( 'My order is late' );
+
+	// A resend of the same clientId (after a reconnect, say) is acknowledged, not doubled.
+	visitor.send( { type: 'send', chatId, clientId: 'c2', text: 'My order is late' } );
+	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'c2' ) ).toMatchObject( { seq: 4 } );
+	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'c2' ) ).toMatchObject( { seq: 4 } );
+
+	agent.send( { type: 'end', chatId } );
+	await visitor.next( 'message', ( m ) => m.event === 'ended' );
+	expect( ( await visitor.next( 'chat', ( c ) => c.chat.status === 'closed' ) ).chat.id ).toBe( chatId );
+
+	expect( svc.store.statusHistory( chatId ).map( ( h ) => h.status ) ).toEqual( [ 'waiting', 'active', 'closed' ] );
+	expect( svc.store.messagesAfter( chatId, 0 ).map( ( m ) => m.seq ) ).toEqual( [ 1, 2, 3, 4, 5 ] );
+	visitor.close();
+	agent.close();
+} );
+
+test( 'a reloaded visitor resumes with its code and gets the gap', async () => {
+	const agent = await svc.connect( 'agent', 'wp:2', 'Bo' );
+	const visitor = await svc.connect( 'visitor', 'v_2' );
+	visitor.send( { type: 'start', clientId: 'x1', text: 'first' } );
+	const { chat, code } = await visitor.next( 'started' );
+	agent.send( { type: 'take', chatId: chat.id } );
+	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+	visitor.close();
+	await agent.next( 'chat', ( c ) => c.chat.status === 'away' );
+
+	agent.send( { type: 'send', chatId: chat.id, clientId: 'b1', text: 'while you were away' } );
+	await agent.next( 'ack' );
+
+	const back = await svc.connect( 'visitor', 'v_2' ).catch( () => null );
+	expect( back ).not.toBeNull(); // a fresh connection without resume is welcomed too
+	back!.close();
+
+	const { TestClient } = await import( '../helpers/ws-client' );
+	const resumed = await TestClient.open( svc.wsUrl, 'http://site.test' );
+	resumed.send( { type: 'hello', token: svc.token( 'visitor', 'v_2' ), resume: { chatId: chat.id, code: code.toLowerCase(), lastSeq: 2 } } );
+	const welcome = await resumed.next( 'welcome' );
+	expect( welcome.chats[ 0 ].id ).toBe( chat.id );
+	expect( await resumed.next( 'message' ) ).toMatchObject( { seq: 3, text: 'while you were away' } );
+	await agent.next( 'chat', ( c ) => c.chat.status === 'active' );
+
+	// A wrong code resumes nothing.
+	const thief = await TestClient.open( svc.wsUrl, 'http://site.test' );
+	thief.send( { type: 'hello', token: svc.token( 'visitor', 'v_3' ), resume: { chatId: chat.id, code: '0000-0000-0000', lastSeq: 0 } } );
+	expect( await thief.next( 'error' ) ).toMatchObject( { code: 'not_found' } );
+	thief.close();
+	resumed.close();
+	agent.close();
+} );

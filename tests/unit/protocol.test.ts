@@ -1,0 +1,64 @@
+import { CLIENT_FRAME_TYPES, FRAMES_BY_ROLE, LIMITS, parseClientFrame } from '../../server/protocol';
+
+const ok = ( raw: unknown ) => parseClientFrame( JSON.stringify( raw ) );
+
+describe( 'parseClientFrame', () => {
+	it( 'accepts every well-formed frame type', () => {
+		const frames = [
+			{ type: 'hello', token: 'abc' },
+			{ type: 'hello', token: 'abc', resume: { chatId: 'c-1', code: 'ABCD-EFGH-JKMN', lastSeq: 3 } },
+			{ type: 'start', clientId: 'k1' },
+			{ type: 'start', clientId: 'k1', text: 'Hi', dept: 'sales', from: 'app', consentVersion: '3', name: 'Ann' },
+			{ type: 'send', chatId: 'c1', clientId: 'k2', text: 'hello' },
+			{ type: 'end', chatId: 'c1' },
+			{ type: 'sync', chatId: 'c1', afterSeq: 0 },
+			{ type: 'presence', online: true },
+			{ type: 'take', chatId: 'c1' },
+		];
+		for ( const f of frames ) {
+			const r = ok( f );
+			expect( r ).toEqual( { ok: true, frame: f } );
+		}
+		expect( new Set( frames.map( ( f ) => f.type ) ) ).toEqual( new Set( CLIENT_FRAME_TYPES ) );
+	} );
+
+	it( 'answers malformed JSON with bad_json', () => {
+		expect( parseClientFrame( '{"type":' ) ).toMatchObject( { ok: false, code: 'bad_json' } );
+		expect( parseClientFrame( '' ) ).toMatchObject( { ok: false, code: 'bad_json' } );
+	} );
+
+	it( 'answers non-objects and missing types with bad_frame', () => {
+		for ( const raw of [ '[]', 'null', '42', '"hello"', '{}', '{"type":7}' ] ) {
+			expect( parseClientFrame( raw ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		}
+	} );
+
+	it( 'answers unknown types with unknown_type, naming the type', () => {
+		const r = ok( { type: 'launch-missiles' } );
+		expect( r ).toMatchObject( { ok: false, code: 'unknown_type' } );
+		expect( ! r.ok && r.message ).toContain( 'launch-missiles' );
+	} );
+
+	it( 'answers wrong field types with bad_frame naming the field', () => {
+		const r = ok( { type: 'send', chatId: 'c1', clientId: 'k', text: 42 } );
+		expect( r ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		expect( ! r.ok && r.message ).toMatch( /^text/ );
+		expect( ok( { type: 'sync', chatId: 'c1', afterSeq: -1 } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		expect( ok( { type: 'sync', chatId: 'c1', afterSeq: 1.5 } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		expect( ok( { type: 'take', chatId: 'has spaces' } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		expect( ok( { type: 'presence', online: 'yes' } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+	} );
+
+	it( 'answers an empty or over-long text distinctly', () => {
+		expect( ok( { type: 'send', chatId: 'c1', clientId: 'k', text: '' } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		const long = 'x'.repeat( LIMITS.maxTextLength + 1 );
+		expect( ok( { type: 'send', chatId: 'c1', clientId: 'k', text: long } ) ).toMatchObject( { ok: false, code: 'too_large' } );
+		expect( ok( { type: 'send', chatId: 'c1', clientId: 'k', text: 'x'.repeat( LIMITS.maxTextLength ) } ).ok ).toBe( true );
+	} );
+
+	it( 'gives each role only its own frames', () => {
+		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'take' );
+		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'presence' );
+		expect( FRAMES_BY_ROLE.agent ).not.toContain( 'start' );
+	} );
+} );

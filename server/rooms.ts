@@ -302,6 +302,8 @@ export class ChatRooms {
 		}
 		const agent = this.agentOf( peer );
 		await this.setStatus( chat, chat.visitor ? 'active' : 'away', { sub: agent.sub, name: agent.name } );
+		// The agent has seen nothing of this chat yet: hand over what was said so far.
+		agent.peers.forEach( ( p ) => this.sendBacklog( p, chat.record, 0, chat.buffer ) );
 		await this.systemMessage( chat, 'agent_joined', agent.name );
 		this.broadcastQueue( chat.record.site );
 	}

@@ -31,10 +31,12 @@ test( 'a visitor starts a chat, an agent takes it, and both see each other live'
 	expect( joined ).toMatchObject( { from: 'system', name: 'Ada', seq: 2 } );
 	await agent.next( 'queue', ( q ) => q.waiting.length === 0 );
 
-	// The agent, once in the chat, gets the history it missed.
-	agent.send( { type: 'sync', chatId, afterSeq: 0 } );
+	// Taking the chat hands the agent what was said before it joined.
 	const first = await agent.next( 'message', ( m ) => m.seq === 1 );
 	expect( first ).toMatchObject( { from: 'visitor', text: 'Hello, I need help' } );
+	// And a sync (after a console reload, say) fills any gap again.
+	agent.send( { type: 'sync', chatId, afterSeq: 0 } );
+	expect( await agent.next( 'message', ( m ) => m.seq === 1 ) ).toMatchObject( { text: 'Hello, I need help' } );
 
 	agent.send( { type: 'send', chatId, clientId: 'a1', text: 'Hi! How can I help?' } );
 	expect( await agent.next( 'ack' ) ).toMatchObject( { clientId: 'a1', seq: 3 } );

@@ -1,0 +1,59 @@
+/**
+ * Editor side of the Chat block. The front end is rendered by PHP
+ * (render.php); the editor shows the launcher as visitors will see it.
+ */
+import { registerBlockType, type BlockConfiguration } from '@wordpress/blocks';
+import { InspectorControls, useBlockProps } from '@wordpress/block-editor';
+import { PanelBody, TextControl, ToggleControl } from '@wordpress/components';
+import { __ } from '@wordpress/i18n';
+import metadata from './block.json';
+import './editor.css';
+
+type Attributes = {
+	dept: string;
+	direct: boolean;
+};
+
+function Edit( {
+	attributes,
+	setAttributes,
+}: {
+	attributes: Attributes;
+	setAttributes: ( a: Partial< Attributes > ) => void;
+} ) {
+	return (
+		<div { ...useBlockProps( { className: 'consent-chat-editor-preview' } ) }>
+			<InspectorControls>
+				<PanelBody title={ __( 'Chat', 'consent-chat' ) }>
+					<TextControl
+						__nextHasNoMarginBottom
+						__next40pxDefaultSize
+						label={ __( 'Department', 'consent-chat' ) }
+						help={ __( 'Route chats from this page to a department (empty: any agent).', 'consent-chat' ) }
+						value={ attributes.dept }
+						onChange={ ( dept ) => setAttributes( { dept } ) }
+					/>
+					<ToggleControl
+						__nextHasNoMarginBottom
+						label={ __( 'Start directly', 'consent-chat' ) }
+						help={ __( 'Skip the pre-chat form.', 'consent-chat' ) }
+						checked={ attributes.direct }
+						onChange={ ( direct ) => setAttributes( { direct } ) }
+					/>
+				</PanelBody>
+			</InspectorControls>
+			<span className="cc-launcher" aria-hidden="true">
+				<span className="cc-launcher__icon" />
+				{ __( 'Chat with us', 'consent-chat' ) }
+			</span>
+			<p className="consent-chat-editor-preview__note">
+				{ __( 'Visitors see this chat launcher in the corner of the page.', 'consent-chat' ) }
+			</p>
+		</div>
+	);
+}
+
+registerBlockType( metadata as BlockConfiguration< Attributes >, {
+	edit: Edit,
+	save: () => null,
+} );

@@ -1,0 +1,15 @@
+<?php
+/**
+ * Front end of the Chat block: an empty mount point whose data attribute
+ * carries the loader's configuration. The loader draws the launcher.
+ *
+ * @package ConsentChat
+ *
+ * @var array $attributes Block attributes.
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+$consent_chat_config = ConsentChat\Assets::frontend_config( $attributes );
+?>
+<div <?php echo get_block_wrapper_attributes( array( 'data-consent-chat' => wp_json_encode( $consent_chat_config ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- get_block_wrapper_attributes escapes. ?>></div>

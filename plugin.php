@@ -1,0 +1,34 @@
+<?php
+/**
+ * Plugin Name:       Consent Chat
+ * Plugin URI:        https://github.com/consent-chat/consent-chat
+ * Description:       A live chat visitors can use without being tracked. Tracking runs only after consent, swapped in without a page reload.
+ * Version:           0.1.0
+ * Requires at least: 6.8
+ * Requires PHP:      7.4
+ * Author:            Consent Chat
+ * License:           GPL-2.0-or-later
+ * License URI:       https://www.gnu.org/licenses/gpl-2.0.html
+ * Text Domain:       consent-chat
+ * Domain Path:       /languages
+ *
+ * @package ConsentChat
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+define( 'CONSENT_CHAT_VERSION', '0.1.0' );
+define( 'CONSENT_CHAT_FILE', __FILE__ );
+define( 'CONSENT_CHAT_DIR', plugin_dir_path( __FILE__ ) );
+define( 'CONSENT_CHAT_URL', plugin_dir_url( __FILE__ ) );
+
+require_once CONSENT_CHAT_DIR . 'includes/class-settings.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-tokens.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-roles.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-assets.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-rest.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-agent-page.php';
+require_once CONSENT_CHAT_DIR . 'includes/hooks.php';
+
+register_activation_hook( __FILE__, array( 'ConsentChat\\Roles', 'activate' ) );
+register_deactivation_hook( __FILE__, array( 'ConsentChat\\Roles', 'deactivate' ) );

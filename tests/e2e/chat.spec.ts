@@ -1,0 +1,62 @@
+/**
+ * The walking skeleton, as people use it: a visitor on the demo page opens
+ * the chat and writes; an agent in wp-admin takes the chat and replies; both
+ * see each other live. Also: nothing talks to the chat service before the
+ * visitor opens the chat.
+ */
+import { expect, test } from '@playwright/test';
+import { AGENT, env, logIn } from './env';
+
+test( 'visitor and agent chat live, and the service is untouched until the visitor starts', async ( { browser } ) => {
+	const visitorContext = await browser.newContext();
+	const visitor = await visitorContext.newPage();
+	const serviceTraffic: string[] = [];
+	visitor.on( 'request', ( r ) => {
+		if ( new URL( r.url() ).port === env.servicePort ) serviceTraffic.push( r.url() );
+	} );
+	visitor.on( 'websocket', ( ws ) => serviceTraffic.push( ws.url() ) );
+
+	await visitor.goto( env.demoUrl );
+	const launcher = visitor.getByRole( 'button', { name: 'Chat with us' } );
+	await expect( launcher ).toBeVisible();
+	await visitor.waitForLoadState( 'networkidle' );
+	expect( serviceTraffic ).toEqual( [] );
+
+	await launcher.click();
+	const dialog = visitor.getByRole( 'dialog', { name: 'Chat' } );
+	await expect( dialog ).toBeVisible();
+	// The open start window still talks to nobody: the socket waits for "Start chat".
+	expect( serviceTraffic ).toEqual( [] );
+
+	const socketOpened = visitor.waitForEvent( 'websocket' );
+	await dialog.getByLabel( 'Your message' ).fill( 'Hello, where is my order?' );
+	await dialog.getByRole( 'button', { name: 'Start chat' } ).click();
+	expect( ( await socketOpened ).url() ).toContain( `:${ env.servicePort }/ws` );
+	await expect( dialog.getByRole( 'status' ) ).toHaveText( 'Waiting for an agent…' );
+	await expect( dialog.getByText( /Your chat code: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/ ) ).toBeVisible();
+
+	// The agent, in a separate browser context, logged in to wp-admin.
+	const agentContext = await browser.newContext();
+	const agent = await agentContext.newPage();
+	await logIn( agent, AGENT, env.consoleUrl );
+	await expect( agent.getByRole( 'heading', { name: 'Live chat', level: 1 } ) ).toBeVisible();
+	await agent.getByLabel( 'Online' ).check();
+	const waiting = agent.locator( 'li', { hasText: 'Hello, where is my order?' } );
+	await waiting.getByRole( 'button', { name: 'Take chat' } ).click();
+
+	const log = agent.getByRole( 'log' );
+	await expect( log ).toContainText( 'Hello, where is my order?' );
+	await agent.getByLabel( 'Reply' ).fill( 'It ships today!' );
+	await agent.getByRole( 'button', { name: 'Send', exact: true } ).click();
+
+	const visitorLog = dialog.getByRole( 'log' );
+	await expect( visitorLog ).toContainText( `${ AGENT.name } joined the chat` );
+	await expect( visitorLog ).toContainText( 'It ships today!' );
+
+	await dialog.getByLabel( 'Your message' ).fill( 'Great, thanks!' );
+	await dialog.getByLabel( 'Your message' ).press( 'Enter' );
+	await expect( log ).toContainText( 'Great, thanks!' );
+
+	await visitorContext.close();
+	await agentContext.close();
+} );

@@ -108,6 +108,8 @@ export async function startService({ port, dataDir, origins, secret, log = () =>
 /**
  * Prepares and starts everything. `fresh` makes a new WordPress site in
  * `dataDir` (tests); otherwise an existing one is reused (npm start).
+ *
+ * @param {{ dataDir: string, wpPort: number, servicePort: number, fresh?: boolean, log?: (line: string) => void }} options
  */
 export async function startStack({ dataDir, wpPort, servicePort, fresh = false, log = () => {} }) {
 	const secret = secretFor(dataDir);

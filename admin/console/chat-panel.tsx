@@ -6,7 +6,7 @@ import { Button, TextareaControl } from '@wordpress/components';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { LIMITS } from '../../server/protocol/limits';
-import { statusText, visitorLabel } from './format';
+import { chatLabel, statusText, visitorLabel } from './format';
 import { MessageList } from './message-list';
 import { sortedMessages, type ChatState } from './state';
 
@@ -45,7 +45,7 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 		>
 			<div className="consent-chat-console__panel-head">
 				<div>
-					<p className="consent-chat-console__visitor">{ visitorLabel( view ) }</p>
+					<p className="consent-chat-console__visitor">{ chatLabel( view ) }</p>
 					<p className="consent-chat-console__meta">
 						<span className={ `consent-chat-console__status is-${ view.status }` }>
 							{ statusText( view.status ) }
@@ -95,6 +95,7 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 					} }
 				>
 					<TextareaControl
+						__nextHasNoMarginBottom
 						label={ __( 'Reply', 'consent-chat' ) }
 						help={
 							tooLong

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import { ChatPanel } from './chat-panel';
-import { statusText, visitorLabel } from './format';
+import { chatLabel, statusText } from './format';
 import type { ChatState } from './state';
 
 interface ChatTabsProps {
@@ -98,7 +98,7 @@ export function ChatTabs( { chats, activeChatId, agentName, onSelect, onSend, on
 								}
 							} }
 						>
-							<span className="consent-chat-console__tab-name">{ visitorLabel( chat.view ) }</span>
+							<span className="consent-chat-console__tab-name">{ chatLabel( chat.view ) }</span>
 							<span className="consent-chat-console__tab-status">{ statusText( chat.view.status ) }</span>
 							{ count > 0 && (
 								<span className="consent-chat-console__badge">

@@ -31,6 +31,7 @@ export function Console( { config }: { config: ConsoleConfig } ) {
 					<Card size="small" className="consent-chat-console__presence">
 						<CardBody>
 							<ToggleControl
+								__nextHasNoMarginBottom
 								label={ __( 'Online', 'consent-chat' ) }
 								help={
 									state.online

@@ -41,6 +41,13 @@ export function visitorLabel( view: ChatView ): string {
 	return view.visitorName || __( 'Visitor', 'consent-chat' );
 }
 
+/** Tells chats apart: the visitor's name, or "Visitor" and the start of the chat id. */
+export function chatLabel( view: ChatView ): string {
+	if ( view.visitorName ) return view.visitorName;
+	/* translators: %s: first characters of the chat's id, to tell chats apart. */
+	return sprintf( __( 'Visitor %s', 'consent-chat' ), view.id.slice( 0, 4 ).toUpperCase() );
+}
+
 export function errorText( error: ConsoleError ): string {
 	switch ( error.code ) {
 		case 'conflict':

@@ -5,7 +5,7 @@ import { Button, Card, CardBody, CardHeader } from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import type { QueueEntry } from '../../server/protocol';
-import { visitorLabel, waitingTime } from './format';
+import { chatLabel, waitingTime } from './format';
 
 const REFRESH_MS = 30_000;
 
@@ -81,7 +81,7 @@ function QueueItem( {
 					) }
 				</p>
 				<p className="consent-chat-console__meta">
-					<span>{ visitorLabel( chat ) }</span>
+					<span>{ chatLabel( chat ) }</span>
 					<span>
 						{ sprintf(
 							/* translators: %s: how long the visitor has been waiting, e.g. "2 min". */

@@ -235,3 +235,28 @@ export function sortedMessages( chat: ChatState ): ChatMessage[] {
 export function syncPoint( state: ConsoleState, chatId: string ): number {
 	return state.chats.get( chatId )?.highestSeq ?? 0;
 }
+
+/**
+ * Whether a frame shows this console is missing messages, judged against the
+ * state before the frame: a chat it did not hold yet (its earlier messages,
+ * e.g. the visitor's first one, were sent before it was ours) or a message
+ * beyond the next expected seq. Returns the `sync` to send, or null.
+ */
+export function missingFrom(
+	before: ConsoleState,
+	frame: ServerFrame
+): { chatId: string; afterSeq: number; newChat: boolean } | null {
+	if ( frame.type === 'chat' ) {
+		const { id } = frame.chat;
+		return before.chats.has( id ) || frame.chat.status === 'closed'
+			? null
+			: { chatId: id, afterSeq: 0, newChat: true };
+	}
+	if ( frame.type === 'message' ) {
+		const chat = before.chats.get( frame.chatId );
+		return chat && frame.seq > chat.highestSeq + 1
+			? { chatId: frame.chatId, afterSeq: chat.highestSeq, newChat: false }
+			: null;
+	}
+	return null;
+}

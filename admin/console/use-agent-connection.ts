@@ -7,7 +7,7 @@ import apiFetch from '@wordpress/api-fetch';
 import { useCallback, useEffect, useRef, useState } from '@wordpress/element';
 import { ChatConnection, newClientId, type Ticket } from '../../client/shared/connection';
 import type { ServerFrame } from '../../server/protocol';
-import { consoleReducer, initialState, syncPoint, type ConsoleAction, type ConsoleState } from './state';
+import { consoleReducer, initialState, missingFrom, syncPoint, type ConsoleAction, type ConsoleState } from './state';
 
 export interface ConsoleConfig {
 	/** REST path (relative to the API root) that hands out an agent ticket. */
@@ -60,11 +60,19 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 	useEffect( () => {
 		/** True from a (re)connect until its first welcome; later welcomes follow presence changes. */
 		let freshConnection = true;
+		/** When each chat was last synced, so a burst of out-of-order frames asks only once. */
+		const lastSync = new Map< string, number >();
+		const SYNC_GAP_MS = 5_000;
+
+		const sync = ( conn: ChatConnection, chatId: string, afterSeq: number ) => {
+			lastSync.set( chatId, Date.now() );
+			conn.send( { type: 'sync', chatId, afterSeq } );
+		};
 
 		const onWelcome = ( conn: ChatConnection, frame: Extract< ServerFrame, { type: 'welcome' } > ) => {
 			// History first: everything after what this tab already holds.
 			for ( const chat of frame.chats ) {
-				conn.send( { type: 'sync', chatId: chat.id, afterSeq: syncPoint( stateRef.current, chat.id ) } );
+				sync( conn, chat.id, syncPoint( stateRef.current, chat.id ) );
 			}
 			const wanted = storedOnline();
 			if ( freshConnection ) {
@@ -83,8 +91,17 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 			ticket: () =>
 				apiFetch< Ticket >( { path: config.tokenPath, method: 'POST' } ),
 			onFrame: ( frame ) => {
+				const before = stateRef.current;
 				dispatch( { type: 'frame', frame } );
-				if ( frame.type === 'welcome' ) onWelcome( conn, frame );
+				if ( frame.type === 'welcome' ) {
+					onWelcome( conn, frame );
+					return;
+				}
+				const missing = missingFrom( before, frame );
+				// A new chat always syncs; a gap only if no sync for it is under way.
+				if ( missing && ( missing.newChat || Date.now() - ( lastSync.get( missing.chatId ) ?? 0 ) > SYNC_GAP_MS ) ) {
+					sync( conn, missing.chatId, missing.afterSeq );
+				}
 			},
 			onState: ( connection, detail ) => {
 				if ( connection === 'connecting' || connection === 'reconnecting' ) {

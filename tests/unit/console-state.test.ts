@@ -4,6 +4,7 @@
 import {
 	consoleReducer,
 	initialState,
+	missingFrom,
 	sortedMessages,
 	syncPoint,
 	type ConsoleAction,
@@ -154,5 +155,15 @@ describe( 'console state', () => {
 		expect( s.taking ).toBeNull();
 		s = run( s, { type: 'dismissError', id: s.errors[ 0 ].id } );
 		expect( s.errors ).toEqual( [] );
+	} );
+
+	it( 'asks for history of a newly opened chat and after a gap in seqs', () => {
+		const s = run( withChat(), message( 'c1', 1 ), message( 'c1', 2 ) );
+		// A taken chat: the visitor's first message came before it was ours.
+		expect( missingFrom( s, { type: 'chat', chat: view( 'w1' ) } ) ).toEqual( { chatId: 'w1', afterSeq: 0, newChat: true } );
+		expect( missingFrom( s, { type: 'chat', chat: view( 'c1', { status: 'away' } ) } ) ).toBeNull();
+		expect( missingFrom( s, message( 'c1', 3 ) ) ).toBeNull();
+		expect( missingFrom( s, message( 'c1', 2 ) ) ).toBeNull();
+		expect( missingFrom( s, message( 'c1', 5 ) ) ).toEqual( { chatId: 'c1', afterSeq: 2, newChat: false } );
 	} );
 } );

@@ -20,6 +20,7 @@ module.exports = {
 		{
 			displayName: 'integration',
 			testEnvironment: 'node',
+			globalSetup: '<rootDir>/tests/integration/build-server.ts',
 			roots: [ '<rootDir>/tests/integration' ],
 			testMatch: [ '**/*.test.ts' ],
 			transform,

@@ -61,7 +61,8 @@ export async function preparePristineWordPress({ root, log = noop }) {
 
 	const cacheRoot = path.resolve(root, '.cache');
 	const coreDir = path.join(cacheRoot, 'wordpress', 'core');
-	if (existsSync(path.join(cacheRoot, 'wordpress', READY_MARKER))) {
+	const marker = path.join(cacheRoot, 'wordpress', READY_MARKER);
+	if (existsSync(marker) && existsSync(path.join(coreDir, 'wp-includes', 'version.php'))) {
 		log(`WordPress from cache: ${coreDir}`);
 		return coreDir;
 	}
@@ -247,7 +248,7 @@ export async function ensureSite({ pristineDir, siteDir, fresh = false, log = no
 
 /**
  * Starts `wp-playground-cli server` on siteDir and resolves once WordPress has finished booting,
- * has run the blueprint and answers 200 on `/`.
+ * has run the blueprint and answers 200 on `/`. `args` are extra CLI options (e.g. `--php=8.4`).
  *
  * The blueprint runs on EVERY start (Playground has no memory of having run it): its steps must be
  * idempotent. The site URL is http://127.0.0.1:<port>; Playground defines WP_HOME/WP_SITEURL as
@@ -261,6 +262,7 @@ export async function ensureSite({ pristineDir, siteDir, fresh = false, log = no
  *   blueprint?: object,
  *   log?: (line: string) => void,
  *   env?: Record<string, string>,
+ *   args?: string[],
  *   timeoutMs?: number,
  * }} options
  * @returns {Promise<{ url: string, process: import('node:child_process').ChildProcess, stop: () => Promise<void> }>}
@@ -272,6 +274,7 @@ export async function startWordPress({
 	blueprint = { steps: [] },
 	log = noop,
 	env = {},
+	args = [],
 	timeoutMs = 180_000,
 }) {
 	const url = `http://127.0.0.1:${port}`;
@@ -286,6 +289,7 @@ export async function startWordPress({
 			`--site-url=${url}`,
 			...siteArgs(siteDir, mounts),
 			`--blueprint=${blueprintFile}`,
+			...args,
 		],
 		{ env, log, prefix: `[wp:${port}] ` },
 	);

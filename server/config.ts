@@ -20,6 +20,26 @@ const SiteSchema = v.object( {
 	/** Pages allowed to open a WebSocket (checked against the Origin header). */
 	origins: v.pipe( v.array( Origin ), v.minLength( 1, 'at least one origin' ) ),
 	defaultMode: v.optional( v.picklist( [ 'stored', 'ephemeral' ] ), 'stored' ),
+	/** Whether a visitor may pick the other mode for their chat. */
+	visitorChoosesMode: v.optional( v.boolean(), true ),
+	/** Closed chats older than this are deleted, except those marked "keep". */
+	retentionDays: v.optional( v.pipe( v.number(), v.minValue( 0 ), v.maxValue( 3650 ) ), 30 ),
+	/** An open chat with no message for this long is ended, with a notice to both sides. */
+	inactivityMinutes: v.optional( v.pipe( v.number(), v.minValue( 0.01 ), v.maxValue( 24 * 60 ) ), 30 ),
+	/** Parallel chats per agent, unless the agent's token says otherwise. */
+	maxChatsPerAgent: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ), v.maxValue( 50 ) ), 3 ),
+} );
+
+const Positive = v.pipe( v.number(), v.minValue( 0.001 ) );
+
+const LimitsSchema = v.object( {
+	/** Frames per second per connection, and the burst a connection may save up. */
+	framesPerSecond: v.optional( Positive, 10 ),
+	burst: v.optional( Positive, 30 ),
+	/** Open connections per IP address (held in memory only). */
+	connectionsPerIp: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 50 ),
+	/** Failed "delete by code" attempts per IP address per 15 minutes. */
+	deleteAttemptsPerIp: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 10 ),
 } );
 
 const ConfigSchema = v.object( {
@@ -31,11 +51,17 @@ const ConfigSchema = v.object( {
 		'info'
 	),
 	sites: v.pipe( v.array( SiteSchema ), v.minLength( 1, 'configure at least one site' ) ),
+	limits: v.optional( LimitsSchema, {} ),
+	/** How often the retention job and the inactivity sweep run. */
+	retentionIntervalMinutes: v.optional( Positive, 60 ),
+	heartbeatSeconds: v.optional( Positive, 30 ),
 } );
 
 export type SiteConfig = v.InferOutput< typeof SiteSchema >;
+export type SiteConfigInput = v.InferInput< typeof SiteSchema >;
 export type ServiceConfig = v.InferOutput< typeof ConfigSchema >;
 export type ServiceConfigInput = v.InferInput< typeof ConfigSchema >;
+export type ServiceLimits = v.InferOutput< typeof LimitsSchema >;
 
 export class ConfigError extends Error {}
 

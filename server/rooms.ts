@@ -1,13 +1,16 @@
 /**
- * Chats as rooms: their lifecycle (waiting → active ⇄ away → closed), who may
- * see them, and the numbered message stream. Every status change is recorded
- * with its time; message text reaches the store only in stored mode.
+ * Chats as rooms: their lifecycle (waiting → active ⇄ away → closed), routing
+ * to agents, who may see them, and the numbered message stream. Every status
+ * change is recorded with its time; message text reaches the store only in
+ * stored mode.
  */
 import { randomUUID } from 'node:crypto';
 import { codeFromUuid, formatCode, hashCode, normaliseCode } from './chat-code';
+import type { SiteConfig } from './config';
 import type { Logger } from './log';
 import type { Peer } from './peer';
 import type {
+	AgentView,
 	Author,
 	ChatMessage,
 	ChatMode,
@@ -15,13 +18,15 @@ import type {
 	ChatView,
 	ClientFrame,
 	ErrorCode,
+	FieldValues,
 	HelloFrame,
 	QueueEntry,
 	ServerFrame,
 	StartFrame,
 	SystemEvent,
 } from './protocol';
-import type { ChatRecord, ChatStore } from './store/types';
+import { pickAgent, serves, type Candidate } from './routing';
+import type { ChatChanges, ChatRecord, ChatStore } from './store/types';
 
 interface LiveChat {
 	record: ChatRecord;
@@ -33,6 +38,10 @@ interface LiveChat {
 	visitor: Peer | null;
 	/** First visitor message, shown in the agents' queue. */
 	preview: string | null;
+	/** Last message or status change: the inactivity timeout counts from here. */
+	lastActivity: number;
+	/** Queue position last sent to the visitor (0: none sent). */
+	position: number;
 }
 
 interface AgentState {
@@ -42,7 +51,14 @@ interface AgentState {
 	name: string;
 	peers: Set< Peer >;
 	online: boolean;
-	/** For routing: when the agent last became free (end of last chat). */
+	/** Departments from the agent's token (empty: all). */
+	tokenDepts: string[];
+	/** Departments the agent is online for now (empty: all). */
+	depts: string[];
+	maxChats: number;
+	/** Open chats assigned to this agent. */
+	chats: Set< string >;
+	/** End of the agent's last chat: the routing's "idle since". */
 	idleSince: number;
 }
 
@@ -56,6 +72,10 @@ export class ChatError extends Error {
 	}
 }
 
+export type DeleteResult = 'deleted' | 'not_found' | 'kept';
+
+type Frame< T extends ClientFrame[ 'type' ] > = Extract< ClientFrame, { type: T } >;
+
 const agentKey = ( site: string, sub: string ): string => `${ site }\u0000${ sub }`;
 
 export class ChatRooms {
@@ -66,7 +86,7 @@ export class ChatRooms {
 	constructor(
 		private readonly store: ChatStore,
 		private readonly log: Logger,
-		private readonly defaultMode: ( site: string ) => ChatMode,
+		private readonly sites: ReadonlyMap< string, SiteConfig >,
 		private readonly now: () => number = Date.now
 	) {}
 
@@ -79,19 +99,14 @@ export class ChatRooms {
 	async recover(): Promise< void > {
 		const at = this.now();
 		for ( const record of this.store.openChats() ) {
-			if ( record.mode === 'ephemeral' ) {
+			if ( record.mode === 'ephemeral' || ! this.sites.has( record.site ) ) {
 				await this.store.setStatus( record.id, 'closed', at );
 				this.store.bumpStat( 'chat_ended', at );
 				continue;
 			}
-			const chat: LiveChat = {
-				record,
-				lastSeq: this.store.lastSeq( record.id ),
-				buffer: [],
-				clientSeqs: new Map(),
-				visitor: null,
-				preview: this.store.messagesAfter( record.id, 0 ).find( ( m ) => m.from === 'visitor' )?.text ?? null,
-			};
+			const chat = this.liveChat( record, null );
+			chat.lastSeq = this.store.lastSeq( record.id );
+			chat.preview = this.store.messagesAfter( record.id, 0 ).find( ( m ) => m.from === 'visitor' && m.text )?.text ?? null;
 			this.live.set( record.id, chat );
 			if ( record.status === 'active' ) {
 				await this.setStatus( chat, 'away' );
@@ -116,7 +131,9 @@ export class ChatRooms {
 		const { identity } = peer;
 		if ( identity.role === 'agent' ) {
 			const agent = this.agents.get( agentKey( identity.site.id, identity.subject ) );
-			agent?.peers.delete( peer );
+			if ( agent?.peers.delete( peer ) && agent.peers.size === 0 ) {
+				this.broadcastAgents( agent.site );
+			}
 			return;
 		}
 		const chatId = this.visitorChat.get( peer );
@@ -124,28 +141,42 @@ export class ChatRooms {
 		const chat = chatId ? this.live.get( chatId ) : undefined;
 		if ( ! chat || chat.visitor !== peer ) return;
 		chat.visitor = null;
+		this.toAgents( chat, { type: 'typing', chatId: chat.record.id, from: 'visitor', typing: false } );
 		if ( chat.record.status === 'active' ) {
-			void this.setStatus( chat, 'away' ).catch( ( e ) => this.fail( e ) );
+			this.setStatus( chat, 'away' ).catch( ( e ) => this.fail( e ) );
 		}
 	}
 
 	private connectAgent( peer: Peer ): void {
 		const { identity } = peer;
-		const key = agentKey( identity.site.id, identity.subject );
+		const site = identity.site.id;
+		const key = agentKey( site, identity.subject );
 		let agent = this.agents.get( key );
 		if ( ! agent ) {
 			agent = {
 				key,
-				site: identity.site.id,
+				site,
 				sub: identity.subject,
 				name: identity.name,
 				peers: new Set(),
 				online: false,
-				idleSince: this.now(),
+				tokenDepts: identity.depts,
+				depts: identity.depts,
+				maxChats: identity.maxChats,
+				chats: new Set(
+					[ ...this.live.values() ]
+						.filter( ( c ) => c.record.site === site && c.record.agentSub === identity.subject )
+						.map( ( c ) => c.record.id )
+				),
+				idleSince: this.store.lastChatEnd( site, identity.subject ),
 			};
 			this.agents.set( key, agent );
 		}
+		// The newest token carries the current name, departments and limit.
 		agent.name = identity.name || agent.name;
+		agent.tokenDepts = identity.depts;
+		agent.depts = this.allowedDepts( agent, agent.depts );
+		agent.maxChats = identity.maxChats;
 		agent.peers.add( peer );
 		peer.send( {
 			type: 'welcome',
@@ -154,7 +185,14 @@ export class ChatRooms {
 			online: agent.online,
 			chats: this.chatsOf( agent ).map( ( c ) => this.view( c ) ),
 		} );
-		peer.send( this.queueFrame( agent.site ) );
+		peer.send( { type: 'presence', online: agent.online, depts: agent.depts } );
+		peer.send( this.queueFrame( site ) );
+		if ( agent.peers.size === 1 ) {
+			this.broadcastAgents( site );
+			this.dispatch( site );
+		} else {
+			peer.send( this.agentsFrame( site ) );
+		}
 	}
 
 	private async connectVisitor( peer: Peer, resume: HelloFrame[ 'resume' ] ): Promise< void > {
@@ -180,12 +218,14 @@ export class ChatRooms {
 			chat.visitor.close( 4009, 'replaced by a newer connection' );
 		}
 		chat.visitor = peer;
+		chat.position = 0;
 		this.visitorChat.set( peer, chat.record.id );
+		// setStatus changes the chat in memory at once, so the welcome already says "active".
+		const back = chat.record.status === 'away' ? this.setStatus( chat, 'active' ) : null;
 		peer.send( { type: 'welcome', role: 'visitor', name: peer.identity.name, chats: [ this.view( chat ) ] } );
 		this.sendBacklog( peer, chat.record, resume.lastSeq, chat.buffer );
-		if ( chat.record.status === 'away' ) {
-			await this.setStatus( chat, 'active' );
-		}
+		if ( back ) await back;
+		else if ( chat.record.status === 'waiting' ) this.sendPositions( chat.record.site );
 	}
 
 	/* -------------------------------------------------------------- */
@@ -197,7 +237,9 @@ export class ChatRooms {
 			case 'start':
 				return this.start( peer, frame );
 			case 'send':
-				return this.send( peer, frame.chatId, frame.clientId, frame.text );
+				return this.send( peer, frame.chatId, frame.clientId, { text: frame.text } );
+			case 'submit':
+				return this.send( peer, frame.chatId, frame.clientId, { text: '', dialog: frame.dialog, fields: frame.fields } );
 			case 'end':
 				return this.end( this.participantChat( peer, frame.chatId ) );
 			case 'sync': {
@@ -205,10 +247,18 @@ export class ChatRooms {
 				this.sendBacklog( peer, chat.record, frame.afterSeq, chat.buffer );
 				return;
 			}
+			case 'typing':
+				return this.typing( peer, frame );
+			case 'restart':
+				return this.restart( peer, frame );
 			case 'presence':
-				return this.presence( peer, frame.online );
+				return this.presence( peer, frame );
 			case 'take':
 				return this.take( peer, frame.chatId );
+			case 'transfer':
+				return this.transfer( peer, frame );
+			case 'keep':
+				return this.keep( peer, frame );
 		}
 	}
 
@@ -217,40 +267,56 @@ export class ChatRooms {
 		if ( current && this.live.has( current ) ) {
 			throw new ChatError( 'conflict', 'this connection already has an open chat' );
 		}
+		const site = peer.identity.site;
+		const mode: ChatMode = f.mode && site.visitorChoosesMode ? f.mode : site.defaultMode;
+		await this.openChat( peer, {
+			clientId: f.clientId,
+			mode,
+			dept: f.dept ?? null,
+			from: f.from ?? null,
+			consentVersion: f.consentVersion ?? null,
+			form: f.form,
+			text: f.text,
+		} );
+	}
+
+	private async openChat(
+		peer: Peer,
+		o: {
+			clientId: string;
+			mode: ChatMode;
+			dept: string | null;
+			from: string | null;
+			consentVersion: string | null;
+			form?: FieldValues;
+			text?: string;
+		}
+	): Promise< void > {
 		const at = this.now();
 		const site = peer.identity.site.id;
-		const mode = this.defaultMode( site );
 		const code = codeFromUuid( randomUUID() );
+		const name = o.form?.name?.slice( 0, 80 ) || null;
 		const record: ChatRecord = {
 			id: randomUUID(),
 			site,
 			codeHash: hashCode( code ),
-			mode,
-			dept: f.dept ?? null,
+			mode: o.mode,
+			dept: o.dept,
 			status: 'waiting',
 			createdAt: at,
 			closedAt: null,
 			keep: false,
 			visitorSub: peer.identity.subject,
 			// Pre-chat input is written only where the transcript is kept.
-			visitorName: mode === 'stored' ? ( f.name ?? null ) : null,
+			visitorName: o.mode === 'stored' ? name : null,
 			agentSub: null,
 			agentName: null,
-			from: f.from ?? null,
-			consentVersion: f.consentVersion ?? null,
+			from: o.from,
+			consentVersion: o.consentVersion,
 		};
-		const chat: LiveChat = {
-			record,
-			lastSeq: 0,
-			buffer: [],
-			clientSeqs: new Map(),
-			visitor: peer,
-			preview: null,
-		};
-		if ( mode === 'ephemeral' && f.name ) {
-			// Held in memory only, for the agent to address the visitor.
-			chat.record = { ...record, visitorName: f.name };
-		}
+		const chat = this.liveChat( record, peer );
+		// In memory only (ephemeral), for the agent to address the visitor.
+		if ( name ) chat.record = { ...record, visitorName: name };
 		// Registered before the write resolves so that frames right behind this
 		// one find the chat; the store commits in order, so they follow it to disk.
 		this.live.set( record.id, chat );
@@ -258,15 +324,23 @@ export class ChatRooms {
 		this.store.bumpStat( 'chat_started', at );
 		await this.store.insertChat( record );
 		peer.send( { type: 'started', chat: this.view( chat ), code: formatCode( code ) } );
-		this.log.info( { chat: record.id, mode, site }, 'chat started' );
-		if ( f.text ) {
-			await this.send( peer, record.id, f.clientId, f.text );
-		} else {
-			this.broadcastQueue( site );
+		this.log.info( { chat: record.id, mode: o.mode, site }, 'chat started' );
+		if ( o.form && Object.keys( o.form ).length > 0 ) {
+			// The completed pre-chat form, processed now that it is complete.
+			await this.commit( chat, this.nextMessage( chat, 'visitor', '', { dialog: 'prechat', fields: o.form } ) );
 		}
+		if ( o.text ) {
+			await this.send( peer, record.id, o.clientId, { text: o.text } );
+		}
+		this.dispatch( site );
 	}
 
-	private async send( peer: Peer, chatId: string, clientId: string, text: string ): Promise< void > {
+	private async send(
+		peer: Peer,
+		chatId: string,
+		clientId: string,
+		content: { text: string; dialog?: string; fields?: FieldValues }
+	): Promise< void > {
 		const chat = this.participantChat( peer, chatId );
 		if ( chat.record.status === 'closed' ) {
 			throw new ChatError( 'conflict', 'the chat has ended' );
@@ -277,19 +351,51 @@ export class ChatRooms {
 			return;
 		}
 		const from: Author = peer.identity.role;
-		const message = this.nextMessage( chat, from, text, {
+		const message = this.nextMessage( chat, from, content.text, {
 			clientId,
 			name: from === 'agent' ? peer.identity.name : undefined,
+			dialog: content.dialog,
+			fields: content.fields,
 		} );
 		this.store.bumpStat( from === 'visitor' ? 'message_received' : 'message_sent', message.at );
-		if ( from === 'visitor' && chat.preview === null ) {
-			chat.preview = text.slice( 0, 200 );
-		}
+		const newPreview = from === 'visitor' && chat.preview === null && content.text !== '';
+		if ( newPreview ) chat.preview = content.text.slice( 0, 200 );
 		await this.commit( chat, message );
 		peer.send( { type: 'ack', chatId, clientId, seq: message.seq } );
-		if ( chat.record.status === 'waiting' && from === 'visitor' ) {
+		if ( newPreview && chat.record.status === 'waiting' ) {
 			this.broadcastQueue( chat.record.site );
 		}
+	}
+
+	private typing( peer: Peer, f: Frame< 'typing' > ): void {
+		const chat = this.participantChat( peer, f.chatId );
+		const frame: ServerFrame = { type: 'typing', chatId: f.chatId, from: peer.identity.role, typing: f.typing };
+		if ( peer.identity.role === 'visitor' ) this.toAgents( chat, frame );
+		else chat.visitor?.send( frame );
+	}
+
+	/**
+	 * The visitor's "forget this chat": end it, delete its history, and go on
+	 * in a new chat that stores nothing.
+	 */
+	private async restart( peer: Peer, f: Frame< 'restart' > ): Promise< void > {
+		const chat = this.participantChat( peer, f.chatId );
+		if ( chat.record.keep ) {
+			throw new ChatError( 'conflict', 'the site keeps this chat as a record; ask the site to delete it' );
+		}
+		const { dept, from, consentVersion } = chat.record;
+		await this.end( chat );
+		await this.store.deleteChat( chat.record.id );
+		await this.openChat( peer, { clientId: f.clientId, mode: 'ephemeral', dept, from, consentVersion } );
+	}
+
+	private presence( peer: Peer, f: Frame< 'presence' > ): void {
+		const agent = this.agentOf( peer );
+		agent.online = f.online;
+		agent.depts = this.allowedDepts( agent, f.depts ?? agent.tokenDepts );
+		for ( const p of agent.peers ) p.send( { type: 'presence', online: agent.online, depts: agent.depts } );
+		this.broadcastAgents( agent.site );
+		this.dispatch( agent.site );
 	}
 
 	private async take( peer: Peer, chatId: string ): Promise< void > {
@@ -300,43 +406,185 @@ export class ChatRooms {
 		if ( chat.record.status !== 'waiting' ) {
 			throw new ChatError( 'conflict', 'the chat is no longer waiting' );
 		}
-		const agent = this.agentOf( peer );
-		await this.setStatus( chat, chat.visitor ? 'active' : 'away', { sub: agent.sub, name: agent.name } );
-		// The agent has seen nothing of this chat yet: hand over what was said so far.
-		agent.peers.forEach( ( p ) => this.sendBacklog( p, chat.record, 0, chat.buffer ) );
-		await this.systemMessage( chat, 'agent_joined', agent.name );
-		this.broadcastQueue( chat.record.site );
+		await this.assign( chat, this.agentOf( peer ) );
+		this.afterQueueChange( chat.record.site );
 	}
 
-	private async end( chat: LiveChat ): Promise< void > {
+	private async transfer( peer: Peer, f: Frame< 'transfer' > ): Promise< void > {
+		const chat = this.participantChat( peer, f.chatId );
+		const from = this.agentOf( peer );
+		if ( chat.record.status === 'closed' ) throw new ChatError( 'conflict', 'the chat has ended' );
+		if ( f.toAgent !== undefined ) {
+			const to = this.agents.get( agentKey( from.site, f.toAgent ) );
+			if ( ! to || to === from || ! to.online || to.peers.size === 0 ) {
+				throw new ChatError( 'not_found', 'that agent is not online' );
+			}
+			this.release( from, chat );
+			await this.assign( chat, to, 'transferred' );
+		} else {
+			this.release( from, chat );
+			await this.setStatus( chat, 'waiting', { agent: null, dept: f.toDept ?? null } );
+			await this.systemMessage( chat, 'transferred' );
+			chat.position = 0;
+			this.dispatch( from.site );
+		}
+		// The chat has left this agent's hands: its console shows it as someone else's.
+		from.peers.forEach( ( p ) => p.send( { type: 'chat', chat: this.view( chat ) } ) );
+		this.broadcastAgents( from.site );
+	}
+
+	private async keep( peer: Peer, f: Frame< 'keep' > ): Promise< void > {
+		const chat = this.participantChat( peer, f.chatId );
+		chat.record = { ...chat.record, keep: f.keep };
+		await this.store.setKeep( chat.record.id, f.keep );
+		this.toChat( chat, { type: 'chat', chat: this.view( chat ) } );
+	}
+
+	/** Ends a chat (by either side, the inactivity timeout or a deletion). */
+	private async end( chat: LiveChat, event: SystemEvent = 'ended' ): Promise< void > {
 		if ( chat.record.status === 'closed' ) return;
 		const wasWaiting = chat.record.status === 'waiting';
-		await this.systemMessage( chat, 'ended' );
+		await this.systemMessage( chat, event );
 		await this.setStatus( chat, 'closed' );
 		this.store.bumpStat( 'chat_ended', this.now() );
 		const agent = chat.record.agentSub ? this.agents.get( agentKey( chat.record.site, chat.record.agentSub ) ) : undefined;
-		if ( agent && this.chatsOf( agent ).length === 1 ) {
-			agent.idleSince = this.now();
-		}
+		if ( agent ) this.release( agent, chat );
 		this.live.delete( chat.record.id );
 		if ( chat.visitor ) this.visitorChat.delete( chat.visitor );
 		chat.buffer = [];
-		this.log.info( { chat: chat.record.id }, 'chat closed' );
-		if ( wasWaiting ) this.broadcastQueue( chat.record.site );
+		this.log.info( { chat: chat.record.id, event }, 'chat closed' );
+		if ( wasWaiting ) this.afterQueueChange( chat.record.site );
+		if ( agent ) {
+			this.broadcastAgents( chat.record.site );
+			this.dispatch( chat.record.site );
+		}
 	}
 
-	private presence( peer: Peer, online: boolean ): void {
-		const agent = this.agentOf( peer );
-		if ( online && ! agent.online ) agent.idleSince = this.now();
-		agent.online = online;
-		for ( const p of agent.peers ) {
-			p.send( { type: 'welcome', role: 'agent', name: agent.name, online, chats: this.chatsOf( agent ).map( ( c ) => this.view( c ) ) } );
+	/* -------------------------------------------------------------- */
+	/* Routing                                                         */
+	/* -------------------------------------------------------------- */
+
+	/** Hands waiting chats (oldest first) to available agents, then updates queue and positions. */
+	private dispatch( site: string ): void {
+		const waiting = this.waitingChats( site );
+		for ( const chat of waiting ) {
+			const agent = pickAgent( this.candidates( site ), chat.record.dept );
+			if ( ! agent ) continue;
+			// assign() marks the chat taken before its first await, so overlapping
+			// dispatches cannot hand the same chat out twice.
+			this.assign( chat, agent.state ).catch( ( e ) => this.fail( e ) );
 		}
+		this.afterQueueChange( site );
+	}
+
+	private candidates( site: string ): Array< Candidate & { state: AgentState } > {
+		const out: Array< Candidate & { state: AgentState } > = [];
+		for ( const a of this.agents.values() ) {
+			if ( a.site !== site ) continue;
+			out.push( {
+				key: a.key,
+				online: a.online,
+				connected: a.peers.size > 0,
+				depts: a.depts,
+				maxChats: a.maxChats,
+				load: a.chats.size,
+				idleSince: a.idleSince,
+				state: a,
+			} );
+		}
+		return out;
+	}
+
+	private async assign( chat: LiveChat, agent: AgentState, event: SystemEvent = 'agent_joined' ): Promise< void > {
+		agent.chats.add( chat.record.id );
+		chat.position = 0;
+		await this.setStatus( chat, chat.visitor ? 'active' : 'away', { agent: { sub: agent.sub, name: agent.name } } );
+		// The agent has seen nothing of this chat yet: hand over what was said so far.
+		agent.peers.forEach( ( p ) => this.sendBacklog( p, chat.record, 0, chat.buffer ) );
+		await this.systemMessage( chat, event, agent.name );
+	}
+
+	private release( agent: AgentState, chat: LiveChat ): void {
+		if ( agent.chats.delete( chat.record.id ) && agent.chats.size === 0 ) {
+			agent.idleSince = this.now();
+		}
+	}
+
+	private allowedDepts( agent: AgentState, wanted: readonly string[] ): string[] {
+		// An agent limited by its token to some departments cannot widen that.
+		return agent.tokenDepts.length === 0 ? [ ...wanted ] : wanted.filter( ( d ) => agent.tokenDepts.includes( d ) );
+	}
+
+	/* -------------------------------------------------------------- */
+	/* Timers and the HTTP API                                          */
+	/* -------------------------------------------------------------- */
+
+	/** Ends open chats idle longer than their site's timeout; returns how many. */
+	async sweepInactive(): Promise< number > {
+		const now = this.now();
+		const due = [ ...this.live.values() ].filter( ( c ) => {
+			const site = this.sites.get( c.record.site );
+			return site !== undefined && now - c.lastActivity >= site.inactivityMinutes * 60_000;
+		} );
+		for ( const chat of due ) await this.end( chat, 'timeout' );
+		return due.length;
+	}
+
+	/** Deletes closed chats past each site's retention period (except kept ones). */
+	async purgeExpired(): Promise< number > {
+		let total = 0;
+		for ( const site of this.sites.values() ) {
+			total += await this.store.purgeClosedBefore( site.id, this.now() - site.retentionDays * 86_400_000 );
+		}
+		if ( total > 0 ) this.log.info( { deleted: total }, 'retention: chats deleted' );
+		return total;
+	}
+
+	/** The visitor's "delete my chat" with its code: ends it if running, then deletes it. */
+	async deleteByCode( site: string, rawCode: string ): Promise< DeleteResult > {
+		const code = normaliseCode( rawCode );
+		const record = code ? this.store.findByCode( site, hashCode( code ) ) : undefined;
+		if ( ! record ) return 'not_found';
+		if ( record.keep ) return 'kept';
+		const chat = this.live.get( record.id );
+		if ( chat ) await this.end( chat );
+		await this.store.deleteChat( record.id );
+		return 'deleted';
+	}
+
+	/** Is an agent online (for that department)? For the availability endpoint. */
+	available( site: string, dept: string | null ): boolean {
+		for ( const a of this.agents.values() ) {
+			if ( a.site === site && a.online && a.peers.size > 0 && serves( a, dept ) ) return true;
+		}
+		return false;
+	}
+
+	counts( site?: string ): { open: number; waiting: number; agentsOnline: number } {
+		const chats = [ ...this.live.values() ].filter( ( c ) => ! site || c.record.site === site );
+		return {
+			open: chats.length,
+			waiting: chats.filter( ( c ) => c.record.status === 'waiting' ).length,
+			agentsOnline: [ ...this.agents.values() ].filter( ( a ) => ( ! site || a.site === site ) && a.online && a.peers.size > 0 ).length,
+		};
 	}
 
 	/* -------------------------------------------------------------- */
 	/* Helpers                                                         */
 	/* -------------------------------------------------------------- */
+
+	private liveChat( record: ChatRecord, visitor: Peer | null ): LiveChat {
+		return {
+			record,
+			lastSeq: 0,
+			buffer: [],
+			clientSeqs: new Map(),
+			visitor,
+			preview: null,
+			lastActivity: this.now(),
+			position: 0,
+		};
+	}
 
 	private agentOf( peer: Peer ): AgentState {
 		const agent = this.agents.get( agentKey( peer.identity.site.id, peer.identity.subject ) );
@@ -371,7 +619,7 @@ export class ChatRooms {
 		chat: LiveChat,
 		from: Author,
 		text: string,
-		extra: { clientId?: string; name?: string; event?: SystemEvent }
+		extra: { clientId?: string; name?: string; event?: SystemEvent; dialog?: string; fields?: FieldValues }
 	): ChatMessage {
 		const message: ChatMessage = { chatId: chat.record.id, seq: ++chat.lastSeq, from, text, at: this.now() };
 		if ( extra.clientId ) {
@@ -380,6 +628,9 @@ export class ChatRooms {
 		}
 		if ( extra.name ) message.name = extra.name;
 		if ( extra.event ) message.event = extra.event;
+		if ( extra.dialog ) message.dialog = extra.dialog;
+		if ( extra.fields ) message.fields = extra.fields;
+		chat.lastActivity = message.at;
 		return message;
 	}
 
@@ -397,19 +648,18 @@ export class ChatRooms {
 		await this.commit( chat, this.nextMessage( chat, 'system', '', { event, name } ) );
 	}
 
-	private async setStatus(
-		chat: LiveChat,
-		status: ChatStatus,
-		agent?: { sub: string; name: string }
-	): Promise< void > {
+	/** Updates the chat in memory at once (routing reads it), then records the change. */
+	private async setStatus( chat: LiveChat, status: ChatStatus, changes: ChatChanges = {} ): Promise< void > {
 		const at = this.now();
+		chat.lastActivity = at;
 		chat.record = {
 			...chat.record,
 			status,
 			closedAt: status === 'closed' ? at : chat.record.closedAt,
-			...( agent ? { agentSub: agent.sub, agentName: agent.name } : {} ),
+			...( changes.agent !== undefined ? { agentSub: changes.agent?.sub ?? null, agentName: changes.agent?.name ?? null } : {} ),
+			...( changes.dept !== undefined ? { dept: changes.dept } : {} ),
 		};
-		await this.store.setStatus( chat.record.id, status, at, agent );
+		await this.store.setStatus( chat.record.id, status, at, changes );
 		this.toChat( chat, { type: 'chat', chat: this.view( chat ) } );
 	}
 
@@ -423,27 +673,67 @@ export class ChatRooms {
 
 	private toChat( chat: LiveChat, frame: ServerFrame ): void {
 		chat.visitor?.send( frame );
-		if ( chat.record.agentSub ) {
-			const agent = this.agents.get( agentKey( chat.record.site, chat.record.agentSub ) );
-			agent?.peers.forEach( ( p ) => p.send( frame ) );
-		}
+		this.toAgents( chat, frame );
+	}
+
+	private toAgents( chat: LiveChat, frame: ServerFrame ): void {
+		if ( ! chat.record.agentSub ) return;
+		this.agents.get( agentKey( chat.record.site, chat.record.agentSub ) )?.peers.forEach( ( p ) => p.send( frame ) );
 	}
 
 	private chatsOf( agent: AgentState ): LiveChat[] {
-		return [ ...this.live.values() ].filter(
-			( c ) => c.record.site === agent.site && c.record.agentSub === agent.sub
-		);
+		return [ ...agent.chats ].map( ( id ) => this.live.get( id ) ).filter( ( c ): c is LiveChat => c !== undefined );
+	}
+
+	private waitingChats( site: string ): LiveChat[] {
+		return [ ...this.live.values() ]
+			.filter( ( c ) => c.record.site === site && c.record.status === 'waiting' )
+			.sort( ( a, b ) => a.record.createdAt - b.record.createdAt );
 	}
 
 	private queueFrame( site: string ): ServerFrame {
-		const waiting: QueueEntry[] = [ ...this.live.values() ]
-			.filter( ( c ) => c.record.site === site && c.record.status === 'waiting' )
-			.map( ( c ) => ( { chat: this.view( c ), preview: c.preview } ) );
+		const waiting: QueueEntry[] = this.waitingChats( site ).map( ( c ) => ( { chat: this.view( c ), preview: c.preview } ) );
 		return { type: 'queue', waiting };
+	}
+
+	private afterQueueChange( site: string ): void {
+		this.broadcastQueue( site );
+		this.sendPositions( site );
 	}
 
 	private broadcastQueue( site: string ): void {
 		const frame = this.queueFrame( site );
+		for ( const agent of this.agents.values() ) {
+			if ( agent.site === site ) agent.peers.forEach( ( p ) => p.send( frame ) );
+		}
+	}
+
+	/** Tells each waiting visitor its place among the chats waiting for the same department. */
+	private sendPositions( site: string ): void {
+		const ahead = new Map< string, number >();
+		for ( const chat of this.waitingChats( site ) ) {
+			const dept = chat.record.dept ?? '';
+			const position = ( ahead.get( dept ) ?? 0 ) + 1;
+			ahead.set( dept, position );
+			if ( chat.visitor && chat.position !== position ) {
+				chat.position = position;
+				chat.visitor.send( { type: 'position', chatId: chat.record.id, position } );
+			}
+		}
+	}
+
+	private agentsFrame( site: string ): ServerFrame {
+		const agents: AgentView[] = [];
+		for ( const a of this.agents.values() ) {
+			if ( a.site === site && a.online && a.peers.size > 0 ) {
+				agents.push( { sub: a.sub, name: a.name, depts: a.depts, chats: a.chats.size } );
+			}
+		}
+		return { type: 'agents', agents };
+	}
+
+	private broadcastAgents( site: string ): void {
+		const frame = this.agentsFrame( site );
 		for ( const agent of this.agents.values() ) {
 			if ( agent.site === site ) agent.peers.forEach( ( p ) => p.send( frame ) );
 		}
@@ -463,16 +753,13 @@ export class ChatRooms {
 			lastSeq,
 			visitorName: r.visitorName,
 			agentName: r.agentName,
+			agent: r.agentSub,
 			from: r.from,
+			keep: r.keep,
 		};
 	}
 
 	private fail( e: unknown ): void {
 		this.log.error( { err: e }, 'chat state update failed' );
-	}
-
-	/** For tests and the health endpoint. */
-	counts(): { open: number; agents: number } {
-		return { open: this.live.size, agents: this.agents.size };
 	}
 }

@@ -2,11 +2,13 @@
  * The companion service: one port, plain HTTP for the small API (`/health`)
  * and WebSocket upgrades on `/ws`. Created by `main.ts` and by the tests.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServiceConfig, SiteConfig } from './config';
 import { handleConnection } from './connection';
+import { handleHttp } from './http-api';
+import { IpLimiter } from './ip-limiter';
 import { createLogger, type Logger } from './log';
 import { CLOSE, LIMITS } from './protocol';
 import { ChatRooms } from './rooms';
@@ -22,20 +24,19 @@ export interface RunningService {
 	close(): Promise< void >;
 }
 
-const HEARTBEAT_MS = 30_000;
-
 export async function startService(
 	config: ServiceConfig,
-	opts: { log?: Logger; store?: ChatStore } = {}
+	opts: { log?: Logger; store?: ChatStore; /** Injectable clock for tests. */ now?: () => number } = {}
 ): Promise< RunningService > {
 	const log = opts.log ?? createLogger( config.logLevel );
 	const store = opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ) );
 	const sites = new Map< string, SiteConfig >( config.sites.map( ( s ) => [ s.id, s ] ) );
 	const allOrigins = new Set( config.sites.flatMap( ( s ) => s.origins ) );
-	const rooms = new ChatRooms( store, log, ( site ) => sites.get( site )?.defaultMode ?? 'stored' );
+	const rooms = new ChatRooms( store, log, sites, opts.now );
 	await rooms.recover();
+	const ips = new IpLimiter( config.limits.connectionsPerIp, config.limits.deleteAttemptsPerIp );
 
-	const http = createServer( ( req, res ) => route( req, res, rooms ) );
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
 	const alive = new WeakMap< WebSocket, boolean >();
 
@@ -47,7 +48,7 @@ export async function startService(
 		wss.handleUpgrade( req, socket, head, ( ws ) => {
 			alive.set( ws, true );
 			ws.on( 'pong', () => alive.set( ws, true ) );
-			handleConnection( ws, req, { sites, allOrigins, rooms, log } );
+			handleConnection( ws, req, { sites, allOrigins, rooms, log, limits: config.limits, ips } );
 		} );
 	} );
 
@@ -61,8 +62,21 @@ export async function startService(
 			alive.set( ws, false );
 			ws.ping();
 		}
-	}, HEARTBEAT_MS );
+	}, config.heartbeatSeconds * 1000 );
 	heartbeat.unref();
+
+	// Inactive chats are checked often enough for the shortest site timeout;
+	// retention runs on its own period (and on demand through /admin/purge).
+	const shortestTimeoutMs = Math.min( ...config.sites.map( ( s ) => s.inactivityMinutes * 60_000 ) );
+	const sweep = setInterval( () => {
+		rooms.sweepInactive().catch( ( e ) => log.error( { err: e }, 'inactivity sweep failed' ) );
+	}, Math.max( 50, Math.min( 60_000, shortestTimeoutMs / 4 ) ) );
+	sweep.unref();
+	const retention = setInterval( () => {
+		rooms.purgeExpired().catch( ( e ) => log.error( { err: e }, 'retention run failed' ) );
+	}, config.retentionIntervalMinutes * 60_000 );
+	retention.unref();
+	void rooms.purgeExpired().catch( ( e ) => log.error( { err: e }, 'retention run failed' ) );
 
 	await new Promise< void >( ( resolve, reject ) => {
 		http.once( 'error', reject );
@@ -76,6 +90,8 @@ export async function startService(
 	const close = (): Promise< void > => {
 		closing ??= ( async () => {
 			clearInterval( heartbeat );
+			clearInterval( sweep );
+			clearInterval( retention );
 			http.close();
 			for ( const ws of wss.clients ) ws.close( CLOSE.serviceRestart, 'service restarting' );
 			await store.flush();
@@ -88,17 +104,4 @@ export async function startService(
 	};
 
 	return { port, url: `http://${ config.host }:${ port }`, rooms, store, close };
-}
-
-function route( req: IncomingMessage, res: ServerResponse, rooms: ChatRooms ): void {
-	const url = new URL( req.url ?? '/', 'http://x' );
-	const json = ( status: number, body: unknown ): void => {
-		res.writeHead( status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } );
-		res.end( JSON.stringify( body ) );
-	};
-	if ( url.pathname === '/health' && ( req.method === 'GET' || req.method === 'HEAD' ) ) {
-		json( 200, { status: 'ok', ...rooms.counts() } );
-		return;
-	}
-	json( 404, { error: 'not_found', message: `no route ${ req.method } ${ url.pathname }` } );
 }

@@ -15,25 +15,30 @@ export const MAX_TOKEN_LIFETIME_S = 12 * 60 * 60;
 const ClaimsSchema = v.object( {
 	iss: v.string(),
 	sub: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( 128 ) ),
-	role: v.picklist( [ 'visitor', 'agent' ] ),
+	role: v.picklist( [ 'visitor', 'agent', 'site' ] ),
 	name: v.optional( v.pipe( v.string(), v.maxLength( 80 ) ) ),
-	depts: v.optional( v.array( v.pipe( v.string(), v.maxLength( 64 ) ) ) ),
+	depts: v.optional( v.pipe( v.array( v.pipe( v.string(), v.maxLength( 64 ) ) ), v.maxLength( 50 ) ) ),
+	maxChats: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ), v.maxValue( 50 ) ) ),
 	iat: v.number(),
 	exp: v.number(),
 } );
 
-export interface Identity {
+/** `site` tokens are WordPress itself calling the service's admin API (WP-CLI, statistics). */
+export type TokenRole = Role | 'site';
+
+export interface Identity< R extends TokenRole = Role > {
 	site: SiteConfig;
-	role: Role;
+	role: R;
 	/** Stable per agent (`wp:<user id>`); random per visitor session. */
 	subject: string;
 	name: string;
 	depts: string[];
+	maxChats: number;
 	expiresAt: number;
 }
 
 export type VerifyResult =
-	| { ok: true; identity: Identity }
+	| { ok: true; identity: Identity< TokenRole > }
 	| { ok: false; code: Extract< ErrorCode, 'bad_token' | 'token_expired' >; message: string };
 
 export function verifyToken(
@@ -81,6 +86,7 @@ export function verifyToken(
 			subject: c.sub,
 			name: c.name ?? '',
 			depts: c.depts ?? [],
+			maxChats: c.maxChats ?? site.maxChatsPerAgent,
 			expiresAt: c.exp * 1000,
 		},
 	};
@@ -89,7 +95,7 @@ export function verifyToken(
 /** Signs a token the way WordPress does; used by tests and the bench. */
 export function signToken(
 	site: Pick< SiteConfig, 'id' | 'secret' >,
-	claims: { role: Role; sub: string; name?: string; depts?: string[] },
+	claims: { role: TokenRole; sub: string; name?: string; depts?: string[]; maxChats?: number },
 	lifetimeS = 600,
 	nowMs: number = Date.now()
 ): string {

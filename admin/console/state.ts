@@ -158,6 +158,8 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 		}
 		case 'queue':
 			return { ...state, queue: frame.waiting };
+		case 'presence':
+			return state.online === frame.online ? state : { ...state, online: frame.online };
 		case 'chat': {
 			const held = state.chats.get( frame.chat.id );
 			const next = withChat( state, held ? { ...held, view: frame.chat } : emptyChat( frame.chat ) );

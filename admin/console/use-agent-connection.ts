@@ -58,8 +58,6 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 	}, [] );
 
 	useEffect( () => {
-		/** True from a (re)connect until its first welcome; later welcomes follow presence changes. */
-		let freshConnection = true;
 		/** When each chat was last synced, so a burst of out-of-order frames asks only once. */
 		const lastSync = new Map< string, number >();
 		const SYNC_GAP_MS = 5_000;
@@ -75,15 +73,9 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 				sync( conn, chat.id, syncPoint( stateRef.current, chat.id ) );
 			}
 			const wanted = storedOnline();
-			if ( freshConnection ) {
-				freshConnection = false;
-				if ( wanted !== null && wanted !== frame.online ) {
-					dispatch( { type: 'online', online: wanted } );
-					conn.send( { type: 'presence', online: wanted } );
-				}
-			} else if ( frame.online !== undefined && frame.online !== wanted ) {
-				// Changed from another tab or device: that is the agent's latest choice.
-				storeOnline( frame.online );
+			if ( wanted !== null && wanted !== frame.online ) {
+				dispatch( { type: 'online', online: wanted } );
+				conn.send( { type: 'presence', online: wanted } );
 			}
 		};
 
@@ -97,6 +89,10 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 					onWelcome( conn, frame );
 					return;
 				}
+				if ( frame.type === 'presence' && frame.online !== storedOnline() ) {
+					// Changed from another tab or device: that is the agent's latest choice.
+					storeOnline( frame.online );
+				}
 				const missing = missingFrom( before, frame );
 				// A new chat always syncs; a gap only if no sync for it is under way.
 				if ( missing && ( missing.newChat || Date.now() - ( lastSync.get( missing.chatId ) ?? 0 ) > SYNC_GAP_MS ) ) {
@@ -104,9 +100,6 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 				}
 			},
 			onState: ( connection, detail ) => {
-				if ( connection === 'connecting' || connection === 'reconnecting' ) {
-					freshConnection = true;
-				}
 				dispatch( { type: 'connection', state: connection, code: detail?.code } );
 			},
 		} );

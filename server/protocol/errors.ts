@@ -17,6 +17,8 @@ export const ERROR_CODES = [
 	'not_found', // no such chat (or not yours)
 	'conflict', // e.g. the chat is already taken or closed
 	'rate_limited',
+	'bad_request', // HTTP: a body or parameter that does not fit
+	'method_not_allowed', // HTTP
 	'internal',
 ] as const;
 

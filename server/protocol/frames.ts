@@ -39,17 +39,26 @@ const Hello = v.object( {
 	),
 } );
 
+/** Answers to a dialog (pre-chat form, multi-step input): field id → value. */
+const Fields = v.pipe(
+	v.record( Id, v.pipe( v.string(), v.maxLength( LIMITS.maxFieldLength ) ) ),
+	v.check( ( r ) => Object.keys( r ).length <= LIMITS.maxFields, 'too many fields' )
+);
+
 /** Visitor: open a chat, optionally with its first message. */
 const Start = v.object( {
 	type: v.literal( 'start' ),
 	clientId: Id,
 	text: v.optional( Text ),
 	dept: v.optional( Id ),
+	/** The visitor's choice, honoured only where the site lets visitors choose. */
+	mode: v.optional( v.picklist( [ 'stored', 'ephemeral' ] ) ),
+	/** The completed pre-chat form, sent once, with the start. */
+	form: v.optional( Fields ),
 	/** Shown to the agent: where the chat was started from (URL parameter `from`). */
 	from: v.optional( v.pipe( v.string(), v.maxLength( 200 ) ) ),
 	/** Version of the consent text the visitor ticked, kept as proof. */
 	consentVersion: v.optional( v.pipe( v.string(), v.maxLength( 64 ) ) ),
-	name: v.optional( v.pipe( v.string(), v.maxLength( LIMITS.maxNameLength ) ) ),
 } );
 
 /** Either side: a message. `clientId` makes a resend after a reconnect idempotent. */
@@ -70,14 +79,48 @@ const Sync = v.object( {
 	afterSeq: Seq,
 } );
 
-/** Agent: go online or offline. */
+/** Either side: typing or stopped typing. Relayed, never stored. */
+const Typing = v.object( { type: v.literal( 'typing' ), chatId: Id, typing: v.boolean() } );
+
+/** Visitor: a completed dialog (multi-step form) inside a running chat. */
+const Submit = v.object( {
+	type: v.literal( 'submit' ),
+	chatId: Id,
+	clientId: Id,
+	/** Which dialog this answers (e.g. the option set's id). */
+	dialog: Id,
+	fields: Fields,
+} );
+
+/**
+ * Visitor: end this chat, delete its history, and start a new chat that
+ * stores nothing. Answered by `started` for the new chat.
+ */
+const Restart = v.object( { type: v.literal( 'restart' ), chatId: Id, clientId: Id } );
+
+/** Agent: go online or offline, for some or all of the departments in its token. */
 const Presence = v.object( {
 	type: v.literal( 'presence' ),
 	online: v.boolean(),
+	depts: v.optional( v.pipe( v.array( Id ), v.maxLength( 50 ) ) ),
 } );
 
 /** Agent: take a waiting chat. */
 const Take = v.object( { type: v.literal( 'take' ), chatId: Id } );
+
+/** Agent: hand a chat to another agent (by subject) or back to a department's queue. */
+const Transfer = v.pipe(
+	v.object( {
+		type: v.literal( 'transfer' ),
+		chatId: Id,
+		toAgent: v.optional( v.pipe( v.string(), v.minLength( 1 ), v.maxLength( 128 ) ) ),
+		toDept: v.optional( Id ),
+	} ),
+	v.check( ( f ) => ( f.toAgent === undefined ) !== ( f.toDept === undefined ), 'give exactly one of toAgent, toDept' )
+);
+
+/** Agent: exempt a chat from automatic deletion (e.g. a contract was agreed), or undo that. */
+const Keep = v.object( { type: v.literal( 'keep' ), chatId: Id, keep: v.boolean() } );
 
 export const ClientFrameSchema = v.variant( 'type', [
 	Hello,
@@ -85,8 +128,13 @@ export const ClientFrameSchema = v.variant( 'type', [
 	Send,
 	End,
 	Sync,
+	Typing,
+	Submit,
+	Restart,
 	Presence,
 	Take,
+	Transfer,
+	Keep,
 ] );
 
 export type ClientFrame = v.InferOutput< typeof ClientFrameSchema >;
@@ -94,20 +142,26 @@ export type HelloFrame = v.InferOutput< typeof Hello >;
 export type StartFrame = v.InferOutput< typeof Start >;
 export type SendFrame = v.InferOutput< typeof Send >;
 export type ClientFrameType = ClientFrame[ 'type' ];
+export type FieldValues = v.InferOutput< typeof Fields >;
 export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
 	'hello',
 	'start',
 	'send',
 	'end',
 	'sync',
+	'typing',
+	'submit',
+	'restart',
 	'presence',
 	'take',
+	'transfer',
+	'keep',
 ];
 
 /** Which role may send which frame (hello is checked before roles exist). */
 export const FRAMES_BY_ROLE: Record< Role, readonly ClientFrameType[] > = {
-	visitor: [ 'start', 'send', 'end', 'sync' ],
-	agent: [ 'presence', 'take', 'send', 'end', 'sync' ],
+	visitor: [ 'start', 'send', 'end', 'sync', 'typing', 'submit', 'restart' ],
+	agent: [ 'presence', 'take', 'transfer', 'keep', 'send', 'end', 'sync', 'typing' ],
 };
 
 /* ------------------------------------------------------------------ */
@@ -119,7 +173,14 @@ export type ChatStatus = 'waiting' | 'active' | 'away' | 'closed';
 export type ChatMode = 'stored' | 'ephemeral';
 export type Author = 'visitor' | 'agent' | 'system';
 /** System messages carry an event, not text, so each client words it in its own language. */
-export type SystemEvent = 'agent_joined' | 'agent_left' | 'visitor_left' | 'ended';
+export type SystemEvent =
+	| 'agent_joined'
+	| 'agent_left'
+	| 'visitor_left'
+	| 'transferred'
+	| 'ended'
+	/** Ended by the inactivity timeout. */
+	| 'timeout';
 
 export interface ChatView {
 	id: string;
@@ -130,7 +191,19 @@ export interface ChatView {
 	lastSeq: number;
 	visitorName: string | null;
 	agentName: string | null;
+	/** Agent's subject (`wp:<id>`), for transfers; null while waiting. */
+	agent: string | null;
 	from: string | null;
+	/** Exempt from automatic deletion. */
+	keep: boolean;
+}
+
+/** An online agent as other agents see it (for transfers). */
+export interface AgentView {
+	sub: string;
+	name: string;
+	depts: string[];
+	chats: number;
 }
 
 export interface ChatMessage {
@@ -143,6 +216,9 @@ export interface ChatMessage {
 	event?: SystemEvent;
 	/** Echoed to the sender so it can match its pending copy. */
 	clientId?: string;
+	/** A submitted dialog: which one, and its answers. */
+	dialog?: string;
+	fields?: FieldValues;
 }
 
 export interface QueueEntry {
@@ -165,6 +241,13 @@ export type ServerFrame =
 	| ( { type: 'message' } & ChatMessage )
 	| { type: 'ack'; chatId: string; clientId: string; seq: number }
 	| { type: 'queue'; waiting: QueueEntry[] }
+	/** Agent: its own presence, after every change (any of its tabs). */
+	| { type: 'presence'; online: boolean; depts: string[] }
+	/** Agents: who is online, for transfers. */
+	| { type: 'agents'; agents: AgentView[] }
+	/** Waiting visitor: place in the queue (1 = next). */
+	| { type: 'position'; chatId: string; position: number }
+	| { type: 'typing'; chatId: string; from: 'visitor' | 'agent'; typing: boolean }
 	| { type: 'error'; code: ErrorCode; message: string; ref?: string };
 
 export type ServerFrameType = ServerFrame[ 'type' ];

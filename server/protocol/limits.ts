@@ -8,4 +8,7 @@ export const LIMITS = {
 	helloTimeoutMs: 10_000,
 	maxIdLength: 64,
 	maxNameLength: 80,
+	/** A dialog's answers: how many fields, and how long each. */
+	maxFields: 20,
+	maxFieldLength: 1000,
 } as const;

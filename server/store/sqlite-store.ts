@@ -10,8 +10,17 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ChatMessage, ChatStatus } from '../protocol';
-import { toHour, type ChatRecord, type ChatStore, type StatKind, type StatRow } from './types';
+import {
+	toHour,
+	type ChatChanges,
+	type ChatRecord,
+	type ChatStore,
+	type ContactSubmission,
+	type StatKind,
+	type StatRow,
+} from './types';
 
+const SCHEMA_VERSION = 1;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chats (
 	id TEXT PRIMARY KEY,
@@ -30,7 +39,9 @@ CREATE TABLE IF NOT EXISTS chats (
 	from_ref TEXT,
 	consent_version TEXT
 );
-CREATE INDEX IF NOT EXISTS chats_status ON chats(status);
+CREATE INDEX IF NOT EXISTS chats_status ON chats(status, closed_at);
+CREATE INDEX IF NOT EXISTS chats_code ON chats(code_hash);
+CREATE INDEX IF NOT EXISTS chats_agent ON chats(site, agent_sub, closed_at);
 CREATE TABLE IF NOT EXISTS chat_events (
 	chat_id TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
 	status TEXT NOT NULL,
@@ -46,8 +57,19 @@ CREATE TABLE IF NOT EXISTS messages (
 	name TEXT,
 	event TEXT,
 	client_id TEXT,
+	dialog TEXT,
+	fields TEXT,
 	PRIMARY KEY (chat_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS contact_submissions (
+	id TEXT PRIMARY KEY,
+	site TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	dept TEXT,
+	lang TEXT,
+	fields TEXT NOT NULL,
+	consents TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS stats_hourly (
 	hour INTEGER NOT NULL,
 	kind TEXT NOT NULL,
@@ -83,6 +105,18 @@ interface MessageRow {
 	name: string | null;
 	event: ChatMessage[ 'event' ] | null;
 	client_id: string | null;
+	dialog: string | null;
+	fields: string | null;
+}
+
+interface ContactRow {
+	id: string;
+	site: string;
+	created_at: number;
+	dept: string | null;
+	lang: string | null;
+	fields: string;
+	consents: string;
 }
 
 const toRecord = ( r: ChatRow ): ChatRecord => ( {
@@ -108,6 +142,8 @@ const toMessage = ( r: MessageRow ): ChatMessage => {
 	if ( r.name !== null ) m.name = r.name;
 	if ( r.event !== null ) m.event = r.event;
 	if ( r.client_id !== null ) m.clientId = r.client_id;
+	if ( r.dialog !== null ) m.dialog = r.dialog;
+	if ( r.fields !== null ) m.fields = JSON.parse( r.fields ) as Record< string, string >;
 	return m;
 };
 
@@ -121,6 +157,8 @@ export class SqliteStore implements ChatStore {
 	private queue: Array< () => void > = [];
 	private waiters: Waiter[] = [];
 	private scheduled = false;
+	/** Set by deletions: the WAL is checkpointed and truncated after the commit. */
+	private deleted = false;
 	private readonly stmt;
 
 	constructor( file: string ) {
@@ -133,6 +171,7 @@ export class SqliteStore implements ChatStore {
 		this.db.pragma( 'secure_delete = ON' );
 		this.db.pragma( 'foreign_keys = ON' );
 		this.db.exec( SCHEMA );
+		this.db.pragma( `user_version = ${ SCHEMA_VERSION }` );
 		const db = this.db;
 		this.stmt = {
 			insertChat: db.prepare(
@@ -146,9 +185,10 @@ export class SqliteStore implements ChatStore {
 				'UPDATE chats SET status = ?, closed_at = CASE WHEN ? = \'closed\' THEN ? ELSE closed_at END WHERE id = ?'
 			),
 			setAgent: db.prepare( 'UPDATE chats SET agent_sub = ?, agent_name = ? WHERE id = ?' ),
+			setDept: db.prepare( 'UPDATE chats SET dept = ? WHERE id = ?' ),
 			insertMessage: db.prepare(
-				`INSERT INTO messages (chat_id, seq, author, text, at, name, event, client_id)
-				 VALUES (@chatId, @seq, @from, @text, @at, @name, @event, @clientId)`
+				`INSERT INTO messages (chat_id, seq, author, text, at, name, event, client_id, dialog, fields)
+				 VALUES (@chatId, @seq, @from, @text, @at, @name, @event, @clientId, @dialog, @fields)`
 			),
 			messagesAfter: db.prepare( 'SELECT * FROM messages WHERE chat_id = ? AND seq > ? ORDER BY seq' ),
 			lastSeq: db.prepare( 'SELECT COALESCE(MAX(seq), 0) AS s FROM messages WHERE chat_id = ?' ),
@@ -161,6 +201,20 @@ export class SqliteStore implements ChatStore {
 				 ON CONFLICT (hour, kind) DO UPDATE SET count = count + 1`
 			),
 			stats: db.prepare( 'SELECT hour, kind, count FROM stats_hourly WHERE hour >= ? AND hour <= ? ORDER BY hour, kind' ),
+			byCode: db.prepare( 'SELECT * FROM chats WHERE site = ? AND code_hash = ?' ),
+			setKeep: db.prepare( 'UPDATE chats SET keep = ? WHERE id = ?' ),
+			deleteChat: db.prepare( 'DELETE FROM chats WHERE id = ?' ),
+			purge: db.prepare(
+				"DELETE FROM chats WHERE site = ? AND status = 'closed' AND keep = 0 AND closed_at < ?"
+			),
+			lastChatEnd: db.prepare(
+				'SELECT COALESCE(MAX(closed_at), 0) AS t FROM chats WHERE site = ? AND agent_sub = ?'
+			),
+			insertContact: db.prepare(
+				`INSERT INTO contact_submissions (id, site, created_at, dept, lang, fields, consents)
+				 VALUES (@id, @site, @createdAt, @dept, @lang, @fields, @consents)`
+			),
+			contacts: db.prepare( 'SELECT * FROM contact_submissions WHERE site = ? ORDER BY created_at DESC' ),
 		};
 	}
 
@@ -190,6 +244,11 @@ export class SqliteStore implements ChatStore {
 		}
 		try {
 			this.db.transaction( () => ops.forEach( ( op ) => op() ) )();
+			if ( this.deleted ) {
+				// Deleted text must not linger in WAL frames until some later checkpoint.
+				this.deleted = false;
+				this.db.pragma( 'wal_checkpoint(TRUNCATE)' );
+			}
 			waiters.forEach( ( w ) => w.resolve() );
 		} catch ( e ) {
 			waiters.forEach( ( w ) => w.reject( e ) );
@@ -203,17 +262,15 @@ export class SqliteStore implements ChatStore {
 		} );
 	}
 
-	setStatus(
-		chatId: string,
-		status: ChatStatus,
-		at: number,
-		agent?: { sub: string; name: string } | null
-	): Promise< void > {
+	setStatus( chatId: string, status: ChatStatus, at: number, changes: ChatChanges = {} ): Promise< void > {
 		return this.enqueue( () => {
 			this.stmt.setStatus.run( status, status, at, chatId );
 			this.stmt.insertEvent.run( chatId, status, at );
-			if ( agent !== undefined ) {
-				this.stmt.setAgent.run( agent?.sub ?? null, agent?.name ?? null, chatId );
+			if ( changes.agent !== undefined ) {
+				this.stmt.setAgent.run( changes.agent?.sub ?? null, changes.agent?.name ?? null, chatId );
+			}
+			if ( changes.dept !== undefined ) {
+				this.stmt.setDept.run( changes.dept, chatId );
 			}
 		} );
 	}
@@ -228,6 +285,8 @@ export class SqliteStore implements ChatStore {
 			name: m.name ?? null,
 			event: m.event ?? null,
 			clientId: m.clientId ?? null,
+			dialog: m.dialog ?? null,
+			fields: m.fields ? JSON.stringify( m.fields ) : null,
 		};
 		return this.enqueue( () => this.stmt.insertMessage.run( row ) );
 	}
@@ -256,6 +315,52 @@ export class SqliteStore implements ChatStore {
 
 	statusHistory( chatId: string ): Array< { status: ChatStatus; at: number } > {
 		return this.stmt.history.all( chatId ) as Array< { status: ChatStatus; at: number } >;
+	}
+
+	findByCode( site: string, codeHash: string ): ChatRecord | undefined {
+		const row = this.stmt.byCode.get( site, codeHash ) as ChatRow | undefined;
+		return row ? toRecord( row ) : undefined;
+	}
+
+	setKeep( chatId: string, keep: boolean ): Promise< void > {
+		return this.enqueue( () => this.stmt.setKeep.run( keep ? 1 : 0, chatId ) );
+	}
+
+	deleteChat( chatId: string ): Promise< void > {
+		return this.enqueue( () => {
+			this.stmt.deleteChat.run( chatId );
+			this.deleted = true;
+		} );
+	}
+
+	async purgeClosedBefore( site: string, cutoff: number ): Promise< number > {
+		let count = 0;
+		await this.enqueue( () => {
+			count = this.stmt.purge.run( site, cutoff ).changes;
+			if ( count > 0 ) this.deleted = true;
+		} );
+		return count;
+	}
+
+	lastChatEnd( site: string, agentSub: string ): number {
+		return ( this.stmt.lastChatEnd.get( site, agentSub ) as { t: number } ).t;
+	}
+
+	insertContact( c: ContactSubmission ): Promise< void > {
+		const row = { ...c, fields: JSON.stringify( c.fields ), consents: JSON.stringify( c.consents ) };
+		return this.enqueue( () => this.stmt.insertContact.run( row ) );
+	}
+
+	contacts( site: string ): ContactSubmission[] {
+		return ( this.stmt.contacts.all( site ) as ContactRow[] ).map( ( r ) => ( {
+			id: r.id,
+			site: r.site,
+			createdAt: r.created_at,
+			dept: r.dept,
+			lang: r.lang,
+			fields: JSON.parse( r.fields ) as ContactSubmission[ 'fields' ],
+			consents: JSON.parse( r.consents ) as ContactSubmission[ 'consents' ],
+		} ) );
 	}
 
 	bumpStat( kind: StatKind, at: number ): void {

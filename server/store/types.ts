@@ -27,6 +27,11 @@ export interface ChatRecord {
 	consentVersion: string | null;
 }
 
+export interface ChatChanges {
+	agent?: { sub: string; name: string } | null;
+	dept?: string | null;
+}
+
 /** Hour-rounded counters with no chat reference (statistics and billing). */
 export type StatKind = 'chat_started' | 'chat_ended' | 'message_received' | 'message_sent';
 
@@ -36,21 +41,40 @@ export interface StatRow {
 	count: number;
 }
 
+/** An offline contact-form submission, with the consent texts the visitor ticked. */
+export interface ContactSubmission {
+	id: string;
+	site: string;
+	createdAt: number;
+	dept: string | null;
+	lang: string | null;
+	fields: Record< string, string >;
+	consents: Array< { id: string; version: string; text: string } >;
+}
+
 export interface ChatStore {
 	insertChat( chat: ChatRecord ): Promise< void >;
-	/** Records a status change (with its time) and updates the chat. */
-	setStatus(
-		chatId: string,
-		status: ChatStatus,
-		at: number,
-		agent?: { sub: string; name: string } | null
-	): Promise< void >;
+	/**
+	 * Records a status change (with its time) and updates the chat; `changes`
+	 * also moves it to another agent (null: none) or department.
+	 */
+	setStatus( chatId: string, status: ChatStatus, at: number, changes?: ChatChanges ): Promise< void >;
 	/** Only ever called for stored-mode chats. */
 	appendMessage( message: ChatMessage ): Promise< void >;
 	messagesAfter( chatId: string, afterSeq: number ): ChatMessage[];
 	lastSeq( chatId: string ): number;
 	findClientMessage( chatId: string, clientId: string ): ChatMessage | undefined;
 	getChat( chatId: string ): ChatRecord | undefined;
+	findByCode( site: string, codeHash: string ): ChatRecord | undefined;
+	setKeep( chatId: string, keep: boolean ): Promise< void >;
+	/** Removes the chat, its messages and its status history (statistics stay). */
+	deleteChat( chatId: string ): Promise< void >;
+	/** Deletes closed, not-kept chats of a site closed before `cutoff`; resolves to how many. */
+	purgeClosedBefore( site: string, cutoff: number ): Promise< number >;
+	/** When the agent's last chat ended (0 if never): the routing's "idle since". */
+	lastChatEnd( site: string, agentSub: string ): number;
+	insertContact( submission: ContactSubmission ): Promise< void >;
+	contacts( site: string ): ContactSubmission[];
 	openChats(): ChatRecord[];
 	statusHistory( chatId: string ): Array< { status: ChatStatus; at: number } >;
 	bumpStat( kind: StatKind, at: number ): void;

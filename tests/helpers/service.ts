@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, type ServiceConfig, type SiteConfig } from '../../server/config';
+import { parseConfig, type ServiceConfig, type ServiceConfigInput, type SiteConfigInput } from '../../server/config';
 import { createLogger } from '../../server/log';
 import { startService, type RunningService } from '../../server/service';
 import { signToken } from '../../server/tokens';
@@ -10,34 +10,63 @@ import type { Role } from '../../server/protocol';
 import { TestClient } from './ws-client';
 
 export const ORIGIN = 'http://site.test';
-export const SITE: SiteConfig = { id: 'test', secret: 't'.repeat( 48 ), origins: [ ORIGIN ], defaultMode: 'stored' };
+export const SITE: SiteConfigInput = { id: 'test', secret: 't'.repeat( 48 ), origins: [ ORIGIN ], defaultMode: 'stored' };
+
+export interface ExtraClaims {
+	depts?: string[];
+	maxChats?: number;
+}
 
 export interface TestService extends RunningService {
 	config: ServiceConfig;
 	wsUrl: string;
-	token( role: Role, sub: string, name?: string ): string;
+	token( role: Role | 'site', sub: string, name?: string, extra?: ExtraClaims ): string;
 	/** Opens a connection and authenticates it; resolves after the welcome. */
-	connect( role: Role, sub: string, name?: string ): Promise< TestClient >;
+	connect( role: Role, sub: string, name?: string, extra?: ExtraClaims ): Promise< TestClient >;
+	/** JSON over HTTP to the service, with an optional bearer token. */
+	http( method: string, path: string, body?: unknown, token?: string ): Promise< { status: number; body: any } >;
 	stop(): Promise< void >;
 }
 
-export async function startTestService( overrides: Partial< SiteConfig > = {}, dataDir?: string ): Promise< TestService > {
+export async function startTestService(
+	overrides: Partial< SiteConfigInput > = {},
+	opts: { dataDir?: string; service?: Partial< ServiceConfigInput >; now?: () => number } = {}
+): Promise< TestService > {
+	const dataDir = opts.dataDir;
 	const dir = dataDir ?? mkdtempSync( join( tmpdir(), 'cc-test-' ) );
-	const config = parseConfig( { port: 0, dataDir: dir, logLevel: 'silent', sites: [ { ...SITE, ...overrides } ] } );
-	const service = await startService( config, { log: createLogger( 'silent' ) } );
+	const config = parseConfig( {
+		port: 0,
+		dataDir: dir,
+		logLevel: 'silent',
+		...opts.service,
+		sites: [ { ...SITE, ...overrides } ],
+	} );
+	const service = await startService( config, { log: createLogger( 'silent' ), now: opts.now } );
 	const wsUrl = `ws://127.0.0.1:${ service.port }/ws`;
 	const site = config.sites[ 0 ];
-	const token = ( role: Role, sub: string, name?: string ) => signToken( site, { role, sub, name } );
+	const token = ( role: Role | 'site', sub: string, name?: string, extra: ExtraClaims = {} ) =>
+		signToken( site, { role, sub, name, ...extra } );
 	return {
 		...service,
 		config,
 		wsUrl,
 		token,
-		async connect( role, sub, name ) {
+		async connect( role, sub, name, extra ) {
 			const client = await TestClient.open( wsUrl, ORIGIN );
-			client.send( { type: 'hello', token: token( role, sub, name ) } );
+			client.send( { type: 'hello', token: token( role, sub, name, extra ) } );
 			await client.next( 'welcome' );
 			return client;
+		},
+		async http( method, path, body, bearer ) {
+			const res = await fetch( `http://127.0.0.1:${ service.port }${ path }`, {
+				method,
+				headers: {
+					...( body !== undefined ? { 'content-type': 'application/json' } : {} ),
+					...( bearer ? { authorization: `Bearer ${ bearer }` } : {} ),
+				},
+				body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify( body ),
+			} );
+			return { status: res.status, body: await res.json().catch( () => null ) };
 		},
 		async stop() {
 			await service.close();

@@ -37,8 +37,13 @@ export class TestClient {
 		return client;
 	}
 
-	send( frame: ClientFrame | Record< string, unknown > ): void {
+	send( frame: ClientFrame ): void {
 		this.ws.send( JSON.stringify( frame ) );
+	}
+
+	/** Anything at all, JSON-encoded: for frames the protocol does not allow. */
+	sendJson( value: unknown ): void {
+		this.ws.send( JSON.stringify( value ) );
 	}
 
 	raw( data: string | Buffer ): void {

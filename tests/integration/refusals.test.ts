@@ -58,9 +58,9 @@ test( 'malformed frames get typed errors; the chat they arrive in goes on', asyn
 
 	visitor.raw( '{not json' );
 	expect( await visitor.next( 'error' ) ).toMatchObject( { code: 'bad_json' } );
-	visitor.send( { type: 'teleport' } );
+	visitor.sendJson( { type: 'teleport' } );
 	expect( await visitor.next( 'error' ) ).toMatchObject( { code: 'unknown_type' } );
-	visitor.send( { type: 'send', chatId: chat.id, clientId: 'k', text: { html: '<b>' } } );
+	visitor.sendJson( { type: 'send', chatId: chat.id, clientId: 'k', text: { html: '<b>' } } );
 	expect( await visitor.next( 'error' ) ).toMatchObject( { code: 'bad_frame' } );
 	visitor.send( { type: 'send', chatId: chat.id, clientId: 'k', text: 'x'.repeat( LIMITS.maxTextLength + 1 ) } );
 	expect( await visitor.next( 'error' ) ).toMatchObject( { code: 'too_large' } );

@@ -9,9 +9,9 @@ beforeAll( async () => {
 } );
 afterAll( () => svc.stop() );
 
-test( 'a visitor starts a chat, an agent takes it, and both see each other live', async () => {
+test( 'a visitor starts a chat, an agent takes it from the queue, and both see each other live', async () => {
+	// Offline agents are not routed chats, but they see the queue and may take one.
 	const agent = await svc.connect( 'agent', 'wp:1', 'Ada' );
-	agent.send( { type: 'presence', online: true } );
 
 	const visitor = await svc.connect( 'visitor', 'v_1' );
 	visitor.send( { type: 'start', clientId: 'c1', text: 'Hello, I need help' } );
@@ -63,11 +63,13 @@ test( 'a visitor starts a chat, an agent takes it, and both see each other live'
 
 test( 'a reloaded visitor resumes with its code and gets the gap', async () => {
 	const agent = await svc.connect( 'agent', 'wp:2', 'Bo' );
+	agent.send( { type: 'presence', online: true } );
+	await agent.next( 'presence', ( p ) => p.online );
 	const visitor = await svc.connect( 'visitor', 'v_2' );
 	visitor.send( { type: 'start', clientId: 'x1', text: 'first' } );
 	const { chat, code } = await visitor.next( 'started' );
-	agent.send( { type: 'take', chatId: chat.id } );
-	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+	// Online, idle: the chat is routed to this agent without a "take".
+	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' && m.name === 'Bo' );
 	visitor.close();
 	await agent.next( 'chat', ( c ) => c.chat.status === 'away' );
 
@@ -92,5 +94,7 @@ test( 'a reloaded visitor resumes with its code and gets the gap', async () => {
 	expect( await thief.next( 'error' ) ).toMatchObject( { code: 'not_found' } );
 	thief.close();
 	resumed.close();
+	agent.send( { type: 'presence', online: false } );
+	await agent.next( 'presence', ( p ) => ! p.online );
 	agent.close();
 } );

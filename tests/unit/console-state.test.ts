@@ -21,7 +21,9 @@ const view = ( id: string, over: Partial< ChatView > = {} ): ChatView => ( {
 	lastSeq: 0,
 	visitorName: null,
 	agentName: 'Ann',
+	agent: 'wp:1',
 	from: null,
+	keep: false,
 	...over,
 } );
 

@@ -8,12 +8,19 @@ describe( 'parseClientFrame', () => {
 			{ type: 'hello', token: 'abc' },
 			{ type: 'hello', token: 'abc', resume: { chatId: 'c-1', code: 'ABCD-EFGH-JKMN', lastSeq: 3 } },
 			{ type: 'start', clientId: 'k1' },
-			{ type: 'start', clientId: 'k1', text: 'Hi', dept: 'sales', from: 'app', consentVersion: '3', name: 'Ann' },
+			{ type: 'start', clientId: 'k1', text: 'Hi', dept: 'sales', from: 'app', consentVersion: '3', mode: 'ephemeral', form: { name: 'Ann', email: 'a@b.c' } },
 			{ type: 'send', chatId: 'c1', clientId: 'k2', text: 'hello' },
 			{ type: 'end', chatId: 'c1' },
 			{ type: 'sync', chatId: 'c1', afterSeq: 0 },
+			{ type: 'typing', chatId: 'c1', typing: true },
+			{ type: 'submit', chatId: 'c1', clientId: 'k3', dialog: 'address', fields: { street: 'Main St 1', city: 'Bonn' } },
+			{ type: 'restart', chatId: 'c1', clientId: 'k4' },
 			{ type: 'presence', online: true },
+			{ type: 'presence', online: true, depts: [ 'sales' ] },
 			{ type: 'take', chatId: 'c1' },
+			{ type: 'transfer', chatId: 'c1', toAgent: 'wp:2' },
+			{ type: 'transfer', chatId: 'c1', toDept: 'billing' },
+			{ type: 'keep', chatId: 'c1', keep: true },
 		];
 		for ( const f of frames ) {
 			const r = ok( f );
@@ -54,6 +61,18 @@ describe( 'parseClientFrame', () => {
 		const long = 'x'.repeat( LIMITS.maxTextLength + 1 );
 		expect( ok( { type: 'send', chatId: 'c1', clientId: 'k', text: long } ) ).toMatchObject( { ok: false, code: 'too_large' } );
 		expect( ok( { type: 'send', chatId: 'c1', clientId: 'k', text: 'x'.repeat( LIMITS.maxTextLength ) } ).ok ).toBe( true );
+	} );
+
+	it( 'refuses a transfer that names both or neither target', () => {
+		expect( ok( { type: 'transfer', chatId: 'c1' } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		expect( ok( { type: 'transfer', chatId: 'c1', toAgent: 'wp:2', toDept: 'x' } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+	} );
+
+	it( 'bounds dialog answers', () => {
+		const many = Object.fromEntries( Array.from( { length: LIMITS.maxFields + 1 }, ( _, i ) => [ `f${ i }`, 'x' ] ) );
+		expect( ok( { type: 'submit', chatId: 'c', clientId: 'k', dialog: 'd', fields: many } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		expect( ok( { type: 'submit', chatId: 'c', clientId: 'k', dialog: 'd', fields: { a: 7 } } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		expect( ok( { type: 'submit', chatId: 'c', clientId: 'k', dialog: 'd', fields: { 'bad key': 'x' } } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
 	} );
 
 	it( 'gives each role only its own frames', () => {

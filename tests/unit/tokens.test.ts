@@ -1,13 +1,8 @@
 import { createHmac } from 'node:crypto';
-import type { SiteConfig } from '../../server/config';
+import { parseConfig } from '../../server/config';
 import { MAX_TOKEN_LIFETIME_S, signToken, verifyToken } from '../../server/tokens';
 
-const site: SiteConfig = {
-	id: 'demo',
-	secret: 's'.repeat( 40 ),
-	origins: [ 'http://example.test' ],
-	defaultMode: 'stored',
-};
+const site = parseConfig( { sites: [ { id: 'demo', secret: 's'.repeat( 40 ), origins: [ 'http://example.test' ] } ] } ).sites[ 0 ];
 const sites = new Map( [ [ site.id, site ] ] );
 const b64 = ( o: unknown ) => Buffer.from( JSON.stringify( o ) ).toString( 'base64url' );
 /** Builds a JWT by hand, the way WordPress's PHP does, so both sides agree on the format. */
@@ -24,7 +19,7 @@ describe( 'verifyToken', () => {
 		const r = verifyToken( handMade( { alg: 'HS256', typ: 'JWT' }, { ...claims, role: 'agent', sub: 'wp:3', name: 'Ada', depts: [ 'sales' ] } ), sites, now );
 		expect( r ).toEqual( {
 			ok: true,
-			identity: { site, role: 'agent', subject: 'wp:3', name: 'Ada', depts: [ 'sales' ], expiresAt: ( iat + 600 ) * 1000 },
+			identity: { site, role: 'agent', subject: 'wp:3', name: 'Ada', depts: [ 'sales' ], maxChats: 3, expiresAt: ( iat + 600 ) * 1000 },
 		} );
 	} );
 

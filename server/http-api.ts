@@ -1,0 +1,232 @@
+/**
+ * The small HTTP API beside the WebSocket, on the same port.
+ *
+ * Public (no cookies, any origin): `GET /health`, `GET /availability`,
+ * `POST /chats/delete` (by chat code, attempts limited per address),
+ * `POST /contact` (with a visitor token).
+ * For WordPress itself (a `site` token): `/admin/status`, `/admin/purge`,
+ * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`.
+ *
+ * Every refusal is JSON `{ error, message }` with a 4xx status.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import type { SiteConfig } from './config';
+import type { IpLimiter } from './ip-limiter';
+import type { Logger } from './log';
+import { LIMITS, type ErrorCode } from './protocol';
+import type { ChatRooms } from './rooms';
+import type { ChatStore } from './store/types';
+import { verifyToken, type Identity, type TokenRole } from './tokens';
+
+export interface HttpContext {
+	sites: ReadonlyMap< string, SiteConfig >;
+	rooms: ChatRooms;
+	store: ChatStore;
+	ips: IpLimiter;
+	log: Logger;
+}
+
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ErrorCode,
+		message: string
+	) {
+		super( message );
+	}
+}
+
+const Id = v.pipe( v.string(), v.regex( /^[A-Za-z0-9_-]{1,64}$/ ) );
+const DeleteBody = v.object( { site: Id, code: v.pipe( v.string(), v.maxLength( 32 ) ) } );
+const AdminDeleteBody = v.object( { code: v.pipe( v.string(), v.maxLength( 32 ) ) } );
+const ContactBody = v.object( {
+	dept: v.optional( Id ),
+	lang: v.optional( v.pipe( v.string(), v.maxLength( 20 ) ) ),
+	fields: v.pipe(
+		v.record( Id, v.pipe( v.string(), v.maxLength( LIMITS.maxFieldLength ) ) ),
+		v.check( ( r ) => Object.keys( r ).length <= LIMITS.maxFields, 'too many fields' )
+	),
+	/** The opt-ins the visitor ticked, with the exact text and version shown. */
+	consents: v.pipe(
+		v.array( v.object( { id: Id, version: v.pipe( v.string(), v.maxLength( 64 ) ), text: v.pipe( v.string(), v.maxLength( 2000 ) ) } ) ),
+		v.maxLength( 20 )
+	),
+} );
+
+const json = ( res: ServerResponse, status: number, body: unknown ): void => {
+	res.writeHead( status, {
+		'content-type': 'application/json; charset=utf-8',
+		'cache-control': 'no-store',
+		'access-control-allow-origin': '*',
+	} );
+	res.end( JSON.stringify( body ) );
+};
+
+async function readJson< T >( req: IncomingMessage, schema: v.GenericSchema< unknown, T > ): Promise< T > {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await ( const chunk of req as AsyncIterable< Buffer > ) {
+		size += chunk.length;
+		if ( size > LIMITS.maxFrameBytes ) throw new HttpError( 413, 'too_large', 'request body too large' );
+		chunks.push( chunk );
+	}
+	let data: unknown;
+	try {
+		data = JSON.parse( Buffer.concat( chunks ).toString( 'utf8' ) );
+	} catch {
+		throw new HttpError( 400, 'bad_json', 'body is not valid JSON' );
+	}
+	const result = v.safeParse( schema, data );
+	if ( ! result.success ) {
+		const i = result.issues[ 0 ];
+		const path = i.path?.map( ( p ) => String( p.key ) ).join( '.' );
+		throw new HttpError( 400, 'bad_request', path ? `${ path }: ${ i.message }` : i.message );
+	}
+	return result.output;
+}
+
+function bearer( req: IncomingMessage, ctx: HttpContext, role: TokenRole ): Identity< TokenRole > {
+	const header = req.headers.authorization ?? '';
+	const token = header.startsWith( 'Bearer ' ) ? header.slice( 7 ) : '';
+	if ( ! token ) throw new HttpError( 401, 'auth_required', 'send Authorization: Bearer <token>' );
+	const verified = verifyToken( token, ctx.sites );
+	if ( ! verified.ok ) throw new HttpError( 401, verified.code, verified.message );
+	if ( verified.identity.role !== role ) throw new HttpError( 403, 'forbidden', `needs a ${ role } token` );
+	return verified.identity;
+}
+
+function siteParam( url: URL, ctx: HttpContext ): SiteConfig {
+	const id = url.searchParams.get( 'site' );
+	if ( ! id ) throw new HttpError( 400, 'bad_request', 'the "site" parameter is required' );
+	const site = ctx.sites.get( id );
+	if ( ! site ) throw new HttpError( 404, 'not_found', 'no such site' );
+	return site;
+}
+
+function numberParam( url: URL, name: string, fallback: number ): number {
+	const raw = url.searchParams.get( name );
+	if ( raw === null ) return fallback;
+	const n = Number( raw );
+	if ( ! Number.isFinite( n ) ) throw new HttpError( 400, 'bad_request', `"${ name }" must be a number` );
+	return n;
+}
+
+type Handler = ( req: IncomingMessage, res: ServerResponse, url: URL, ctx: HttpContext ) => Promise< void > | void;
+
+const routes: Record< string, Partial< Record< string, Handler > > > = {
+	'/health': {
+		GET: ( _req, res, _url, ctx ) => json( res, 200, { status: 'ok', ...ctx.rooms.counts() } ),
+	},
+	'/availability': {
+		GET: ( _req, res, url, ctx ) => {
+			const site = siteParam( url, ctx );
+			const dept = url.searchParams.get( 'dept' ) || null;
+			json( res, 200, { site: site.id, dept, online: ctx.rooms.available( site.id, dept ) } );
+		},
+	},
+	'/chats/delete': {
+		POST: async ( req, res, _url, ctx ) => {
+			const ip = req.socket.remoteAddress ?? '';
+			if ( ! ctx.ips.mayTry( ip ) ) {
+				throw new HttpError( 429, 'rate_limited', 'too many wrong codes; try again later' );
+			}
+			const body = await readJson( req, DeleteBody );
+			if ( ! ctx.sites.has( body.site ) ) throw new HttpError( 404, 'not_found', 'no such site' );
+			const result = await ctx.rooms.deleteByCode( body.site, body.code );
+			if ( result === 'not_found' ) ctx.ips.recordFailure( ip );
+			answerDelete( res, result );
+		},
+	},
+	'/contact': {
+		POST: async ( req, res, _url, ctx ) => {
+			const visitor = bearer( req, ctx, 'visitor' );
+			const body = await readJson( req, ContactBody );
+			const id = randomUUID();
+			await ctx.store.insertContact( {
+				id,
+				site: visitor.site.id,
+				createdAt: Date.now(),
+				dept: body.dept ?? null,
+				lang: body.lang ?? null,
+				fields: body.fields,
+				consents: body.consents,
+			} );
+			json( res, 201, { id } );
+		},
+	},
+	'/admin/status': {
+		GET: ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, {
+				site: site.id,
+				...ctx.rooms.counts( site.id ),
+				defaultMode: site.defaultMode,
+				retentionDays: site.retentionDays,
+			} );
+		},
+	},
+	'/admin/purge': {
+		POST: async ( req, res, _url, ctx ) => {
+			bearer( req, ctx, 'site' );
+			json( res, 200, { deleted: await ctx.rooms.purgeExpired() } );
+		},
+	},
+	'/admin/stats': {
+		GET: ( req, res, url, ctx ) => {
+			bearer( req, ctx, 'site' );
+			const to = numberParam( url, 'to', Date.now() );
+			const from = numberParam( url, 'from', to - 30 * 86_400_000 );
+			json( res, 200, { from, to, rows: ctx.store.stats( from, to ) } );
+		},
+	},
+	'/admin/contacts': {
+		GET: ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, { submissions: ctx.store.contacts( site.id ) } );
+		},
+	},
+	'/admin/chats/delete': {
+		POST: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const body = await readJson( req, AdminDeleteBody );
+			answerDelete( res, await ctx.rooms.deleteByCode( site.id, body.code ) );
+		},
+	},
+};
+
+function answerDelete( res: ServerResponse, result: Awaited< ReturnType< ChatRooms[ 'deleteByCode' ] > > ): void {
+	if ( result === 'deleted' ) json( res, 200, { deleted: true } );
+	else if ( result === 'kept' ) json( res, 409, { error: 'conflict', message: 'the site keeps this chat as a record; ask the site to delete it' } );
+	else json( res, 404, { error: 'not_found', message: 'no chat with that code' } );
+}
+
+export async function handleHttp( req: IncomingMessage, res: ServerResponse, ctx: HttpContext ): Promise< void > {
+	const url = new URL( req.url ?? '/', 'http://service' );
+	const route = routes[ url.pathname ];
+	try {
+		if ( req.method === 'OPTIONS' && route ) {
+			// CORS preflight: public endpoints take JSON and a bearer token, no cookies.
+			res.writeHead( 204, {
+				'access-control-allow-origin': '*',
+				'access-control-allow-methods': Object.keys( route ).join( ', ' ),
+				'access-control-allow-headers': 'authorization, content-type',
+				'access-control-max-age': '600',
+			} );
+			res.end();
+			return;
+		}
+		if ( ! route ) throw new HttpError( 404, 'not_found', `no route ${ url.pathname }` );
+		const handler = route[ req.method === 'HEAD' ? 'GET' : req.method ?? '' ];
+		if ( ! handler ) throw new HttpError( 405, 'method_not_allowed', `use ${ Object.keys( route ).join( ' or ' ) }` );
+		await handler( req, res, url, ctx );
+	} catch ( e ) {
+		if ( e instanceof HttpError ) {
+			json( res, e.status, { error: e.code, message: e.message } );
+			return;
+		}
+		ctx.log.error( { err: e }, 'http request failed' );
+		if ( ! res.headersSent ) json( res, 500, { error: 'internal', message: 'the service could not handle that' } );
+	}
+}

@@ -1,0 +1,64 @@
+/**
+ * The built service (build/server/main.js) as a child process, for what only
+ * a real process shows: a SIGKILL mid-conversation, a graceful SIGTERM, and
+ * the bytes it leaves in its data folder and its log.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ServiceConfigInput } from '../../server/config';
+
+const MAIN = resolve( __dirname, '../../build/server/main.js' );
+
+export interface ChildService {
+	port: number;
+	wsUrl: string;
+	dataDir: string;
+	/** Everything the process wrote to stdout and stderr. */
+	log(): string;
+	process: ChildProcess;
+	exited: Promise< number | null >;
+	/** Every byte in the data folder (database, WAL, journal), concatenated. */
+	diskBytes(): Buffer;
+	/** Kills the process if it still runs, and deletes its data folder and config. */
+	remove(): Promise< void >;
+}
+
+export async function spawnService( config: ServiceConfigInput, dataDir = mkdtempSync( join( tmpdir(), 'cc-child-' ) ) ): Promise< ChildService > {
+	const configFile = join( dataDir, '..', `${ dataDir.split( '/' ).pop() }.config.json` );
+	writeFileSync( configFile, JSON.stringify( { ...config, port: 0, dataDir } ) );
+	const child = spawn( process.execPath, [ MAIN ], {
+		env: { ...process.env, CONSENT_CHAT_CONFIG: configFile, CONSENT_CHAT_LOG_LEVEL: 'debug' },
+		stdio: [ 'ignore', 'pipe', 'pipe' ],
+	} );
+	let output = '';
+	const exited = new Promise< number | null >( ( r ) => child.once( 'exit', ( code ) => r( code ) ) );
+	const port = await new Promise< number >( ( resolvePort, reject ) => {
+		const onData = ( chunk: Buffer ) => {
+			output += chunk.toString();
+			const m = /"port":(\d+),"msg":"consent chat service listening"/.exec( output );
+			if ( m ) resolvePort( Number( m[ 1 ] ) );
+		};
+		child.stdout!.on( 'data', onData );
+		child.stderr!.on( 'data', onData );
+		void exited.then( ( code ) => reject( new Error( `service exited (${ code }) before listening:\n${ output }` ) ) );
+	} );
+	return {
+		port,
+		wsUrl: `ws://127.0.0.1:${ port }/ws`,
+		dataDir,
+		log: () => output,
+		process: child,
+		exited,
+		diskBytes: () => Buffer.concat( readdirSync( dataDir ).map( ( f ) => readFileSync( join( dataDir, f ) ) ) ),
+		async remove() {
+			if ( child.exitCode === null && child.signalCode === null ) {
+				child.kill( 'SIGKILL' );
+				await exited;
+			}
+			rmSync( dataDir, { recursive: true, force: true } );
+			rmSync( configFile, { force: true } );
+		},
+	};
+}

@@ -1,0 +1,86 @@
+/**
+ * The privacy rules, checked on the bytes a real service process leaves
+ * behind: its database files (main, WAL, journal) and its log.
+ */
+import { randomUUID } from 'node:crypto';
+import { signToken } from '../../server/tokens';
+import { spawnService, type ChildService } from '../helpers/child-service';
+import { ORIGIN, SITE } from '../helpers/service';
+import { TestClient } from '../helpers/ws-client';
+
+const sites = [
+	{ ...SITE, id: 'eph', defaultMode: 'ephemeral' as const, visitorChoosesMode: false },
+	{ ...SITE, id: 'sto', defaultMode: 'stored' as const },
+];
+
+async function client( svc: ChildService, site: string, role: 'visitor' | 'agent', sub: string, name?: string ) {
+	const c = await TestClient.open( svc.wsUrl, ORIGIN );
+	c.send( { type: 'hello', token: signToken( { id: site, secret: SITE.secret }, { role, sub, name } ) } );
+	await c.next( 'welcome' );
+	return c;
+}
+
+/** A full conversation with a pre-chat form, a dialog and messages both ways; returns the secrets it used. */
+async function converse( svc: ChildService, site: string ) {
+	const tag = randomUUID();
+	const secrets = [ `visitor-text-${ tag }`, `agent-text-${ tag }`, `Zelda-${ tag }`, `street-${ tag }`, `first-${ tag }` ];
+	const agent = await client( svc, site, 'agent', 'wp:1', 'Ann' );
+	agent.send( { type: 'presence', online: true } );
+	await agent.next( 'presence', ( p ) => p.online );
+	const visitor = await client( svc, site, 'visitor', 'v1' );
+	visitor.send( { type: 'start', clientId: 'c0', text: secrets[ 4 ], form: { name: secrets[ 2 ] } } );
+	const { chat } = await visitor.next( 'started' );
+	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+	visitor.send( { type: 'send', chatId: chat.id, clientId: 'c1', text: secrets[ 0 ] } );
+	await visitor.next( 'ack', ( a ) => a.clientId === 'c1' );
+	agent.send( { type: 'send', chatId: chat.id, clientId: 'a1', text: secrets[ 1 ] } );
+	await visitor.next( 'message', ( m ) => m.text === secrets[ 1 ] );
+	visitor.send( { type: 'submit', chatId: chat.id, clientId: 'c2', dialog: 'address', fields: { street: secrets[ 3 ] } } );
+	expect( ( await agent.next( 'message', ( m ) => m.dialog === 'address' ) ).fields ).toEqual( { street: secrets[ 3 ] } );
+	agent.send( { type: 'end', chatId: chat.id } );
+	await visitor.next( 'chat', ( c ) => c.chat.status === 'closed' );
+	visitor.close();
+	agent.close();
+	return secrets;
+}
+
+let svc: ChildService;
+beforeAll( async () => {
+	svc = await spawnService( { sites } );
+} );
+afterAll( () => svc.remove() );
+
+test( 'no message text of an ephemeral chat reaches disk or the log; a stored chat’s does (control)', async () => {
+	const ephemeral = await converse( svc, 'eph' );
+	const stored = await converse( svc, 'sto' );
+	// Wrong codes are counted per address, in memory.
+	const res = await fetch( `http://127.0.0.1:${ svc.port }/chats/delete`, { method: 'POST', body: JSON.stringify( { site: 'eph', code: 'AAAA-AAAA-AAAA' } ) } );
+	expect( res.status ).toBe( 404 );
+
+	// While running, the WAL holds the recent writes; after a graceful stop SQLite folds it into the
+	// main file. Both states are searched.
+	const running = svc.diskBytes().toString( 'latin1' );
+	svc.process.kill( 'SIGTERM' );
+	expect( await svc.exited ).toBe( 0 );
+	const stopped = svc.diskBytes().toString( 'latin1' );
+	const log = svc.log();
+	expect( log ).toContain( 'chat started' ); // the log is real and verbose (debug level)
+
+	for ( const disk of [ running, stopped ] ) {
+		for ( const secret of ephemeral ) expect( disk.includes( secret ) ).toBe( false );
+		// The same search finds a stored chat's text, so it would find a leak.
+		expect( stored.filter( ( s ) => disk.includes( s ) ).length ).toBeGreaterThanOrEqual( 4 );
+	}
+	for ( const secret of [ ...ephemeral, ...stored ] ) expect( log.includes( secret ) ).toBe( false );
+} );
+
+test( 'no IP address is written anywhere: not in the database files, not in the log', () => {
+	// The service process has stopped (previous test); everything it wrote is there.
+	const disk = svc.diskBytes().toString( 'latin1' );
+	const log = svc.log();
+	for ( const ip of [ '127.0.0.1', '::ffff:127.0.0.1', '::1', '7f00:1' ] ) {
+		expect( disk.includes( ip ) ).toBe( false );
+		expect( log.includes( ip ) ).toBe( false );
+	}
+	expect( log ).not.toMatch( /remoteAddress|"ip"/ );
+} );

@@ -237,7 +237,10 @@ export class ChatRooms {
 			case 'start':
 				return this.start( peer, frame );
 			case 'send':
-				return this.send( peer, frame.chatId, frame.clientId, { text: frame.text } );
+				if ( frame.options && peer.identity.role !== 'agent' ) {
+					throw new ChatError( 'forbidden', 'only agents offer reply options' );
+				}
+				return this.send( peer, frame.chatId, frame.clientId, { text: frame.text, options: frame.options } );
 			case 'submit':
 				return this.send( peer, frame.chatId, frame.clientId, { text: '', dialog: frame.dialog, fields: frame.fields } );
 			case 'end':
@@ -339,7 +342,7 @@ export class ChatRooms {
 		peer: Peer,
 		chatId: string,
 		clientId: string,
-		content: { text: string; dialog?: string; fields?: FieldValues }
+		content: { text: string; dialog?: string; fields?: FieldValues; options?: string[] }
 	): Promise< void > {
 		const chat = this.participantChat( peer, chatId );
 		if ( chat.record.status === 'closed' ) {
@@ -356,6 +359,7 @@ export class ChatRooms {
 			name: from === 'agent' ? peer.identity.name : undefined,
 			dialog: content.dialog,
 			fields: content.fields,
+			options: content.options,
 		} );
 		this.store.bumpStat( from === 'visitor' ? 'message_received' : 'message_sent', message.at );
 		const newPreview = from === 'visitor' && chat.preview === null && content.text !== '';
@@ -619,7 +623,7 @@ export class ChatRooms {
 		chat: LiveChat,
 		from: Author,
 		text: string,
-		extra: { clientId?: string; name?: string; event?: SystemEvent; dialog?: string; fields?: FieldValues }
+		extra: { clientId?: string; name?: string; event?: SystemEvent; dialog?: string; fields?: FieldValues; options?: string[] }
 	): ChatMessage {
 		const message: ChatMessage = { chatId: chat.record.id, seq: ++chat.lastSeq, from, text, at: this.now() };
 		if ( extra.clientId ) {
@@ -630,6 +634,7 @@ export class ChatRooms {
 		if ( extra.event ) message.event = extra.event;
 		if ( extra.dialog ) message.dialog = extra.dialog;
 		if ( extra.fields ) message.fields = extra.fields;
+		if ( extra.options ) message.options = extra.options;
 		chat.lastActivity = message.at;
 		return message;
 	}

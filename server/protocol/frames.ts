@@ -61,12 +61,21 @@ const Start = v.object( {
 	consentVersion: v.optional( v.pipe( v.string(), v.maxLength( 64 ) ) ),
 } );
 
+/** Reply options an agent (or bot) offers with a message; the visitor answers with one as text. */
+const Options = v.pipe(
+	v.array( v.pipe( v.string(), v.minLength( 1 ), v.maxLength( LIMITS.maxOptionLength ) ) ),
+	v.minLength( 2, 'offer at least two options' ),
+	v.maxLength( LIMITS.maxOptions, 'too many options' )
+);
+
 /** Either side: a message. `clientId` makes a resend after a reconnect idempotent. */
 const Send = v.object( {
 	type: v.literal( 'send' ),
 	chatId: Id,
 	clientId: Id,
 	text: Text,
+	/** Agents only: reply options shown as buttons (< 5) or a drop-down (≥ 5). */
+	options: v.optional( Options ),
 } );
 
 /** Either side: end the chat. */
@@ -219,6 +228,8 @@ export interface ChatMessage {
 	/** A submitted dialog: which one, and its answers. */
 	dialog?: string;
 	fields?: FieldValues;
+	/** Reply options offered with this (agent) message. */
+	options?: string[];
 }
 
 export interface QueueEntry {

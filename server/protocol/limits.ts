@@ -11,4 +11,6 @@ export const LIMITS = {
 	/** A dialog's answers: how many fields, and how long each. */
 	maxFields: 20,
 	maxFieldLength: 1000,
+	maxOptions: 12,
+	maxOptionLength: 100,
 } as const;

@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS messages (
 	client_id TEXT,
 	dialog TEXT,
 	fields TEXT,
+	options TEXT,
 	PRIMARY KEY (chat_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS contact_submissions (
@@ -107,6 +108,7 @@ interface MessageRow {
 	client_id: string | null;
 	dialog: string | null;
 	fields: string | null;
+	options: string | null;
 }
 
 interface ContactRow {
@@ -144,6 +146,7 @@ const toMessage = ( r: MessageRow ): ChatMessage => {
 	if ( r.client_id !== null ) m.clientId = r.client_id;
 	if ( r.dialog !== null ) m.dialog = r.dialog;
 	if ( r.fields !== null ) m.fields = JSON.parse( r.fields ) as Record< string, string >;
+	if ( r.options !== null ) m.options = JSON.parse( r.options ) as string[];
 	return m;
 };
 
@@ -187,8 +190,8 @@ export class SqliteStore implements ChatStore {
 			setAgent: db.prepare( 'UPDATE chats SET agent_sub = ?, agent_name = ? WHERE id = ?' ),
 			setDept: db.prepare( 'UPDATE chats SET dept = ? WHERE id = ?' ),
 			insertMessage: db.prepare(
-				`INSERT INTO messages (chat_id, seq, author, text, at, name, event, client_id, dialog, fields)
-				 VALUES (@chatId, @seq, @from, @text, @at, @name, @event, @clientId, @dialog, @fields)`
+				`INSERT INTO messages (chat_id, seq, author, text, at, name, event, client_id, dialog, fields, options)
+				 VALUES (@chatId, @seq, @from, @text, @at, @name, @event, @clientId, @dialog, @fields, @options)`
 			),
 			messagesAfter: db.prepare( 'SELECT * FROM messages WHERE chat_id = ? AND seq > ? ORDER BY seq' ),
 			lastSeq: db.prepare( 'SELECT COALESCE(MAX(seq), 0) AS s FROM messages WHERE chat_id = ?' ),
@@ -287,6 +290,7 @@ export class SqliteStore implements ChatStore {
 			clientId: m.clientId ?? null,
 			dialog: m.dialog ?? null,
 			fields: m.fields ? JSON.stringify( m.fields ) : null,
+			options: m.options ? JSON.stringify( m.options ) : null,
 		};
 		return this.enqueue( () => this.stmt.insertMessage.run( row ) );
 	}

@@ -62,8 +62,13 @@ export class TestClient {
 			this.frames.splice( this.frames.indexOf( seen ), 1 );
 			return Promise.resolve( seen as Of< T > );
 		}
+		// Created here, so a timeout points at the test line that waited.
+		const timeout = new Error( `no "${ type }" frame within ${ timeoutMs } ms` );
 		return new Promise( ( resolve, reject ) => {
-			const timer = setTimeout( () => reject( new Error( `no "${ type }" frame within ${ timeoutMs } ms; got ${ JSON.stringify( this.frames ) }` ) ), timeoutMs );
+			const timer = setTimeout( () => {
+				timeout.message += `; got ${ JSON.stringify( this.frames ) }`;
+				reject( timeout );
+			}, timeoutMs );
 			this.waiters.push( {
 				match,
 				resolve: ( f ) => {

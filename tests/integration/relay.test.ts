@@ -43,20 +43,27 @@ test( 'a visitor starts a chat, an agent takes it from the queue, and both see e
 	const reply = await visitor.next( 'message', ( m ) => m.from === 'agent' );
 	expect( reply ).toMatchObject( { text: 'Hi! How can I help?', name: 'Ada', seq: 3 } );
 
+	// Reply options travel with the agent's message; a visitor may not offer any.
+	agent.send( { type: 'send', chatId, clientId: 'a2', text: 'Which order?', options: [ 'Shoes', 'Hat' ] } );
+	expect( await visitor.next( 'message', ( m ) => m.clientId === 'a2' ) ).toMatchObject( { options: [ 'Shoes', 'Hat' ] } );
+	expect( svc.store.messagesAfter( chatId, 3 )[ 0 ].options ).toEqual( [ 'Shoes', 'Hat' ] );
+	visitor.send( { type: 'send', chatId, clientId: 'c9', text: 'x', options: [ 'a', 'b' ] } );
+	expect( await visitor.next( 'error', ( e ) => e.ref === 'c9' ) ).toMatchObject( { code: 'forbidden' } );
+
 	visitor.send( { type: 'send', chatId, clientId: 'c2', text: 'My order is late' } );
-	expect( ( await agent.next( 'message', ( m ) => m.seq === 4 ) ).text ).toBe( 'My order is late' );
+	expect( ( await agent.next( 'message', ( m ) => m.seq === 5 ) ).text ).toBe( 'My order is late' );
 
 	// A resend of the same clientId (after a reconnect, say) is acknowledged, not doubled.
 	visitor.send( { type: 'send', chatId, clientId: 'c2', text: 'My order is late' } );
-	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'c2' ) ).toMatchObject( { seq: 4 } );
-	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'c2' ) ).toMatchObject( { seq: 4 } );
+	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'c2' ) ).toMatchObject( { seq: 5 } );
+	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'c2' ) ).toMatchObject( { seq: 5 } );
 
 	agent.send( { type: 'end', chatId } );
 	await visitor.next( 'message', ( m ) => m.event === 'ended' );
 	expect( ( await visitor.next( 'chat', ( c ) => c.chat.status === 'closed' ) ).chat.id ).toBe( chatId );
 
 	expect( svc.store.statusHistory( chatId ).map( ( h ) => h.status ) ).toEqual( [ 'waiting', 'active', 'closed' ] );
-	expect( svc.store.messagesAfter( chatId, 0 ).map( ( m ) => m.seq ) ).toEqual( [ 1, 2, 3, 4, 5 ] );
+	expect( svc.store.messagesAfter( chatId, 0 ).map( ( m ) => m.seq ) ).toEqual( [ 1, 2, 3, 4, 5, 6 ] );
 	visitor.close();
 	agent.close();
 } );

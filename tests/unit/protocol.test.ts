@@ -10,6 +10,7 @@ describe( 'parseClientFrame', () => {
 			{ type: 'start', clientId: 'k1' },
 			{ type: 'start', clientId: 'k1', text: 'Hi', dept: 'sales', from: 'app', consentVersion: '3', mode: 'ephemeral', form: { name: 'Ann', email: 'a@b.c' } },
 			{ type: 'send', chatId: 'c1', clientId: 'k2', text: 'hello' },
+			{ type: 'send', chatId: 'c1', clientId: 'k5', text: 'Which?', options: [ 'Yes', 'No' ] },
 			{ type: 'end', chatId: 'c1' },
 			{ type: 'sync', chatId: 'c1', afterSeq: 0 },
 			{ type: 'typing', chatId: 'c1', typing: true },

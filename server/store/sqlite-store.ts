@@ -21,6 +21,7 @@ import {
 } from './types';
 
 const SCHEMA_VERSION = 1;
+const STATS_FLUSH_MS = 5_000;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chats (
 	id TEXT PRIMARY KEY,
@@ -162,6 +163,13 @@ export class SqliteStore implements ChatStore {
 	private scheduled = false;
 	/** Set by deletions: the WAL is checkpointed and truncated after the commit. */
 	private deleted = false;
+	/**
+	 * Counters not yet written ("hour|kind" → n). They ride along with the
+	 * next commit, or are written within STATS_FLUSH_MS, so counting never
+	 * costs the message relay a transaction of its own.
+	 */
+	private pendingStats = new Map< string, number >();
+	private statsTimer: ReturnType< typeof setTimeout > | null = null;
 	private readonly stmt;
 
 	constructor( file: string ) {
@@ -199,9 +207,9 @@ export class SqliteStore implements ChatStore {
 			getChat: db.prepare( 'SELECT * FROM chats WHERE id = ?' ),
 			openChats: db.prepare( "SELECT * FROM chats WHERE status != 'closed' ORDER BY created_at" ),
 			history: db.prepare( 'SELECT status, at FROM chat_events WHERE chat_id = ? ORDER BY rowid' ),
-			bumpStat: db.prepare(
-				`INSERT INTO stats_hourly (hour, kind, count) VALUES (?, ?, 1)
-				 ON CONFLICT (hour, kind) DO UPDATE SET count = count + 1`
+			addStat: db.prepare(
+				`INSERT INTO stats_hourly (hour, kind, count) VALUES (?, ?, ?)
+				 ON CONFLICT (hour, kind) DO UPDATE SET count = count + excluded.count`
 			),
 			stats: db.prepare( 'SELECT hour, kind, count FROM stats_hourly WHERE hour >= ? AND hour <= ? ORDER BY hour, kind' ),
 			byCode: db.prepare( 'SELECT * FROM chats WHERE site = ? AND code_hash = ?' ),
@@ -239,14 +247,26 @@ export class SqliteStore implements ChatStore {
 		this.scheduled = false;
 		const ops = this.queue;
 		const waiters = this.waiters;
+		const stats = this.pendingStats;
 		this.queue = [];
 		this.waiters = [];
-		if ( ops.length === 0 ) {
+		this.pendingStats = new Map();
+		if ( this.statsTimer ) {
+			clearTimeout( this.statsTimer );
+			this.statsTimer = null;
+		}
+		if ( ops.length === 0 && stats.size === 0 ) {
 			waiters.forEach( ( w ) => w.resolve() );
 			return;
 		}
 		try {
-			this.db.transaction( () => ops.forEach( ( op ) => op() ) )();
+			this.db.transaction( () => {
+				ops.forEach( ( op ) => op() );
+				for ( const [ key, n ] of stats ) {
+					const [ hour, kind ] = key.split( '|' );
+					this.stmt.addStat.run( Number( hour ), kind, n );
+				}
+			} )();
 			if ( this.deleted ) {
 				// Deleted text must not linger in WAL frames until some later checkpoint.
 				this.deleted = false;
@@ -368,10 +388,17 @@ export class SqliteStore implements ChatStore {
 	}
 
 	bumpStat( kind: StatKind, at: number ): void {
-		void this.enqueue( () => this.stmt.bumpStat.run( toHour( at ), kind ) );
+		const key = `${ toHour( at ) }|${ kind }`;
+		this.pendingStats.set( key, ( this.pendingStats.get( key ) ?? 0 ) + 1 );
+		if ( ! this.statsTimer && ! this.scheduled ) {
+			this.statsTimer = setTimeout( () => this.schedule(), STATS_FLUSH_MS );
+			this.statsTimer.unref();
+		}
 	}
 
 	stats( fromHour: number, toHourIncl: number ): StatRow[] {
+		// Write what is pending first, so a reader sees every count so far.
+		if ( this.pendingStats.size > 0 ) this.commit();
 		return this.stmt.stats.all( fromHour, toHourIncl ) as StatRow[];
 	}
 

@@ -7,12 +7,48 @@ export interface FrontendConfig {
 	widget: { js: string; css: string };
 	/** POST here for a visitor ticket: { token, expires, service }. */
 	tokenUrl: string;
+	/** The site's id at the chat service, and the service's HTTP base URL (availability, delete, contact). */
+	site: string;
+	serviceHttp: string;
 	dept: string;
 	direct: boolean;
 	lang: string;
 	strings: WidgetStrings;
 	/** CSP nonce for the script and style the loader adds, where the site uses one. */
 	nonce?: string;
+	/** Shown to the agent with the incoming chat (the standalone page's `from`). */
+	from?: string;
+	privacy: PrivacyConfig;
+	/** The mandatory consent checkbox; null where the site set no consent text. */
+	consent: { text: string; version: string } | null;
+	prechat: FormField[];
+	storage: { defaultMode: 'stored' | 'ephemeral'; visitorChooses: boolean };
+	/** The offline contact form's fields (labels already in the page's language). */
+	contact: FormField[];
+	/** Launcher greeting that expands after a delay; null: none. */
+	greeting: { text: string; delayMs: number } | null;
+	/** Home screen before the start window; null: straight to the start window. */
+	home: { welcome: string; suggestions: string[] } | null;
+}
+
+export interface PrivacyConfig {
+	/** `text`: shown in a flyout inside the window; `url`: the privacy page, in a new tab. */
+	mode: 'text' | 'url' | 'none';
+	/** Markdown (rendered sanitised) for `text`. */
+	text: string;
+	url: string;
+	/** Also link it in the running chat, not only in the start window. */
+	inChat: boolean;
+}
+
+export interface FormField {
+	id: string;
+	label: string;
+	type: 'text' | 'email' | 'textarea' | 'checkbox';
+	required: boolean;
+	/** An opt-in checkbox: its label and version are stored with the submission as proof. */
+	optIn?: boolean;
+	version?: string;
 }
 
 export interface WidgetStrings {

@@ -132,3 +132,12 @@ test( 'the offline contact form is stored with the consent texts and versions th
 	const list = await svc.http( 'GET', '/admin/contacts', undefined, svc.token( 'site', 'wp' ) );
 	expect( list.body.submissions ).toEqual( [ expect.objectContaining( { id: created.body.id, ...body, dept: null } ) ] );
 } );
+
+test( 'heartbeats find a dead connection (no pong): the visitor is marked away', async () => {
+	svc = await startTestService( {}, { service: { heartbeatSeconds: 0.1 } } );
+	const { agent, visitor, chatId } = await chatWithAgent();
+	// Stop reading the socket: pings go unanswered, as with a phone that lost its network.
+	( visitor.ws as unknown as { _socket: { pause(): void } } )._socket.pause();
+	const away = await agent.next( 'chat', ( c ) => c.chat.id === chatId && c.chat.status === 'away' );
+	expect( away.chat.status ).toBe( 'away' );
+} );

@@ -39,9 +39,24 @@ export function handleConnection( ws: WebSocket, req: IncomingMessage, ctx: Conn
 	let refused = 0;
 	const bucket = new TokenBucket( ctx.limits.framesPerSecond, ctx.limits.burst );
 
-	const send = ( frame: ServerFrame ): void => {
-		if ( ws.readyState === ws.OPEN ) ws.send( JSON.stringify( frame ) );
+	// Frames for one socket within one event-loop turn leave in one write
+	// (one syscall) instead of one each: under load that is most of the cost.
+	const socket = req.socket;
+	let corked = false;
+	const uncork = (): void => {
+		corked = false;
+		socket.uncork();
 	};
+	const sendJson = ( json: string ): void => {
+		if ( ws.readyState !== ws.OPEN ) return;
+		if ( ! corked ) {
+			corked = true;
+			socket.cork();
+			setImmediate( uncork );
+		}
+		ws.send( json );
+	};
+	const send = ( frame: ServerFrame ): void => sendJson( JSON.stringify( frame ) );
 	const error = ( code: ErrorCode, message: string, ref?: string ): void =>
 		send( ref ? { type: 'error', code, message, ref } : { type: 'error', code, message } );
 	const refuse = ( code: ErrorCode, message: string, close: number ): void => {
@@ -87,7 +102,7 @@ export function handleConnection( ws: WebSocket, req: IncomingMessage, ctx: Conn
 			refuse( 'bad_origin', 'this page may not open a chat for that site', CLOSE.badOrigin );
 			return null;
 		}
-		return { identity: identity as Identity, send, close: ( code, reason ) => ws.close( code, reason ) };
+		return { identity: identity as Identity, send, sendJson, close: ( code, reason ) => ws.close( code, reason ) };
 	};
 
 	ws.on( 'message', ( data: RawData, isBinary: boolean ) => {

@@ -8,5 +8,7 @@ import type { Identity } from './tokens';
 export interface Peer {
 	readonly identity: Identity;
 	send( frame: ServerFrame ): void;
+	/** An already serialised frame (broadcasts serialise once). */
+	sendJson( json: string ): void;
 	close( code: number, reason: string ): void;
 }

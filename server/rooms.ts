@@ -77,6 +77,8 @@ export type DeleteResult = 'deleted' | 'not_found' | 'kept';
 type Frame< T extends ClientFrame[ 'type' ] > = Extract< ClientFrame, { type: T } >;
 
 const agentKey = ( site: string, sub: string ): string => `${ site }\u0000${ sub }`;
+/** Messages an ephemeral chat keeps in memory for resumes. */
+const EPHEMERAL_BUFFER = 500;
 
 export class ChatRooms {
 	private readonly live = new Map< string, LiveChat >();
@@ -105,8 +107,11 @@ export class ChatRooms {
 				continue;
 			}
 			const chat = this.liveChat( record, null );
-			chat.lastSeq = this.store.lastSeq( record.id );
-			chat.preview = this.store.messagesAfter( record.id, 0 ).find( ( m ) => m.from === 'visitor' && m.text )?.text ?? null;
+			const history = this.store.messagesAfter( record.id, 0 );
+			chat.lastSeq = history.length ? history[ history.length - 1 ].seq : 0;
+			chat.preview = history.find( ( m ) => m.from === 'visitor' && m.text )?.text ?? null;
+			// Resends after the restart must be recognised without asking the database each time.
+			for ( const m of history ) if ( m.clientId ) chat.clientSeqs.set( m.clientId, m.seq );
 			this.live.set( record.id, chat );
 			if ( record.status === 'active' ) {
 				await this.setStatus( chat, 'away' );
@@ -348,7 +353,7 @@ export class ChatRooms {
 		if ( chat.record.status === 'closed' ) {
 			throw new ChatError( 'conflict', 'the chat has ended' );
 		}
-		const known = this.knownClientMessage( chat, clientId );
+		const known = chat.clientSeqs.get( clientId );
 		if ( known !== undefined ) {
 			peer.send( { type: 'ack', chatId, clientId, seq: known } );
 			return;
@@ -612,13 +617,6 @@ export class ChatRooms {
 		return chat;
 	}
 
-	private knownClientMessage( chat: LiveChat, clientId: string ): number | undefined {
-		const seq = chat.clientSeqs.get( clientId );
-		if ( seq !== undefined || chat.record.mode !== 'stored' ) return seq;
-		// After a restart the map is empty; the database remembers.
-		return this.store.findClientMessage( chat.record.id, clientId )?.seq;
-	}
-
 	private nextMessage(
 		chat: LiveChat,
 		from: Author,
@@ -645,6 +643,9 @@ export class ChatRooms {
 			await this.store.appendMessage( message );
 		} else {
 			chat.buffer.push( message );
+			// Enough to fill any reconnect gap a person would have; memory stays bounded.
+			// Trimmed in halves, so the cost is not paid on every message.
+			if ( chat.buffer.length >= 2 * EPHEMERAL_BUFFER ) chat.buffer.splice( 0, EPHEMERAL_BUFFER );
 		}
 		this.toChat( chat, { type: 'message', ...message } );
 	}
@@ -676,14 +677,19 @@ export class ChatRooms {
 		for ( const m of messages ) peer.send( { type: 'message', ...m } );
 	}
 
+	/** Everyone in the chat; the frame is serialised once, however many sockets get it. */
 	private toChat( chat: LiveChat, frame: ServerFrame ): void {
-		chat.visitor?.send( frame );
-		this.toAgents( chat, frame );
+		const json = JSON.stringify( frame );
+		chat.visitor?.sendJson( json );
+		this.toAgents( chat, json );
 	}
 
-	private toAgents( chat: LiveChat, frame: ServerFrame ): void {
+	private toAgents( chat: LiveChat, frame: ServerFrame | string ): void {
 		if ( ! chat.record.agentSub ) return;
-		this.agents.get( agentKey( chat.record.site, chat.record.agentSub ) )?.peers.forEach( ( p ) => p.send( frame ) );
+		const peers = this.agents.get( agentKey( chat.record.site, chat.record.agentSub ) )?.peers;
+		if ( ! peers?.size ) return;
+		const json = typeof frame === 'string' ? frame : JSON.stringify( frame );
+		peers.forEach( ( p ) => p.sendJson( json ) );
 	}
 
 	private chatsOf( agent: AgentState ): LiveChat[] {
@@ -707,9 +713,13 @@ export class ChatRooms {
 	}
 
 	private broadcastQueue( site: string ): void {
-		const frame = this.queueFrame( site );
+		this.toSiteAgents( site, this.queueFrame( site ) );
+	}
+
+	private toSiteAgents( site: string, frame: ServerFrame ): void {
+		const json = JSON.stringify( frame );
 		for ( const agent of this.agents.values() ) {
-			if ( agent.site === site ) agent.peers.forEach( ( p ) => p.send( frame ) );
+			if ( agent.site === site ) agent.peers.forEach( ( p ) => p.sendJson( json ) );
 		}
 	}
 
@@ -738,10 +748,7 @@ export class ChatRooms {
 	}
 
 	private broadcastAgents( site: string ): void {
-		const frame = this.agentsFrame( site );
-		for ( const agent of this.agents.values() ) {
-			if ( agent.site === site ) agent.peers.forEach( ( p ) => p.send( frame ) );
-		}
+		this.toSiteAgents( site, this.agentsFrame( site ) );
 	}
 
 	private view( chat: LiveChat ): ChatView {

@@ -63,7 +63,6 @@ export interface ChatStore {
 	appendMessage( message: ChatMessage ): Promise< void >;
 	messagesAfter( chatId: string, afterSeq: number ): ChatMessage[];
 	lastSeq( chatId: string ): number;
-	findClientMessage( chatId: string, clientId: string ): ChatMessage | undefined;
 	getChat( chatId: string ): ChatRecord | undefined;
 	findByCode( site: string, codeHash: string ): ChatRecord | undefined;
 	setKeep( chatId: string, keep: boolean ): Promise< void >;

@@ -1,17 +1,21 @@
 /**
  * What PHP hands the loader (the block's data-consent-chat attribute, built
  * by ConsentChat\Assets::frontend_config) and what the loader hands the
- * widget once it has fetched it.
+ * widget once it has fetched it. PHP builds exactly this shape; every text
+ * in it is already in the page's language.
  */
 export interface FrontendConfig {
 	widget: { js: string; css: string };
 	/** POST here for a visitor ticket: { token, expires, service }. */
 	tokenUrl: string;
-	/** The site's id at the chat service, and the service's HTTP base URL (availability, delete, contact). */
+	/** The site's id at the chat service. */
 	site: string;
+	/** The service's HTTP base URL (availability, delete, contact), e.g. http://host:8787. */
 	serviceHttp: string;
 	dept: string;
+	/** Skip the pre-chat form (URL parameter `direct=1`, or the block's "start directly"). */
 	direct: boolean;
+	/** BCP 47-ish locale of the texts, e.g. `de_DE`; the window's `lang` attribute. */
 	lang: string;
 	strings: WidgetStrings;
 	/** CSP nonce for the script and style the loader adds, where the site uses one. */
@@ -21,18 +25,41 @@ export interface FrontendConfig {
 	privacy: PrivacyConfig;
 	/** The mandatory consent checkbox; null where the site set no consent text. */
 	consent: { text: string; version: string } | null;
+	/** Pre-chat form fields (empty: none). The input stays in the browser until "Start chat". */
 	prechat: FormField[];
-	storage: { defaultMode: 'stored' | 'ephemeral'; visitorChooses: boolean };
-	/** The offline contact form's fields (labels already in the page's language). */
+	storage: {
+		defaultMode: 'stored' | 'ephemeral';
+		/** The visitor may pick "store nothing" for this chat. */
+		visitorChooses: boolean;
+		/** Retention of stored chats, for the notice. */
+		retentionDays: number;
+	};
+	/** The offline contact form's extra fields (labels already in the page's language). */
 	contact: FormField[];
 	/** Launcher greeting that expands after a delay; null: none. */
 	greeting: { text: string; delayMs: number } | null;
 	/** Home screen before the start window; null: straight to the start window. */
 	home: { welcome: string; suggestions: string[] } | null;
+	appearance: {
+		/** CSS colour of the launcher, header and buttons (#rrggbb). */
+		accent: string;
+		position: 'right' | 'left';
+	};
+	/** `launcher`: a corner button; `inline`: the window sits in the page ("tab on the page"). */
+	display: 'launcher' | 'inline';
+	/** The standalone page (native apps' WebViews): full-screen, with a top bar. */
+	standalone?: StandaloneConfig;
+}
+
+export interface StandaloneConfig {
+	/** Pick up a running chat (URL parameters `chat` and `code`). */
+	resume?: { chatId: string; code: string };
+	/** Languages offered in the top bar: locale → native name; the URL to switch is built with `lang`. */
+	languages: Record< string, string >;
 }
 
 export interface PrivacyConfig {
-	/** `text`: shown in a flyout inside the window; `url`: the privacy page, in a new tab. */
+	/** `text`: shown in a flyout inside the window; `url`: the privacy page, in a new tab; `none`: no link. */
 	mode: 'text' | 'url' | 'none';
 	/** Markdown (rendered sanitised) for `text`. */
 	text: string;
@@ -51,6 +78,7 @@ export interface FormField {
 	version?: string;
 }
 
+/** Every fixed text the visitor sees; translated by PHP (English source, German shipped). */
 export interface WidgetStrings {
 	launcher: string;
 	title: string;
@@ -60,24 +88,87 @@ export interface WidgetStrings {
 	start: string;
 	send: string;
 	waiting: string;
+	/** Contains %d for the place in the queue. */
+	position: string;
 	/** Contains %s for the agent's name. */
 	joined: string;
 	left: string;
+	/** Contains %s for the new agent's name. */
+	transferred: string;
 	ended: string;
+	/** The chat ended after inactivity. */
+	timeout: string;
 	you: string;
 	agent: string;
+	/** Contains %s for the agent's name. */
+	typing: string;
 	connecting: string;
 	reconnecting: string;
+	reconnect: string;
 	failed: string;
 	code: string;
+	/** Why the code matters: with it the visitor can delete the chat later. */
+	codeHelp: string;
+	copy: string;
+	copied: string;
 	endChat: string;
 	newChat: string;
+	/** End this chat, delete its history, go on in a chat that stores nothing. */
+	forget: string;
+	forgotten: string;
+	download: string;
 	sending: string;
+	/** Short label of the § link, e.g. "Privacy". */
+	privacy: string;
+	/** Accessible name of the § link and the flyout's heading. */
+	privacyInfo: string;
+	privacyClose: string;
+	/** Appended to links that open a new tab. */
+	newTab: string;
+	consentRequired: string;
+	/** Contains %s for a field's label. */
+	fieldRequired: string;
+	/** Contains %d for the retention days. */
+	storedNotice: string;
+	ephemeralNotice: string;
+	chooseEphemeral: string;
+	chooseOption: string;
+	home: string;
+	suggestions: string;
+	contactIntro: string;
+	contactSend: string;
+	contactSent: string;
+	required: string;
+	error: string;
+	tooLong: string;
+	language: string;
+	deleteTitle: string;
+	deleteIntro: string;
+	deleteLabel: string;
+	deleteButton: string;
+	deleted: string;
+	deleteNotFound: string;
+	deleteKept: string;
+	deleteLimited: string;
+}
+
+/**
+ * The "delete my chat" form (shortcode `[consent_chat_delete]`, or the block's
+ * delete variant): its own small script, `[data-consent-chat-delete]` carries this.
+ */
+export interface DeleteFormConfig {
+	site: string;
+	serviceHttp: string;
+	lang: string;
+	strings: Pick<
+		WidgetStrings,
+		'deleteTitle' | 'deleteIntro' | 'deleteLabel' | 'deleteButton' | 'deleted' | 'deleteNotFound' | 'deleteKept' | 'deleteLimited' | 'error'
+	>;
 }
 
 /** The widget bundle sets `window.consentChatWidget` to this when it loads. */
 export interface WidgetApi {
-	open( root: HTMLElement, config: FrontendConfig, launcher: HTMLButtonElement ): void;
+	open( root: HTMLElement, config: FrontendConfig, launcher: HTMLButtonElement | null ): void;
 }
 
 /** sessionStorage key of a running chat (per tab; written only once a chat starts). */

@@ -1,9 +1,9 @@
 /**
  * @wordpress/scripts' config, extended: the blocks come from `blocks/` (see
- * the `build:wp` script's --webpack-src-dir), plus the agent console and the
- * visitor's loader and widget. The client bundles import no WordPress script
- * handles: the widget is fetched by the loader on demand, outside WordPress's
- * dependency system.
+ * the `build:wp` script's --webpack-src-dir), plus the agent console, the
+ * visitor's loader and widget, and the "delete my chat" form. The client
+ * bundles import no WordPress script handles: the widget is fetched by the
+ * loader on demand, outside WordPress's dependency system.
  */
 const defaultConfig = require( '@wordpress/scripts/config/webpack.config' );
 
@@ -14,5 +14,6 @@ module.exports = {
 		'admin/console': './admin/console/index.tsx',
 		'client/loader': './client/loader/index.ts',
 		'client/widget': './client/widget/index.ts',
+		'client/delete-form': './client/delete-form/index.ts',
 	} ),
 };

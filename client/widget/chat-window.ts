@@ -1,162 +1,231 @@
 /**
- * The visitor's chat window: start view, then the running chat. Opens the
- * WebSocket only when the visitor starts (or resumes) a chat, and closes it
- * when the window closes; a reopened window resumes where it left off.
+ * The visitor's chat window: home screen, start window or contact form, then
+ * the running chat. The WebSocket opens only when the visitor starts (or
+ * resumes) a chat, and closes with the window; a reopened window resumes
+ * where it left off. The only request on opening is the availability check
+ * (plain HTTP, no cookie), which decides between chat and contact form.
  */
 import { ChatConnection, newClientId, type ConnectionState } from '../shared/connection';
 import type { FrontendConfig, WidgetStrings } from '../contract';
-import type { ChatMessage, ChatView, ServerFrame } from '../../server/protocol';
+import { CLOSE, type ChatView as ChatInfo, type ServerFrame } from '../../server/protocol';
+import { ChatView } from './chat-view';
+import { contactView } from './contact-view';
 import { h } from './dom';
+import { PrivacyFlyout } from './privacy';
 import { clearSession, loadSession, saveSession, type ChatSession } from './session';
+import { standaloneBar } from './standalone';
+import { homeView, startView, type StartRequest } from './start-view';
 
 let uid = 0;
+
+type Availability = 'online' | 'offline' | 'unknown';
 
 export class ChatWindow {
 	private readonly s: WidgetStrings;
 	private readonly dialog: HTMLElement;
 	private readonly statusLine: HTMLElement;
+	private readonly statusText: HTMLElement;
+	private readonly retry: HTMLButtonElement;
 	private readonly body: HTMLElement;
+	private readonly privacy: PrivacyFlyout;
+	private readonly inline: boolean;
 	private conn: ChatConnection | null = null;
 	private session: ChatSession | null;
-	private readonly rendered = new Map< number, HTMLElement >();
-	private readonly pending = new Map< string, HTMLElement >();
-	private log: HTMLOListElement | null = null;
-	private input: HTMLTextAreaElement | null = null;
-	private codeLine: HTMLElement | null = null;
-	private ended = false;
+	private chat: ChatView | null = null;
+	private info: ChatInfo | null = null;
+	/** The old chat's end notice is expected while "forget and start anew" runs. */
+	private restarting = false;
+	private availability: Promise< Availability > | null = null;
 
 	constructor(
 		root: HTMLElement,
 		private readonly config: FrontendConfig,
-		private readonly launcher: HTMLButtonElement
+		private readonly launcher: HTMLButtonElement | null
 	) {
 		this.s = config.strings;
-		this.session = loadSession();
+		this.inline = launcher === null;
+		this.session = loadSession() ?? ( config.standalone?.resume ? { ...config.standalone.resume, lastSeq: 0 } : null );
 		const titleId = `cc-title-${ ++uid }`;
-		this.statusLine = h( 'p', { className: 'cc-status', role: 'status' } );
+		this.statusText = h( 'span', {} );
+		this.retry = h( 'button', { type: 'button', className: 'cc-link', hidden: true, onClick: () => this.reconnect() }, this.s.reconnect );
+		this.statusLine = h( 'div', { className: 'cc-status', role: 'status', hidden: true }, this.statusText, ' ', this.retry );
 		this.body = h( 'div', { className: 'cc-body' } );
 		this.dialog = h(
 			'div',
-			{ className: 'cc-window', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId, hidden: true, lang: config.lang.replace( '_', '-' ) },
+			{
+				className: [
+					'cc-window',
+					this.inline ? 'cc-window--inline' : '',
+					config.standalone ? 'cc-window--standalone' : '',
+					config.appearance?.position === 'left' ? 'cc-window--left' : '',
+				].join( ' ' ).trim(),
+				role: this.inline ? 'region' : 'dialog',
+				'aria-modal': this.inline ? undefined : 'true',
+				'aria-labelledby': titleId,
+				hidden: true,
+				lang: config.lang.replace( '_', '-' ),
+			},
+			config.standalone ? standaloneBar( config, () => this.close() ) : null,
 			h(
 				'div',
 				{ className: 'cc-header' },
 				h( 'h2', { id: titleId, className: 'cc-title' }, this.s.title ),
-				h( 'button', { type: 'button', className: 'cc-close', 'aria-label': this.s.close, onClick: () => this.close() }, '×' )
+				this.inline ? null : h( 'button', { type: 'button', className: 'cc-close', 'aria-label': this.s.close, onClick: () => this.close() }, '×' )
 			),
 			this.statusLine,
 			this.body
 		);
+		this.privacy = new PrivacyFlyout( this.dialog, config.privacy, this.s );
 		this.dialog.addEventListener( 'keydown', ( e ) => this.onKey( e ) );
 		root.append( this.dialog );
 		if ( this.session ) this.showChat();
+		else if ( config.home ) this.showHome();
 		else this.showStart();
 	}
 
 	open(): void {
 		this.dialog.hidden = false;
-		this.launcher.setAttribute( 'aria-expanded', 'true' );
+		this.launcher?.setAttribute( 'aria-expanded', 'true' );
 		if ( this.session && ! this.conn ) this.connect();
-		( this.input ?? this.dialog.querySelector< HTMLElement >( 'button' ) )?.focus();
+		if ( ! this.session && ! this.chat ) this.checkAvailability();
+		( this.body.querySelector< HTMLElement >( 'input, textarea, select, button' ) ?? this.dialog.querySelector< HTMLElement >( 'button' ) )?.focus();
 	}
 
-	/** Closing the window closes the connection (data minimisation); reopening resumes. */
+	/** Closing the window closes the connection (data minimisation); a running chat "sleeps" and resumes on reopen. */
 	close(): void {
-		this.dialog.hidden = true;
-		this.launcher.setAttribute( 'aria-expanded', 'false' );
+		this.privacy.close();
 		this.conn?.close();
 		this.conn = null;
-		this.launcher.focus();
+		if ( this.inline ) {
+			// Standalone page: the app closes the WebView; tell it, and let it come back to a sleeping chat.
+			this.dialog.dispatchEvent( new CustomEvent( 'consent-chat:close', { bubbles: true } ) );
+			window.parent?.postMessage( { type: 'consent-chat:close' }, '*' );
+			this.setStatus( '', true );
+			return;
+		}
+		this.dialog.hidden = true;
+		this.launcher?.setAttribute( 'aria-expanded', 'false' );
+		this.launcher?.focus();
 	}
 
 	/* -------------------------------------------------------------- */
+	/* Views                                                           */
+	/* -------------------------------------------------------------- */
 
-	private showStart(): void {
-		this.ended = false;
-		this.rendered.clear();
-		this.pending.clear();
-		this.log = null;
-		this.codeLine = null;
+	private show( view: HTMLElement, focus?: HTMLElement | null ): void {
+		this.privacy.close();
+		this.body.replaceChildren( view );
+		if ( ! this.dialog.hidden ) focus?.focus();
+	}
+
+	private showHome(): void {
 		this.setStatus( '' );
-		const id = `cc-first-${ uid }`;
-		this.input = h( 'textarea', { id, className: 'cc-input', rows: 3, required: true, maxlength: 4000 } );
-		const form = h(
-			'form',
-			{ className: 'cc-start' },
-			h( 'p', { className: 'cc-intro' }, this.s.intro ),
-			h( 'label', { for: id, className: 'cc-label' }, this.s.messageLabel ),
-			this.input,
-			h( 'button', { type: 'submit', className: 'cc-button' }, this.s.start )
-		);
-		form.addEventListener( 'submit', ( e ) => {
-			e.preventDefault();
-			const text = this.input?.value.trim() ?? '';
-			if ( text ) this.start( text );
-		} );
-		this.submitOnEnter( this.input, form );
-		this.body.replaceChildren( form );
+		this.show( homeView( this.config, ( text ) => this.showStart( text ) ) );
 	}
 
-	private showChat(): void {
-		const id = `cc-msg-${ uid }`;
-		this.log = h( 'ol', { className: 'cc-log', role: 'log', 'aria-live': 'polite' } );
-		this.codeLine = h( 'p', { className: 'cc-code', hidden: ! this.session } );
-		this.input = h( 'textarea', { id, className: 'cc-input', rows: 2, maxlength: 4000 } );
-		const form = h(
-			'form',
-			{ className: 'cc-compose' },
-			h( 'label', { for: id, className: 'cc-label cc-visually-hidden' }, this.s.messageLabel ),
-			this.input,
-			h( 'button', { type: 'submit', className: 'cc-button' }, this.s.send )
-		);
-		form.addEventListener( 'submit', ( e ) => {
-			e.preventDefault();
-			const text = this.input?.value.trim() ?? '';
-			if ( text && this.session && ! this.ended ) {
-				this.input!.value = '';
-				this.sendMessage( text );
-			}
+	/** The start window, or the contact form once it is known that nobody is there. */
+	private showStart( prefill = '' ): void {
+		this.chat = null;
+		this.info = null;
+		this.setStatus( '' );
+		const { form, focus } = startView( this.config, this.privacy, ( req ) => this.start( req ), prefill );
+		this.show( form, focus );
+		void this.availability?.then( ( a ) => {
+			if ( a === 'offline' && form.isConnected ) this.showContact();
 		} );
-		this.submitOnEnter( this.input, form );
-		const end = h( 'button', { type: 'button', className: 'cc-link', onClick: () => this.endChat() }, this.s.endChat );
-		this.body.replaceChildren( this.codeLine, this.log, form, end );
-		this.showCode();
 	}
 
-	private start( text: string ): void {
+	private showContact(): void {
+		const { view, focus } = contactView( this.config, this.privacy, () => this.ticket() );
+		this.show( view, focus );
+	}
+
+	private checkAvailability(): void {
+		if ( this.availability ) return;
+		const url = new URL( `${ this.config.serviceHttp }/availability` );
+		url.searchParams.set( 'site', this.config.site );
+		if ( this.config.dept ) url.searchParams.set( 'dept', this.config.dept );
+		this.availability = fetch( url, { credentials: 'omit' } )
+			.then( ( r ) => ( r.ok ? r.json() : Promise.reject( r.status ) ) )
+			.then( ( a: { online: boolean } ) => ( a.online ? 'online' : 'offline' ) as Availability )
+			// Unknown: offer the chat; the start itself reports a service that is down.
+			.catch( () => 'unknown' as Availability );
+		const startWindow = this.body.querySelector( '.cc-start' );
+		void this.availability.then( ( a ) => {
+			if ( a === 'offline' && startWindow?.isConnected ) this.showContact();
+		} );
+	}
+
+	private showChat(): ChatView {
+		const chat = new ChatView( this.config, this.privacy, {
+			send: ( text ) => this.sendMessage( text ),
+			typing: ( typing ) => this.info && this.conn?.send( { type: 'typing', chatId: this.info.id, typing } ),
+			end: () => this.endChat(),
+			forget: () => this.forget(),
+			newChat: () => {
+				// A fresh availability check: agents may have come or gone meanwhile.
+				this.availability = null;
+				this.checkAvailability();
+				this.showStart();
+			},
+		} );
+		this.chat = chat;
+		this.show( chat.element, chat.input );
+		return chat;
+	}
+
+	/* -------------------------------------------------------------- */
+	/* Chat                                                            */
+	/* -------------------------------------------------------------- */
+
+	private start( req: StartRequest ): void {
 		const clientId = newClientId();
-		this.showChat();
-		this.addPending( clientId, text );
+		const chat = this.showChat();
+		if ( req.text ) chat.addPending( clientId, req.text );
+		this.setStatus( this.s.connecting );
 		this.connect();
 		this.conn!.send( {
 			type: 'start',
 			clientId,
-			text,
+			...req,
 			...( this.config.dept ? { dept: this.config.dept } : {} ),
+			...( this.config.from ? { from: this.config.from } : {} ),
 		} );
-		this.input?.focus();
 	}
 
 	private sendMessage( text: string ): void {
+		if ( ! this.info || ! this.chat ) return;
 		const clientId = newClientId();
-		this.addPending( clientId, text );
-		this.conn?.send( { type: 'send', chatId: this.session!.chatId, clientId, text } );
+		this.chat.addPending( clientId, text );
+		this.conn?.send( { type: 'send', chatId: this.info.id, clientId, text } );
 	}
 
 	private endChat(): void {
-		if ( this.session && this.conn && ! this.ended ) {
-			this.conn.send( { type: 'end', chatId: this.session.chatId } );
-		} else {
-			this.finish();
+		if ( this.info && this.conn && ! this.chat?.ended ) this.conn.send( { type: 'end', chatId: this.info.id } );
+		else this.finish();
+	}
+
+	/** End this chat, delete its history, and go on in a new chat that stores nothing. */
+	private forget(): void {
+		if ( ! this.info || ! this.conn ) return;
+		this.restarting = true;
+		this.conn.send( { type: 'restart', chatId: this.info.id, clientId: newClientId() } );
+	}
+
+	private reconnect(): void {
+		if ( this.session ) {
+			this.conn?.close();
+			this.conn = null;
+			this.connect();
 		}
 	}
 
 	private connect(): void {
 		this.conn = new ChatConnection( {
 			ticket: () => this.ticket(),
-			resume: () => ( this.session ? { ...this.session } : undefined ),
+			resume: () => ( this.session ? { chatId: this.session.chatId, code: this.session.code, lastSeq: this.chat?.lastSeq ?? 0 } : undefined ),
 			onFrame: ( f ) => this.onFrame( f ),
-			onState: ( state ) => this.onState( state ),
+			onState: ( state, detail ) => this.onState( state, detail?.code ),
 		} );
 		this.conn.open();
 	}
@@ -170,12 +239,15 @@ export class ChatWindow {
 
 	private onFrame( f: ServerFrame ): void {
 		switch ( f.type ) {
-			case 'started':
+			case 'started': {
+				const fresh = this.restarting;
+				this.restarting = false;
 				this.session = { chatId: f.chat.id, code: f.code, lastSeq: 0 };
 				saveSession( this.session );
-				this.showCode();
+				if ( fresh ) this.showChat().notice( this.s.forgotten );
 				this.applyChat( f.chat );
 				break;
+			}
 			case 'welcome':
 				if ( f.chats[ 0 ] ) this.applyChat( f.chats[ 0 ] );
 				break;
@@ -183,27 +255,43 @@ export class ChatWindow {
 				this.applyChat( f.chat );
 				break;
 			case 'message':
-				this.addMessage( f );
+				if ( this.restarting || f.chatId !== this.info?.id ) return;
+				this.chat?.addMessage( f );
+				if ( f.event === 'ended' || f.event === 'timeout' ) this.finish();
+				break;
+			case 'position':
+				this.setStatus( this.s.position.replace( '%d', String( f.position ) ) );
+				break;
+			case 'typing':
+				if ( f.from === 'agent' ) this.chat?.setTyping( f.typing ? this.info?.agentName || this.s.agent : null );
 				break;
 			case 'error':
 				if ( f.code === 'not_found' && ! f.ref ) {
-					// The chat we tried to resume is gone: start afresh.
+					// The chat we tried to resume is gone (deleted, or another tab ended it): start afresh.
 					this.finish();
 					this.showStart();
 				} else {
-					this.setStatus( f.message );
+					this.setStatus( f.code === 'too_large' ? this.s.tooLong : this.s.error );
 				}
 				break;
 		}
 	}
 
-	private onState( state: ConnectionState ): void {
+	private onState( state: ConnectionState, code?: number ): void {
 		if ( state === 'connecting' ) this.setStatus( this.s.connecting );
 		else if ( state === 'reconnecting' ) this.setStatus( this.s.reconnecting );
-		else if ( state === 'open' ) this.setStatus( '' );
+		else if ( state === 'open' ) this.setStatus( this.info?.status === 'waiting' ? this.s.waiting : '' );
+		else if ( state === 'closed' && code !== undefined && code !== CLOSE.normal && this.session ) {
+			// Refused for good (another tab took the chat over, or the origin is not allowed): say so, offer a retry.
+			this.setStatus( this.s.failed, true );
+		}
 	}
 
-	private applyChat( chat: ChatView ): void {
+	private applyChat( chat: ChatInfo ): void {
+		if ( this.restarting ) return;
+		if ( this.session && chat.id !== this.session.chatId ) return;
+		this.info = chat;
+		if ( this.session ) this.chat?.setChat( this.session.code, chat.mode );
 		if ( chat.status === 'closed' ) {
 			this.finish();
 			return;
@@ -211,102 +299,32 @@ export class ChatWindow {
 		this.setStatus( chat.status === 'waiting' ? this.s.waiting : '' );
 	}
 
-	private addMessage( m: ChatMessage ): void {
-		if ( ! this.log || this.rendered.has( m.seq ) ) return;
-		const li = this.messageItem( m );
-		const pending = m.clientId ? this.pending.get( m.clientId ) : undefined;
-		if ( pending ) {
-			pending.replaceWith( li );
-			this.pending.delete( m.clientId! );
-		} else {
-			// Keep seq order even when a gap is filled after newer messages.
-			const after = [ ...this.rendered.entries() ].filter( ( [ seq ] ) => seq > m.seq ).sort( ( a, b ) => a[ 0 ] - b[ 0 ] )[ 0 ];
-			if ( after ) after[ 1 ].before( li );
-			else this.log.append( li );
-		}
-		this.rendered.set( m.seq, li );
-		if ( this.session && m.seq > this.session.lastSeq ) {
-			this.session.lastSeq = m.seq;
-			saveSession( this.session );
-		}
-		li.scrollIntoView?.( { block: 'nearest' } );
-		if ( m.event === 'ended' ) this.finish();
-	}
-
-	private messageItem( m: ChatMessage ): HTMLElement {
-		if ( m.from === 'system' ) {
-			const text =
-				m.event === 'agent_joined'
-					? this.s.joined.replace( '%s', m.name ?? this.s.agent )
-					: m.event === 'ended'
-						? this.s.ended
-						: this.s.left;
-			return h( 'li', { className: 'cc-msg cc-msg--system' }, text );
-		}
-		const who = m.from === 'visitor' ? this.s.you : m.name || this.s.agent;
-		return h(
-			'li',
-			{ className: `cc-msg cc-msg--${ m.from }` },
-			h( 'span', { className: 'cc-msg__who' }, who ),
-			h( 'p', { className: 'cc-msg__text' }, m.text )
-		);
-	}
-
-	private addPending( clientId: string, text: string ): void {
-		const li = h(
-			'li',
-			{ className: 'cc-msg cc-msg--visitor is-pending' },
-			h( 'span', { className: 'cc-msg__who' }, `${ this.s.you } · ${ this.s.sending }` ),
-			h( 'p', { className: 'cc-msg__text' }, text )
-		);
-		this.pending.set( clientId, li );
-		this.log?.append( li );
-	}
-
 	/** The chat is over: forget it in this tab and offer a new one. */
 	private finish(): void {
-		if ( this.ended ) return;
-		this.ended = true;
 		clearSession();
 		this.session = null;
 		this.conn?.close();
 		this.conn = null;
 		this.setStatus( this.s.ended );
-		this.input?.setAttribute( 'disabled', '' );
-		this.body.append(
-			h( 'button', { type: 'button', className: 'cc-button', onClick: () => this.showStart() }, this.s.newChat )
-		);
+		this.chat?.finish();
 	}
 
-	private showCode(): void {
-		if ( ! this.codeLine || ! this.session ) return;
-		this.codeLine.hidden = false;
-		this.codeLine.replaceChildren( `${ this.s.code }: `, h( 'strong', { className: 'cc-code__value' }, this.session.code ) );
+	private setStatus( text: string, withRetry = false ): void {
+		this.statusText.textContent = text;
+		this.retry.hidden = ! withRetry;
+		this.statusLine.hidden = text === '' && ! withRetry;
 	}
 
-	private setStatus( text: string ): void {
-		this.statusLine.textContent = text;
-		this.statusLine.hidden = text === '';
-	}
-
-	private submitOnEnter( input: HTMLTextAreaElement, form: HTMLFormElement ): void {
-		input.addEventListener( 'keydown', ( e ) => {
-			if ( e.key === 'Enter' && ! e.shiftKey && ! e.isComposing ) {
-				e.preventDefault();
-				form.requestSubmit();
-			}
-		} );
-	}
-
-	/** Escape closes; Tab stays inside the dialog. */
+	/** Escape closes (the privacy flyout first); Tab stays inside the dialog. */
 	private onKey( e: KeyboardEvent ): void {
 		if ( e.key === 'Escape' ) {
 			e.preventDefault();
-			this.close();
+			if ( this.privacy.isOpen ) this.privacy.close();
+			else if ( ! this.inline ) this.close();
 			return;
 		}
-		if ( e.key !== 'Tab' ) return;
-		const focusable = [ ...this.dialog.querySelectorAll< HTMLElement >( 'button, textarea, input, select, a[href]' ) ].filter(
+		if ( e.key !== 'Tab' || this.inline ) return;
+		const focusable = [ ...this.dialog.querySelectorAll< HTMLElement >( 'button, textarea, input, select, a[href], [tabindex="0"]' ) ].filter(
 			( el ) => ! el.hasAttribute( 'disabled' ) && el.offsetParent !== null
 		);
 		const first = focusable[ 0 ];

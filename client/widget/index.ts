@@ -1,5 +1,6 @@
 /**
- * The widget bundle, fetched by the loader when the visitor opens the chat.
+ * The widget bundle, fetched by the loader when the visitor opens the chat
+ * (or at once for an inline chat and the standalone page).
  */
 import type { WidgetApi } from '../contract';
 import { ChatWindow } from './chat-window';

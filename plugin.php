@@ -22,12 +22,17 @@ define( 'CONSENT_CHAT_FILE', __FILE__ );
 define( 'CONSENT_CHAT_DIR', plugin_dir_path( __FILE__ ) );
 define( 'CONSENT_CHAT_URL', plugin_dir_url( __FILE__ ) );
 
+require_once CONSENT_CHAT_DIR . 'includes/class-defaults.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-versions.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-i18n.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-tokens.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-roles.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-assets.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-rest.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-agent-page.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-delete-form.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-standalone.php';
 require_once CONSENT_CHAT_DIR . 'includes/hooks.php';
 
 register_activation_hook( __FILE__, array( 'ConsentChat\\Roles', 'activate' ) );

@@ -17,6 +17,7 @@ defined( 'ABSPATH' ) || exit;
  */
 class Assets {
 	const LOADER = 'consent-chat-loader';
+	const DELETE = 'consent-chat-delete';
 
 	/**
 	 * Registers the loader's script and style (the block's viewScript/style).
@@ -34,6 +35,22 @@ class Assets {
 			)
 		);
 		wp_register_style( self::LOADER, CONSENT_CHAT_URL . 'build/client/loader.css', array(), $asset['version'] );
+
+		// The "delete my chat" form (shortcode consent_chat_delete).
+		$delete = self::asset( 'client/delete-form' );
+		wp_register_script(
+			self::DELETE,
+			CONSENT_CHAT_URL . 'build/client/delete-form.js',
+			$delete['dependencies'],
+			$delete['version'],
+			array(
+				'in_footer' => true,
+				'strategy'  => 'defer',
+			)
+		);
+		if ( is_readable( CONSENT_CHAT_DIR . 'build/client/delete-form.css' ) ) {
+			wp_register_style( self::DELETE, CONSENT_CHAT_URL . 'build/client/delete-form.css', array(), $delete['version'] );
+		}
 	}
 
 	/**
@@ -45,54 +62,264 @@ class Assets {
 
 	/**
 	 * What the loader and widget need, as JSON for a data attribute (no
-	 * inline script, so a strict Content-Security-Policy holds).
+	 * inline script, so a strict Content-Security-Policy holds). The shape is
+	 * FrontendConfig in client/contract.ts.
 	 *
-	 * @param array $attributes Block attributes.
+	 * @param array $attributes Block attributes (dept, direct, display); the
+	 *                          standalone page adds from and standalone.
 	 * @return array
 	 */
 	public static function frontend_config( array $attributes ) {
-		$widget = self::asset( 'client/widget' );
-		return array(
-			'widget'   => array(
+		$widget  = self::asset( 'client/widget' );
+		$lang    = determine_locale();
+		$picked  = Settings::texts_for( $lang );
+		$texts   = $picked['texts'];
+		$locale  = $picked['locale'];
+		$direct  = ! empty( $attributes['direct'] );
+		$privacy = $texts['privacy'];
+		$consent = trim( (string) $texts['consent'] );
+		$storage = Settings::storage();
+		$config  = array(
+			'widget'      => array(
 				'js'  => add_query_arg( 'ver', $widget['version'], CONSENT_CHAT_URL . 'build/client/widget.js' ),
 				'css' => add_query_arg( 'ver', $widget['version'], CONSENT_CHAT_URL . 'build/client/widget.css' ),
 			),
-			'tokenUrl' => rest_url( Rest::NAMESPACE . '/visitor-token' ),
-			'dept'     => isset( $attributes['dept'] ) ? sanitize_key( $attributes['dept'] ) : '',
-			'direct'   => ! empty( $attributes['direct'] ),
-			'lang'     => determine_locale(),
-			'strings'  => self::widget_strings(),
+			'tokenUrl'    => rest_url( Rest::NAMESPACE . '/visitor-token' ),
+			'site'        => Settings::site_id(),
+			'serviceHttp' => Settings::service_http(),
+			'dept'        => isset( $attributes['dept'] ) ? self::dept( (string) $attributes['dept'] ) : '',
+			'direct'      => $direct,
+			'lang'        => $lang,
+			'strings'     => self::widget_strings(),
+			'privacy'     => array(
+				'mode'   => (string) $privacy['mode'],
+				'text'   => (string) ( $privacy['text'] ?? '' ),
+				'url'    => (string) ( $privacy['url'] ?? '' ),
+				'inChat' => ! empty( $privacy['inChat'] ),
+			),
+			'consent'     => '' === $consent ? null : array(
+				'text'    => $consent,
+				'version' => Versions::version( $consent, $locale, 'consent' ),
+			),
+			'prechat'     => $direct ? array() : self::fields( (array) $texts['prechat'], $locale ),
+			'storage'     => array(
+				'defaultMode'    => (string) $storage['defaultMode'],
+				'visitorChooses' => (bool) $storage['visitorChooses'],
+				'retentionDays'  => (int) $storage['retentionDays'],
+			),
+			'contact'     => self::fields( (array) $texts['contact'], $locale ),
+			'greeting'    => empty( $texts['greeting']['text'] ) ? null : array(
+				'text'    => (string) $texts['greeting']['text'],
+				'delayMs' => 1000 * (int) ( $texts['greeting']['delay'] ?? 0 ),
+			),
+			'home'        => empty( $texts['home']['welcome'] ) ? null : array(
+				'welcome'     => (string) $texts['home']['welcome'],
+				'suggestions' => array_values( array_map( 'strval', (array) ( $texts['home']['suggestions'] ?? array() ) ) ),
+			),
+			'appearance'  => Settings::appearance(),
+			'display'     => ( isset( $attributes['display'] ) && 'inline' === $attributes['display'] ) ? 'inline' : 'launcher',
+		);
+		$nonce = self::csp_nonce();
+		if ( '' !== $nonce ) {
+			$config['nonce'] = $nonce;
+		}
+		if ( isset( $attributes['from'] ) && '' !== $attributes['from'] ) {
+			$config['from'] = (string) $attributes['from'];
+		}
+		if ( isset( $attributes['standalone'] ) && is_array( $attributes['standalone'] ) ) {
+			$config['standalone'] = $attributes['standalone'];
+		}
+		return $config;
+	}
+
+	/**
+	 * A department id as the service accepts it (letters, digits, - and _).
+	 *
+	 * @param string $dept Raw value.
+	 * @return string
+	 */
+	public static function dept( $dept ) {
+		return substr( (string) preg_replace( '/[^A-Za-z0-9_-]/', '', $dept ), 0, 64 );
+	}
+
+	/**
+	 * Form fields as the widget takes them; opt-ins carry their version.
+	 *
+	 * @param array  $fields Stored fields.
+	 * @param string $locale Language of the labels.
+	 * @return array
+	 */
+	private static function fields( array $fields, $locale ) {
+		$out = array();
+		foreach ( $fields as $field ) {
+			if ( ! is_array( $field ) || empty( $field['id'] ) || empty( $field['label'] ) ) {
+				continue;
+			}
+			$item = array(
+				'id'       => (string) $field['id'],
+				'label'    => (string) $field['label'],
+				'type'     => (string) ( $field['type'] ?? 'text' ),
+				'required' => ! empty( $field['required'] ),
+			);
+			if ( ! empty( $field['optIn'] ) && 'checkbox' === $item['type'] ) {
+				$item['optIn']   = true;
+				$item['version'] = Versions::version( $item['label'], $locale, 'optin' );
+			}
+			$out[] = $item;
+		}
+		return $out;
+	}
+
+	/**
+	 * The delete form's configuration (DeleteFormConfig in client/contract.ts).
+	 *
+	 * @return array
+	 */
+	public static function delete_form_config() {
+		$strings = self::widget_strings();
+		$keys    = array( 'deleteTitle', 'deleteIntro', 'deleteLabel', 'deleteButton', 'deleted', 'deleteNotFound', 'deleteKept', 'deleteLimited', 'error' );
+		return array(
+			'site'        => Settings::site_id(),
+			'serviceHttp' => Settings::service_http(),
+			'lang'        => determine_locale(),
+			'strings'     => array_intersect_key( $strings, array_flip( $keys ) ),
 		);
 	}
 
 	/**
+	 * The page's CSP nonce, if the site uses one (filter consent_chat_csp_nonce).
+	 *
+	 * @return string
+	 */
+	public static function csp_nonce() {
+		/**
+		 * The nonce of the page's Content-Security-Policy, for our script and
+		 * style tags and the ones the loader adds. Empty: no nonce.
+		 *
+		 * @param string $nonce Default ''.
+		 */
+		$nonce = (string) apply_filters( 'consent_chat_csp_nonce', '' );
+		return preg_match( '/^[A-Za-z0-9+\/_=-]{1,128}$/', $nonce ) ? $nonce : '';
+	}
+
+	/**
+	 * Adds the CSP nonce to our script tags (script_loader_tag).
+	 *
+	 * @param string $tag    The tag(s).
+	 * @param string $handle Script handle.
+	 * @return string
+	 */
+	public static function nonce_script_tag( $tag, $handle ) {
+		return in_array( $handle, self::handles(), true ) ? self::add_nonce( $tag, 'script' ) : $tag;
+	}
+
+	/**
+	 * Adds the CSP nonce to our style tags (style_loader_tag).
+	 *
+	 * @param string $tag    The tag.
+	 * @param string $handle Style handle.
+	 * @return string
+	 */
+	public static function nonce_style_tag( $tag, $handle ) {
+		return in_array( $handle, self::handles(), true ) ? self::add_nonce( $tag, 'link' ) : $tag;
+	}
+
+	/**
+	 * Our visitor-facing handles.
+	 *
+	 * @return string[]
+	 */
+	public static function handles() {
+		return array( self::LOADER, self::DELETE );
+	}
+
+	/**
+	 * Puts nonce="…" into every opening tag of the given name that has none.
+	 *
+	 * @param string $tag  HTML.
+	 * @param string $name script|link|style.
+	 * @return string
+	 */
+	private static function add_nonce( $tag, $name ) {
+		$nonce = self::csp_nonce();
+		if ( '' === $nonce ) {
+			return $tag;
+		}
+		return (string) preg_replace( '/<' . $name . '\b(?![^>]*\snonce=)/i', '<' . $name . ' nonce="' . esc_attr( $nonce ) . '"', $tag );
+	}
+
+	/**
 	 * Every fixed string the visitor sees, translated here so the widget
-	 * bundle carries no translation machinery.
+	 * bundle carries no translation machinery (WidgetStrings in client/contract.ts).
 	 *
 	 * @return array<string,string>
 	 */
 	public static function widget_strings() {
 		return array(
-			'launcher'     => __( 'Chat with us', 'consent-chat' ),
-			'title'        => __( 'Chat', 'consent-chat' ),
-			'close'        => __( 'Close chat window', 'consent-chat' ),
-			'intro'        => __( 'Ask us anything. This chat sets no tracking cookies.', 'consent-chat' ),
-			'messageLabel' => __( 'Your message', 'consent-chat' ),
-			'start'        => __( 'Start chat', 'consent-chat' ),
-			'send'         => __( 'Send', 'consent-chat' ),
-			'waiting'      => __( 'Waiting for an agent…', 'consent-chat' ),
-			'joined'       => __( '%s joined the chat', 'consent-chat' ),
-			'left'         => __( 'The agent left the chat', 'consent-chat' ),
-			'ended'        => __( 'The chat has ended', 'consent-chat' ),
-			'you'          => __( 'You', 'consent-chat' ),
-			'agent'        => __( 'Agent', 'consent-chat' ),
-			'connecting'   => __( 'Connecting…', 'consent-chat' ),
-			'reconnecting' => __( 'Connection lost. Reconnecting…', 'consent-chat' ),
-			'failed'       => __( 'The chat is not available right now.', 'consent-chat' ),
-			'code'         => __( 'Your chat code', 'consent-chat' ),
-			'endChat'      => __( 'End chat', 'consent-chat' ),
-			'newChat'      => __( 'New chat', 'consent-chat' ),
-			'sending'      => __( 'Sending…', 'consent-chat' ),
+			'launcher'        => __( 'Chat with us', 'consent-chat' ),
+			'title'           => __( 'Chat', 'consent-chat' ),
+			'close'           => __( 'Close chat window', 'consent-chat' ),
+			'intro'           => __( 'Ask us anything. This chat sets no tracking cookies.', 'consent-chat' ),
+			'messageLabel'    => __( 'Your message', 'consent-chat' ),
+			'start'           => __( 'Start chat', 'consent-chat' ),
+			'send'            => __( 'Send', 'consent-chat' ),
+			'waiting'         => __( 'Waiting for an agent…', 'consent-chat' ),
+			/* translators: %d: the visitor's place in the queue. */
+			'position'        => __( 'You are number %d in the queue.', 'consent-chat' ),
+			/* translators: %s: the agent's name. */
+			'joined'          => __( '%s joined the chat', 'consent-chat' ),
+			'left'            => __( 'The agent left the chat', 'consent-chat' ),
+			/* translators: %s: the new agent's name. */
+			'transferred'     => __( 'Your chat was passed on to %s.', 'consent-chat' ),
+			'ended'           => __( 'The chat has ended', 'consent-chat' ),
+			'timeout'         => __( 'The chat ended because nothing was written for a while.', 'consent-chat' ),
+			'you'             => __( 'You', 'consent-chat' ),
+			'agent'           => __( 'Agent', 'consent-chat' ),
+			/* translators: %s: the agent's name. */
+			'typing'          => __( '%s is typing…', 'consent-chat' ),
+			'connecting'      => __( 'Connecting…', 'consent-chat' ),
+			'reconnecting'    => __( 'Connection lost. Reconnecting…', 'consent-chat' ),
+			'reconnect'       => __( 'Reconnect', 'consent-chat' ),
+			'failed'          => __( 'The chat is not available right now.', 'consent-chat' ),
+			'code'            => __( 'Your chat code', 'consent-chat' ),
+			'codeHelp'        => __( 'Keep this code: with it you can delete this chat later.', 'consent-chat' ),
+			'copy'            => __( 'Copy', 'consent-chat' ),
+			'copied'          => __( 'Copied', 'consent-chat' ),
+			'endChat'         => __( 'End chat', 'consent-chat' ),
+			'newChat'         => __( 'New chat', 'consent-chat' ),
+			'forget'          => __( 'Delete this chat and start again without storage', 'consent-chat' ),
+			'forgotten'       => __( 'The chat and its history were deleted. This new chat stores no messages.', 'consent-chat' ),
+			'download'        => __( 'Download transcript', 'consent-chat' ),
+			'sending'         => __( 'Sending…', 'consent-chat' ),
+			'privacy'         => __( 'Privacy', 'consent-chat' ),
+			'privacyInfo'     => __( 'Privacy information', 'consent-chat' ),
+			'privacyClose'    => __( 'Close privacy information', 'consent-chat' ),
+			'newTab'          => __( '(opens in a new tab)', 'consent-chat' ),
+			'consentRequired' => __( 'Please agree to the processing of your messages to start the chat.', 'consent-chat' ),
+			/* translators: %s: a form field's label. */
+			'fieldRequired'   => __( 'Please fill in “%s”.', 'consent-chat' ),
+			/* translators: %d: number of days stored chats are kept. */
+			'storedNotice'    => __( 'This chat is stored for %d days, then deleted automatically.', 'consent-chat' ),
+			'ephemeralNotice' => __( 'This chat stores no messages: they are used only to answer you and then dropped.', 'consent-chat' ),
+			'chooseEphemeral' => __( 'Store nothing from this chat', 'consent-chat' ),
+			'chooseOption'    => __( 'Choose an answer', 'consent-chat' ),
+			'home'            => __( 'Home', 'consent-chat' ),
+			'suggestions'     => __( 'Suggested questions', 'consent-chat' ),
+			'contactIntro'    => __( 'Nobody is available to chat right now. Leave us a message and we will get back to you.', 'consent-chat' ),
+			'contactSend'     => __( 'Send message', 'consent-chat' ),
+			'contactSent'     => __( 'Thank you. Your message was sent.', 'consent-chat' ),
+			'required'        => __( '(required)', 'consent-chat' ),
+			'error'           => __( 'Something went wrong. Please try again.', 'consent-chat' ),
+			'tooLong'         => __( 'This message is too long.', 'consent-chat' ),
+			'language'        => __( 'Language', 'consent-chat' ),
+			'deleteTitle'     => __( 'Delete my chat', 'consent-chat' ),
+			'deleteIntro'     => __( 'Enter the chat code you were shown in the chat. The chat and its history are deleted at once.', 'consent-chat' ),
+			'deleteLabel'     => __( 'Chat code', 'consent-chat' ),
+			'deleteButton'    => __( 'Delete chat', 'consent-chat' ),
+			'deleted'         => __( 'Your chat was deleted.', 'consent-chat' ),
+			'deleteNotFound'  => __( 'No chat was found for this code. Please check the code.', 'consent-chat' ),
+			'deleteKept'      => __( 'This chat must be kept as a record (for example of an agreement), so it cannot be deleted now. Please contact us.', 'consent-chat' ),
+			'deleteLimited'   => __( 'Too many attempts. Please wait a moment and try again.', 'consent-chat' ),
 		);
 	}
 

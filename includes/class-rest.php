@@ -41,6 +41,44 @@ class Rest {
 				'args'                => array(),
 			)
 		);
+		register_rest_route(
+			self::NAMESPACE,
+			'/text-versions',
+			array(
+				'methods'             => \WP_REST_Server::READABLE,
+				'callback'            => array( self::class, 'text_versions' ),
+				'permission_callback' => array( self::class, 'can_manage_texts' ),
+				'args'                => array(),
+			)
+		);
+	}
+
+	/**
+	 * Who may read the consent texts' history: those who may change the
+	 * texts (today administrators, through /wp/v2/settings).
+	 *
+	 * @return bool|\WP_Error
+	 */
+	public static function can_manage_texts() {
+		if ( current_user_can( 'manage_options' ) ) {
+			return true;
+		}
+		return new \WP_Error(
+			'consent_chat_forbidden',
+			__( 'Only those who manage the chat’s privacy texts may read their history.', 'consent-chat' ),
+			array( 'status' => is_user_logged_in() ? 403 : 401 )
+		);
+	}
+
+	/**
+	 * Every version of the consent texts and opt-in labels ever shown:
+	 * version => { text, lang, kind, first }, the proof of what a visitor
+	 * agreed to.
+	 *
+	 * @return \WP_REST_Response
+	 */
+	public static function text_versions() {
+		return new \WP_REST_Response( (object) Versions::history() );
 	}
 
 	/**

@@ -18,15 +18,43 @@ class Settings {
 	const SITE_ID     = 'consent_chat_site_id';
 	const SECRET      = 'consent_chat_secret';
 
+	/** Per language (locale => texts): privacy, consent, forms, greeting, home screen. */
+	const TEXTS = 'consent_chat_texts';
+	/** Site-wide: what the service keeps and whether the visitor may choose. */
+	const STORAGE = 'consent_chat_storage';
+	/** Site-wide: accent colour and launcher corner. */
+	const APPEARANCE = 'consent_chat_appearance';
+
+	/** Settings group; a later settings page and the privacy officer's capability hang on it. */
+	const GROUP = 'consent_chat';
+
 	/** Port the companion service listens on by default. */
 	const DEFAULT_PORT = 8787;
 
 	/**
-	 * Registers the options with sanitising callbacks.
+	 * Registers the options with sanitising callbacks. The structured ones are
+	 * readable and writable by administrators through /wp/v2/settings; their
+	 * JSON schema is the one rule set for the REST endpoint and for
+	 * update_option() alike (see sanitize_structured()).
 	 */
 	public static function register() {
+		foreach ( self::structured() as $name => $spec ) {
+			register_setting(
+				self::GROUP,
+				$name,
+				array(
+					'type'              => 'object',
+					'description'       => $spec['description'],
+					'default'           => $spec['default'],
+					'show_in_rest'      => array( 'schema' => $spec['schema'] ),
+					'sanitize_callback' => static function ( $value ) use ( $name ) {
+						return Settings::sanitize_structured( $name, $value );
+					},
+				)
+			);
+		}
 		register_setting(
-			'consent_chat',
+			self::GROUP,
 			self::SERVICE_URL,
 			array(
 				'type'              => 'string',
@@ -35,7 +63,7 @@ class Settings {
 			)
 		);
 		register_setting(
-			'consent_chat',
+			self::GROUP,
 			self::SITE_ID,
 			array(
 				'type'              => 'string',
@@ -74,7 +102,7 @@ class Settings {
 		}
 		$clean = esc_url_raw( $value, array( 'ws', 'wss' ) );
 		if ( '' === $clean ) {
-			add_settings_error( self::SERVICE_URL, 'invalid', __( 'The chat service URL must start with ws:// or wss://.', 'consent-chat' ) );
+			self::refuse( self::SERVICE_URL, __( 'The chat service URL must start with ws:// or wss://.', 'consent-chat' ) );
 			return (string) get_option( self::SERVICE_URL, '' );
 		}
 		return $clean;
@@ -102,5 +130,420 @@ class Settings {
 			update_option( self::SECRET, $secret, false );
 		}
 		return $secret;
+	}
+	/**
+	 * The structured options: schema, default and a description each.
+	 *
+	 * @return array<string, array{schema: array, default: array, description: string}>
+	 */
+	public static function structured() {
+		return array(
+			self::TEXTS      => array(
+				'description' => __( 'Privacy information, consent text, forms, greeting and home screen, per language (locale).', 'consent-chat' ),
+				'schema'      => self::texts_schema(),
+				'default'     => Defaults::texts(),
+			),
+			self::STORAGE    => array(
+				'description' => __( 'Whether chats are stored, whether the visitor may choose, and for how long stored chats are kept.', 'consent-chat' ),
+				'schema'      => self::storage_schema(),
+				'default'     => Defaults::storage(),
+			),
+			self::APPEARANCE => array(
+				'description' => __( 'Accent colour and position of the chat launcher.', 'consent-chat' ),
+				'schema'      => self::appearance_schema(),
+				'default'     => Defaults::appearance(),
+			),
+		);
+	}
+
+	/**
+	 * A form field as stored (labels in the language of its entry).
+	 *
+	 * @return array
+	 */
+	private static function field_schema() {
+		return array(
+			'type'                 => 'object',
+			'additionalProperties' => false,
+			'properties'           => array(
+				'id'       => array(
+					'type'     => 'string',
+					'pattern'  => '^[a-z][a-z0-9_-]{0,39}$',
+					'required' => true,
+				),
+				'type'     => array(
+					'type'     => 'string',
+					'enum'     => array( 'text', 'email', 'textarea', 'checkbox' ),
+					'required' => true,
+				),
+				'label'    => array(
+					'type'      => 'string',
+					'minLength' => 1,
+					'maxLength' => 1000,
+					'required'  => true,
+				),
+				'required' => array(
+					'type'    => 'boolean',
+					'default' => false,
+				),
+				// An opt-in checkbox: its label is versioned and kept as proof.
+				'optIn'    => array(
+					'type'    => 'boolean',
+					'default' => false,
+				),
+			),
+		);
+	}
+
+	/**
+	 * One language's texts.
+	 *
+	 * @return array
+	 */
+	private static function language_schema() {
+		$fields = array(
+			'type'     => 'array',
+			'maxItems' => 20,
+			'items'    => self::field_schema(),
+		);
+		return array(
+			'type'                 => 'object',
+			'additionalProperties' => false,
+			'properties'           => array(
+				'privacy'  => array(
+					'type'                 => 'object',
+					'additionalProperties' => false,
+					'required'             => true,
+					'properties'           => array(
+						'mode'   => array(
+							'type'     => 'string',
+							'enum'     => array( 'text', 'url', 'none' ),
+							'required' => true,
+						),
+						// Markdown, shown in the flyout for mode "text".
+						'text'   => array(
+							'type'      => 'string',
+							'maxLength' => 20000,
+							'default'   => '',
+						),
+						// The privacy page for mode "url": http(s) only.
+						'url'    => array(
+							'type'      => 'string',
+							'pattern'   => '^(https?://[^\\s<>"]+)?$',
+							'maxLength' => 2000,
+							'default'   => '',
+						),
+						'inChat' => array(
+							'type'    => 'boolean',
+							'default' => true,
+						),
+					),
+				),
+				// Empty: no consent checkbox.
+				'consent'  => array(
+					'type'      => 'string',
+					'maxLength' => 2000,
+					'default'   => '',
+				),
+				'prechat'  => $fields,
+				'contact'  => $fields,
+				'greeting' => array(
+					'type'                 => array( 'object', 'null' ),
+					'additionalProperties' => false,
+					'default'              => null,
+					'properties'           => array(
+						'text'  => array(
+							'type'      => 'string',
+							'minLength' => 1,
+							'maxLength' => 500,
+							'required'  => true,
+						),
+						'delay' => array(
+							'type'     => 'integer',
+							'minimum'  => 0,
+							'maximum'  => 3600,
+							'required' => true,
+						),
+					),
+				),
+				'home'     => array(
+					'type'                 => array( 'object', 'null' ),
+					'additionalProperties' => false,
+					'default'              => null,
+					'properties'           => array(
+						'welcome'     => array(
+							'type'      => 'string',
+							'minLength' => 1,
+							'maxLength' => 2000,
+							'required'  => true,
+						),
+						'suggestions' => array(
+							'type'     => 'array',
+							'maxItems' => 8,
+							'items'    => array(
+								'type'      => 'string',
+								'minLength' => 1,
+								'maxLength' => 200,
+							),
+							'default'  => array(),
+						),
+					),
+				),
+			),
+		);
+	}
+
+	/**
+	 * Texts per locale, e.g. { "en_US": {…}, "de_DE": {…} }.
+	 *
+	 * @return array
+	 */
+	public static function texts_schema() {
+		return array(
+			'type'                 => 'object',
+			'additionalProperties' => false,
+			'maxProperties'        => 50,
+			'patternProperties'    => array(
+				'^[a-z]{2,3}(_[A-Z]{2})?(_[a-z0-9]+)?$' => self::language_schema(),
+			),
+		);
+	}
+
+	/**
+	 * Storage choice and retention.
+	 *
+	 * @return array
+	 */
+	public static function storage_schema() {
+		return array(
+			'type'                 => 'object',
+			'additionalProperties' => false,
+			'properties'           => array(
+				'defaultMode'    => array(
+					'type'     => 'string',
+					'enum'     => array( 'stored', 'ephemeral' ),
+					'required' => true,
+				),
+				'visitorChooses' => array(
+					'type'     => 'boolean',
+					'required' => true,
+				),
+				'retentionDays'  => array(
+					'type'     => 'integer',
+					'minimum'  => 1,
+					'maximum'  => 3650,
+					'required' => true,
+				),
+			),
+		);
+	}
+
+	/**
+	 * Accent and launcher position.
+	 *
+	 * @return array
+	 */
+	public static function appearance_schema() {
+		return array(
+			'type'                 => 'object',
+			'additionalProperties' => false,
+			'properties'           => array(
+				'accent'   => array(
+					'type'     => 'string',
+					'pattern'  => '^#[0-9a-fA-F]{6}$',
+					'required' => true,
+				),
+				'position' => array(
+					'type'     => 'string',
+					'enum'     => array( 'right', 'left' ),
+					'required' => true,
+				),
+			),
+		);
+	}
+
+	/**
+	 * The sanitize_callback of the structured options. The REST endpoint has
+	 * validated against the schema already (and answered 400 otherwise); this
+	 * repeats it for every other way in (options.php, update_option), so an
+	 * invalid value is refused as a whole and the stored one stays.
+	 *
+	 * @param string $name  Option name.
+	 * @param mixed  $value Submitted value.
+	 * @return array
+	 */
+	public static function sanitize_structured( $name, $value ) {
+		$specs  = self::structured();
+		$schema = rest_default_additional_properties_to_false( $specs[ $name ]['schema'] );
+		if ( is_object( $value ) ) {
+			$value = json_decode( (string) wp_json_encode( $value ), true );
+		}
+		$valid = rest_validate_value_from_schema( $value, $schema, $name );
+		if ( is_wp_error( $valid ) ) {
+			self::refuse( $name, $valid->get_error_message() );
+			$old = get_option( $name );
+			return is_array( $old ) ? $old : $specs[ $name ]['default'];
+		}
+		$value = rest_sanitize_value_from_schema( $value, $schema, $name );
+		return self::TEXTS === $name ? self::clean_texts( $value ) : $value;
+	}
+
+	/**
+	 * Reports a refused value: on the settings screen as a settings error
+	 * (add_settings_error() exists only in wp-admin), elsewhere to the log
+	 * of wrong calls.
+	 *
+	 * @param string $name    Option name.
+	 * @param string $message What is wrong.
+	 */
+	private static function refuse( $name, $message ) {
+		if ( function_exists( 'add_settings_error' ) ) {
+			add_settings_error( $name, 'invalid', $message );
+		} else {
+			_doing_it_wrong( esc_html( 'update_option( ' . $name . ' )' ), esc_html( $message ), '0.1.0' );
+		}
+	}
+
+	/**
+	 * Strips markup from every text (the widget renders them as text or safe
+	 * Markdown anyway) and drops the opt-in flag where it cannot apply.
+	 *
+	 * @param array $texts Valid texts per locale.
+	 * @return array
+	 */
+	private static function clean_texts( array $texts ) {
+		foreach ( $texts as $locale => $lang ) {
+			if ( isset( $lang['privacy'] ) ) {
+				$lang['privacy']['text'] = sanitize_textarea_field( $lang['privacy']['text'] ?? '' );
+				$lang['privacy']['url']  = esc_url_raw( $lang['privacy']['url'] ?? '', array( 'http', 'https' ) );
+			}
+			$lang['consent'] = sanitize_textarea_field( $lang['consent'] ?? '' );
+			foreach ( array( 'prechat', 'contact' ) as $form ) {
+				$fields = array();
+				foreach ( $lang[ $form ] ?? array() as $field ) {
+					$field['label'] = sanitize_textarea_field( $field['label'] );
+					$field['optIn'] = ! empty( $field['optIn'] ) && 'checkbox' === $field['type'];
+					// Ids name the answers: the first field of an id wins.
+					$fields[ $field['id'] ] = $fields[ $field['id'] ] ?? $field;
+				}
+				$lang[ $form ] = array_values( $fields );
+			}
+			if ( ! empty( $lang['greeting'] ) ) {
+				$lang['greeting']['text'] = sanitize_text_field( $lang['greeting']['text'] );
+			}
+			if ( ! empty( $lang['home'] ) ) {
+				$lang['home']['welcome']     = sanitize_textarea_field( $lang['home']['welcome'] );
+				$lang['home']['suggestions'] = array_values( array_filter( array_map( 'sanitize_text_field', $lang['home']['suggestions'] ?? array() ) ) );
+			}
+			$texts[ $locale ] = $lang;
+		}
+		return $texts;
+	}
+
+	/**
+	 * The texts for a locale. Fallback: that locale (exactly, then by
+	 * language: de_AT finds de_DE), then the site's locale (likewise), then the
+	 * first configured language, then the built-in English defaults.
+	 *
+	 * @param string $locale Wanted locale, e.g. determine_locale().
+	 * @return array{locale: string, texts: array}
+	 */
+	public static function texts_for( $locale ) {
+		$all = get_option( self::TEXTS );
+		$all = is_array( $all ) ? $all : array();
+		$out = self::pick_language( $all, array( (string) $locale, get_locale() ) );
+		if ( null === $out ) {
+			$builtin = Defaults::texts();
+			$out     = array(
+				'locale' => 'en_US',
+				'texts'  => $builtin['en_US'],
+			);
+		}
+		$defaults     = Defaults::language_shape();
+		$out['texts'] = array_merge( $defaults, $out['texts'] );
+		return $out;
+	}
+
+	/**
+	 * Finds the best configured language for the wanted locales.
+	 *
+	 * @param array    $all    Texts per locale.
+	 * @param string[] $wanted Locales in order of preference.
+	 * @return array{locale: string, texts: array}|null
+	 */
+	private static function pick_language( array $all, array $wanted ) {
+		foreach ( $wanted as $locale ) {
+			if ( isset( $all[ $locale ] ) && is_array( $all[ $locale ] ) ) {
+				return array(
+					'locale' => $locale,
+					'texts'  => $all[ $locale ],
+				);
+			}
+			$language = strtok( $locale, '_' );
+			foreach ( $all as $key => $texts ) {
+				if ( is_array( $texts ) && strtok( (string) $key, '_' ) === $language ) {
+					return array(
+						'locale' => (string) $key,
+						'texts'  => $texts,
+					);
+				}
+			}
+		}
+		foreach ( $all as $key => $texts ) {
+			if ( is_array( $texts ) ) {
+				return array(
+					'locale' => (string) $key,
+					'texts'  => $texts,
+				);
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The configured languages (locales with texts), English when none is.
+	 *
+	 * @return string[]
+	 */
+	public static function languages() {
+		$all     = get_option( self::TEXTS );
+		$locales = is_array( $all ) ? array_map( 'strval', array_keys( $all ) ) : array();
+		return $locales ? $locales : array( 'en_US' );
+	}
+
+	/**
+	 * Storage choice and retention, complete.
+	 *
+	 * @return array{defaultMode: string, visitorChooses: bool, retentionDays: int}
+	 */
+	public static function storage() {
+		$value = get_option( self::STORAGE );
+		return array_merge( Defaults::storage(), is_array( $value ) ? $value : array() );
+	}
+
+	/**
+	 * Accent and position, complete.
+	 *
+	 * @return array{accent: string, position: string}
+	 */
+	public static function appearance() {
+		$value = get_option( self::APPEARANCE );
+		return array_merge( Defaults::appearance(), is_array( $value ) ? $value : array() );
+	}
+
+	/**
+	 * The chat service's HTTP base (availability, delete, contact): the
+	 * WebSocket URL with ws→http, wss→https and no path.
+	 *
+	 * @return string
+	 */
+	public static function service_http() {
+		$parts = wp_parse_url( self::service_url() );
+		if ( ! is_array( $parts ) || empty( $parts['host'] ) ) {
+			return '';
+		}
+		$scheme = ( isset( $parts['scheme'] ) && 'wss' === $parts['scheme'] ) ? 'https' : 'http';
+		$host   = false !== strpos( $parts['host'], ':' ) ? '[' . trim( $parts['host'], '[]' ) . ']' : $parts['host'];
+		return $scheme . '://' . $host . ( isset( $parts['port'] ) ? ':' . (int) $parts['port'] : '' );
 	}
 }

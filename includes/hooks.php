@@ -15,3 +15,14 @@ add_action( 'init', array( Settings::class, 'register' ) );
 add_action( 'rest_api_init', array( Rest::class, 'register_routes' ) );
 add_action( 'admin_menu', array( Agent_Page::class, 'add_menu' ) );
 add_action( 'admin_enqueue_scripts', array( Agent_Page::class, 'enqueue' ) );
+add_action( 'init', array( I18n::class, 'load' ) );
+add_filter( 'locale', array( I18n::class, 'filter_locale' ), PHP_INT_MAX );
+add_filter( 'determine_locale', array( I18n::class, 'filter_locale' ), PHP_INT_MAX );
+add_action( 'init', array( Delete_Form::class, 'register' ) );
+add_filter( 'query_vars', array( Standalone::class, 'query_vars' ) );
+// Before redirect_canonical (priority 10): the page is served as it was asked for.
+add_action( 'template_redirect', array( Standalone::class, 'maybe_render' ), 1 );
+add_filter( 'script_loader_tag', array( Assets::class, 'nonce_script_tag' ), 10, 2 );
+add_filter( 'style_loader_tag', array( Assets::class, 'nonce_style_tag' ), 10, 2 );
+add_action( 'add_option_' . Settings::TEXTS, array( Versions::class, 'on_texts_saved' ), 10, 2 );
+add_action( 'update_option_' . Settings::TEXTS, array( Versions::class, 'on_texts_saved' ), 10, 2 );

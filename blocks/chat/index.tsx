@@ -4,7 +4,7 @@
  */
 import { registerBlockType, type BlockConfiguration } from '@wordpress/blocks';
 import { InspectorControls, useBlockProps } from '@wordpress/block-editor';
-import { PanelBody, TextControl, ToggleControl } from '@wordpress/components';
+import { PanelBody, SelectControl, TextControl, ToggleControl } from '@wordpress/components';
 import { __ } from '@wordpress/i18n';
 import metadata from './block.json';
 import './editor.css';
@@ -12,6 +12,7 @@ import './editor.css';
 type Attributes = {
 	dept: string;
 	direct: boolean;
+	display: 'launcher' | 'inline';
 };
 
 function Edit( {
@@ -39,6 +40,17 @@ function Edit( {
 						help={ __( 'Skip the pre-chat form.', 'consent-chat' ) }
 						checked={ attributes.direct }
 						onChange={ ( direct ) => setAttributes( { direct } ) }
+					/>
+					<SelectControl
+						__nextHasNoMarginBottom
+						__next40pxDefaultSize
+						label={ __( 'Display', 'consent-chat' ) }
+						value={ attributes.display }
+						options={ [
+							{ label: __( 'Launcher in the corner', 'consent-chat' ), value: 'launcher' },
+							{ label: __( 'Chat window in the page', 'consent-chat' ), value: 'inline' },
+						] }
+						onChange={ ( display ) => setAttributes( { display: display as Attributes[ 'display' ] } ) }
 					/>
 				</PanelBody>
 			</InspectorControls>

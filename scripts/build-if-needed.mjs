@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './stack.mjs';
 
-const SOURCES = ['blocks', 'client', 'admin', 'server', 'package-lock.json', 'webpack.config.js', 'tsconfig.json'];
+const SOURCES = ['blocks', 'client', 'admin', 'server', 'languages', 'package-lock.json', 'webpack.config.js', 'tsconfig.json'];
 const STAMP = path.join(ROOT, 'build', '.stamp');
 
 function newest(p) {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Regenerates languages/consent-chat.pot from every __()/esc_html__()/… call in the plugin's PHP
+# and merges new strings into each languages/*.po (GNU gettext: apt-get install gettext).
+# The .mo files are compiled by `npm run build` (scripts/build-translations.mjs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t files < <(find plugin.php includes blocks -name '*.php' -not -path '*/node_modules/*' | sort)
+xgettext --language=PHP --from-code=UTF-8 \
+  --keyword=__ --keyword=esc_html__ --keyword=esc_attr__ --keyword=_e --keyword=esc_html_e --keyword=esc_attr_e \
+  --keyword=_x:1,2c --keyword=esc_html_x:1,2c --keyword=_n:1,2 \
+  --add-comments=translators: --sort-by-file \
+  --package-name="Consent Chat" --package-version="$(node -p "require('./package.json').version")" \
+  --msgid-bugs-address="https://github.com/consent-chat/consent-chat/issues" \
+  -o languages/consent-chat.pot "${files[@]}"
+sed -i -e 's/charset=CHARSET/charset=UTF-8/' \
+  -e "1,4c # Consent Chat: the template for translations (scripts/make-pot.sh).\\n# This file is distributed under the same license as the Consent Chat package." \
+  languages/consent-chat.pot
+for po in languages/*.po; do
+  [ -e "$po" ] || continue
+  msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" languages/consent-chat.pot
+done
+echo "make-pot: $(grep -c '^msgid "' languages/consent-chat.pot) entries (incl. header)"

@@ -109,9 +109,12 @@ export async function startService({ port, dataDir, origins, secret, log = () =>
  * Prepares and starts everything. `fresh` makes a new WordPress site in
  * `dataDir` (tests); otherwise an existing one is reused (npm start).
  *
- * @param {{ dataDir: string, wpPort: number, servicePort: number, fresh?: boolean, log?: (line: string) => void }} options
+ * `extraMounts` adds folders to the site, e.g. the tests' must-use plugins.
+ *
+ * @param {{ dataDir: string, wpPort: number, servicePort: number, fresh?: boolean, log?: (line: string) => void,
+ *   extraMounts?: Array<{ hostPath: string, vfsPath: string }> }} options
  */
-export async function startStack({ dataDir, wpPort, servicePort, fresh = false, log = () => {} }) {
+export async function startStack({ dataDir, wpPort, servicePort, fresh = false, log = () => {}, extraMounts = [] }) {
 	const secret = secretFor(dataDir);
 	const wpUrl = `http://127.0.0.1:${wpPort}`;
 	const pristineDir = await preparePristineWordPress({ root: ROOT, log });
@@ -129,7 +132,7 @@ export async function startStack({ dataDir, wpPort, servicePort, fresh = false, 
 		wp = await startWordPress({
 			siteDir,
 			port: wpPort,
-			mounts: [{ hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' }],
+			mounts: [{ hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' }, ...extraMounts],
 			blueprint: demoBlueprint({ serviceUrl: service.wsUrl, secret }),
 			log,
 		});

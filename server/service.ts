@@ -38,7 +38,13 @@ export async function startService(
 
 	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
-	const alive = new WeakMap< WebSocket, boolean >();
+	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips };
+	// Pinged by the last heartbeat and not answered yet. A socket is in here
+	// only between a ping and its pong, so an idle connection costs nothing.
+	const awaitingPong = new WeakSet< WebSocket >();
+	function onPong( this: WebSocket ): void {
+		awaitingPong.delete( this );
+	}
 
 	http.on( 'upgrade', ( req, socket, head ) => {
 		if ( new URL( req.url ?? '/', 'http://x' ).pathname !== '/ws' ) {
@@ -46,20 +52,19 @@ export async function startService(
 			return;
 		}
 		wss.handleUpgrade( req, socket, head, ( ws ) => {
-			alive.set( ws, true );
-			ws.on( 'pong', () => alive.set( ws, true ) );
-			handleConnection( ws, req, { sites, allOrigins, rooms, log, limits: config.limits, ips } );
+			ws.on( 'pong', onPong );
+			handleConnection( ws, req, connectionContext );
 		} );
 	} );
 
 	// Dead peers (a phone that lost its network) never send a close frame.
 	const heartbeat = setInterval( () => {
 		for ( const ws of wss.clients ) {
-			if ( ! alive.get( ws ) ) {
+			if ( awaitingPong.has( ws ) ) {
 				ws.terminate();
 				continue;
 			}
-			alive.set( ws, false );
+			awaitingPong.add( ws );
 			ws.ping();
 		}
 	}, config.heartbeatSeconds * 1000 );

@@ -3,6 +3,7 @@
  * secret the site shares with this service). Only HS256 is accepted, so a
  * token cannot choose a weaker algorithm or "none".
  */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import * as v from 'valibot';
 import type { SiteConfig } from './config';
@@ -41,6 +42,21 @@ export type VerifyResult =
 	| { ok: true; identity: Identity< TokenRole > }
 	| { ok: false; code: Extract< ErrorCode, 'bad_token' | 'token_expired' >; message: string };
 
+/**
+ * The site's secret as a key object, made once: given a string, jsonwebtoken
+ * first tries (and fails) to read it as a public key on every verification,
+ * which was the costliest step of a `hello`.
+ */
+const secretKeys = new WeakMap< SiteConfig, { secret: string; key: KeyObject } >();
+function secretKey( site: SiteConfig ): KeyObject {
+	let entry = secretKeys.get( site );
+	if ( ! entry || entry.secret !== site.secret ) {
+		entry = { secret: site.secret, key: createSecretKey( Buffer.from( site.secret, 'utf8' ) ) };
+		secretKeys.set( site, entry );
+	}
+	return entry.key;
+}
+
 export function verifyToken(
 	token: string,
 	sites: ReadonlyMap< string, SiteConfig >,
@@ -57,7 +73,7 @@ export function verifyToken(
 	}
 	let payload: unknown;
 	try {
-		payload = jwt.verify( token, site.secret, {
+		payload = jwt.verify( token, secretKey( site ), {
 			algorithms: [ 'HS256' ],
 			audience: TOKEN_AUDIENCE,
 			issuer: site.id,

@@ -43,12 +43,8 @@ const SCHEMA_VERSION = 1;
 const STATS_FLUSH_MS = 5_000;
 /** WAL syncs running at once; more writes wait for one of them (and are grouped). */
 const MAX_SYNCS = 1;
-/**
- * How often the worker is asked to checkpoint while there are writes: rarely
- * enough that its fsyncs seldom delay ours, often enough that the WAL stays
- * well under the backstop at tens of thousands of messages per second.
- */
-const CHECKPOINT_EVERY_MS = 250;
+/** How often the worker is asked to checkpoint while there are writes. */
+const CHECKPOINT_EVERY_MS = 100;
 /** SQLite's own checkpoint (on this thread) if the worker falls behind: pages in the WAL. */
 const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 /** The checkpoint worker: its own connection, PASSIVE checkpoints on request. */

@@ -5,28 +5,9 @@
  * a burst of messages costs one fsync, not one per message; each write's
  * promise resolves after that commit, which is when the message may be
  * acknowledged.
- *
- * Durable as with `synchronous = FULL` (an acknowledged message survives a
- * power cut, not only a crash of this process), without stopping the relay
- * while the disk syncs: SQLite runs with NORMAL (the WAL stays consistent),
- * and after each commit this store fdatasyncs the WAL file itself, on
- * libuv's thread pool; a commit's promises settle only once a sync that
- * started after it has returned. With MAX_SYNCS syncs running, further
- * writes wait and go into one transaction when one returns (group commit):
- * under load, one commit and one sync carry many messages, instead of one
- * blocking commit per event-loop turn (measured: 50 busy chats dirty 50
- * b-tree pages per commit, so small commits cost most of the stored relay).
- *
- * Checkpoints (copying the WAL into the database file, with its fsyncs) ran
- * inside commits, on this thread: about two thirds of the commit time under
- * load. A worker thread with its own connection runs them instead (PASSIVE:
- * alongside our writes), when asked, one at a time; SQLite's own automatic
- * checkpoint stays on as a backstop with a larger threshold. The WAL
- * truncation after a deletion stays here, waiting for a running checkpoint.
  */
 import Database from 'better-sqlite3';
-import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ChatMessage, ChatStatus } from '../protocol';
 import {
@@ -41,34 +22,6 @@ import {
 
 const SCHEMA_VERSION = 1;
 const STATS_FLUSH_MS = 5_000;
-/** WAL syncs running at once; more writes wait for one of them (and are grouped). */
-const MAX_SYNCS = 1;
-/** How often the worker is asked to checkpoint while there are writes. */
-const CHECKPOINT_EVERY_MS = 100;
-/** SQLite's own checkpoint (on this thread) if the worker falls behind: pages in the WAL. */
-const BACKSTOP_CHECKPOINT_PAGES = 10_000;
-/** The checkpoint worker: its own connection, PASSIVE checkpoints on request. */
-const CHECKPOINTER = `
-const { parentPort, workerData } = require( 'node:worker_threads' );
-const Database = require( workerData.lib );
-const db = new Database( workerData.file );
-db.pragma( 'synchronous = NORMAL' );
-db.pragma( 'busy_timeout = 5000' );
-parentPort.on( 'message', ( m ) => {
-	if ( m === 'close' ) {
-		db.close();
-		parentPort.close();
-		return;
-	}
-	let error = null;
-	try {
-		db.pragma( 'wal_checkpoint(PASSIVE)' );
-	} catch ( e ) {
-		error = String( e && e.message );
-	}
-	parentPort.postMessage( { error } );
-} );
-`;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chats (
 	id TEXT PRIMARY KEY,
@@ -203,12 +156,6 @@ interface Waiter {
 	reject: ( e: unknown ) => void;
 }
 
-/** The waiters of one commit, settled by the first sync started after it that returns. */
-interface Committed {
-	sync: number;
-	waiters: Waiter[];
-}
-
 export class SqliteStore implements ChatStore {
 	private readonly db: Database.Database;
 	private queue: Array< () => void > = [];
@@ -224,30 +171,13 @@ export class SqliteStore implements ChatStore {
 	private pendingStats = new Map< string, number >();
 	private statsTimer: ReturnType< typeof setTimeout > | null = null;
 	private readonly stmt;
-	/** The WAL file, synced by this store (null: in-memory database, nothing to sync). */
-	private walFd: number | null = null;
-	/** Commits whose sync has not returned yet, oldest first. */
-	private committed: Committed[] = [];
-	private syncsRunning = 0;
-	private lastSync = 0;
-	/** Writes were left queued because MAX_SYNCS were running. */
-	private commitAfterSync = false;
-	private closed = false;
-	private checkpointer: Worker | null = null;
-	private checkpointing = false;
-	private lastCheckpoint = 0;
-	private writtenSinceCheckpoint = false;
-	/** Deletions committed while a checkpoint ran: settled after the truncation that follows it. */
-	private awaitingTruncate: Waiter[] | null = null;
 
 	constructor( file: string ) {
-		const onDisk = file !== ':memory:';
-		if ( onDisk ) mkdirSync( dirname( file ), { recursive: true } );
+		if ( file !== ':memory:' ) mkdirSync( dirname( file ), { recursive: true } );
 		this.db = new Database( file );
 		this.db.pragma( 'journal_mode = WAL' );
-		// A committed (and so acknowledged) message survives a power cut too:
-		// NORMAL plus this store's own WAL sync before anything settles (see above).
-		this.db.pragma( onDisk ? 'synchronous = NORMAL' : 'synchronous = FULL' );
+		// FULL: a committed (and so acknowledged) message survives a power cut too.
+		this.db.pragma( 'synchronous = FULL' );
 		// Deleted chats are overwritten in the file, not just unlinked from the b-tree.
 		this.db.pragma( 'secure_delete = ON' );
 		this.db.pragma( 'foreign_keys = ON' );
@@ -297,100 +227,6 @@ export class SqliteStore implements ChatStore {
 			),
 			contacts: db.prepare( 'SELECT * FROM contact_submissions WHERE site = ? ORDER BY created_at DESC' ),
 		};
-		// The WAL file exists from the first access in WAL mode until the connection closes.
-		if ( onDisk ) {
-			this.walFd = openSync( `${ file }-wal`, 'r' );
-			this.db.pragma( `wal_autocheckpoint = ${ BACKSTOP_CHECKPOINT_PAGES }` );
-			this.checkpointer = new Worker( CHECKPOINTER, {
-				eval: true,
-				workerData: { file, lib: require.resolve( 'better-sqlite3' ) },
-			} );
-			this.checkpointer.unref();
-			this.checkpointer.on( 'message', () => this.checkpointDone() );
-			this.checkpointer.on( 'error', () => {
-				// The backstop checkpoint goes on; only the relief is gone.
-				this.checkpointer = null;
-				this.checkpointDone();
-			} );
-		}
-	}
-
-	private maybeCheckpoint(): void {
-		if ( ! this.checkpointer || this.checkpointing || ! this.writtenSinceCheckpoint ) return;
-		const now = Date.now();
-		if ( now - this.lastCheckpoint < CHECKPOINT_EVERY_MS ) return;
-		this.lastCheckpoint = now;
-		this.writtenSinceCheckpoint = false;
-		this.checkpointing = true;
-		this.checkpointer.postMessage( 'checkpoint' );
-	}
-
-	private checkpointDone(): void {
-		this.checkpointing = false;
-		this.retryTruncate();
-	}
-
-	private retryTruncate(): void {
-		const waiting = this.awaitingTruncate;
-		if ( waiting && ! this.closed ) {
-			this.awaitingTruncate = null;
-			this.truncateWal( waiting );
-		}
-	}
-
-	/** Deleted text must not linger in WAL frames until some later checkpoint. */
-	private truncateWal( waiters: Waiter[] ): void {
-		if ( this.checkpointing ) {
-			// Never two checkpoints at once: this one follows the worker's.
-			( this.awaitingTruncate ??= [] ).push( ...waiters );
-			return;
-		}
-		let busy = false;
-		try {
-			const [ result ] = this.db.pragma( 'wal_checkpoint(TRUNCATE)' ) as Array< { busy: number } >;
-			busy = result?.busy === 1;
-		} catch ( e ) {
-			waiters.forEach( ( w ) => w.reject( e ) );
-			return;
-		}
-		if ( busy && ! this.closed ) {
-			// Not done (someone else's checkpoint or read): the deletion is not settled until it is.
-			( this.awaitingTruncate ??= [] ).push( ...waiters );
-			setTimeout( () => this.retryTruncate(), 5 ).unref();
-			return;
-		}
-		this.durable( waiters );
-	}
-
-	/** After a successful commit: its waiters settle once the WAL is on disk. */
-	private durable( waiters: Waiter[] ): void {
-		if ( this.walFd === null ) {
-			waiters.forEach( ( w ) => w.resolve() );
-			return;
-		}
-		if ( waiters.length === 0 ) return;
-		const sync = ++this.lastSync;
-		this.committed.push( { sync, waiters } );
-		this.syncsRunning++;
-		const fd = this.walFd;
-		fdatasync( fd, ( e ) => {
-			this.syncsRunning--;
-			if ( this.closed ) {
-				// close() synced and settled everything already.
-				if ( this.syncsRunning === 0 ) closeSync( fd );
-				return;
-			}
-			// This sync covers every commit made before it started.
-			while ( this.committed.length > 0 && this.committed[ 0 ].sync <= sync ) {
-				const { waiters: done } = this.committed.shift() as Committed;
-				if ( e ) done.forEach( ( w ) => w.reject( e ) );
-				else done.forEach( ( w ) => w.resolve() );
-			}
-			if ( this.commitAfterSync ) {
-				this.commitAfterSync = false;
-				this.commit();
-			}
-		} );
 	}
 
 	/** Queues a write; the promise settles after the transaction that carries it. */
@@ -407,13 +243,8 @@ export class SqliteStore implements ChatStore {
 		setImmediate( () => this.commit() );
 	}
 
-	/** `now`: even while MAX_SYNCS run (readers and close() need the data written). */
-	private commit( now = false ): void {
+	private commit(): void {
 		this.scheduled = false;
-		if ( this.syncsRunning >= MAX_SYNCS && ! now ) {
-			this.commitAfterSync = true;
-			return;
-		}
 		const ops = this.queue;
 		const waiters = this.waiters;
 		const stats = this.pendingStats;
@@ -425,7 +256,7 @@ export class SqliteStore implements ChatStore {
 			this.statsTimer = null;
 		}
 		if ( ops.length === 0 && stats.size === 0 ) {
-			this.durable( waiters );
+			waiters.forEach( ( w ) => w.resolve() );
 			return;
 		}
 		try {
@@ -436,14 +267,12 @@ export class SqliteStore implements ChatStore {
 					this.stmt.addStat.run( Number( hour ), kind, n );
 				}
 			} )();
-			this.writtenSinceCheckpoint = true;
 			if ( this.deleted ) {
+				// Deleted text must not linger in WAL frames until some later checkpoint.
 				this.deleted = false;
-				this.truncateWal( waiters );
-			} else {
-				this.durable( waiters );
+				this.db.pragma( 'wal_checkpoint(TRUNCATE)' );
 			}
-			this.maybeCheckpoint();
+			waiters.forEach( ( w ) => w.resolve() );
 		} catch ( e ) {
 			waiters.forEach( ( w ) => w.reject( e ) );
 		}
@@ -566,7 +395,7 @@ export class SqliteStore implements ChatStore {
 
 	stats( fromHour: number, toHourIncl: number ): StatRow[] {
 		// Write what is pending first, so a reader sees every count so far.
-		if ( this.pendingStats.size > 0 ) this.commit( true );
+		if ( this.pendingStats.size > 0 ) this.commit();
 		return this.stmt.stats.all( fromHour, toHourIncl ) as StatRow[];
 	}
 
@@ -575,27 +404,7 @@ export class SqliteStore implements ChatStore {
 	}
 
 	close(): void {
-		this.commit( true );
-		if ( this.checkpointer ) {
-			this.checkpointer.postMessage( 'close' );
-			this.checkpointer = null;
-		}
-		if ( this.awaitingTruncate ) {
-			// The worker may still be checkpointing; SQLite waits for it (busy timeout).
-			const waiting = this.awaitingTruncate;
-			this.awaitingTruncate = null;
-			this.checkpointing = false;
-			this.truncateWal( waiting );
-		}
-		if ( this.walFd !== null ) {
-			fdatasyncSync( this.walFd );
-			this.closed = true;
-			for ( const c of this.committed ) c.waiters.forEach( ( w ) => w.resolve() );
-			this.committed = [];
-			// A sync still running closes the file when it returns.
-			if ( this.syncsRunning === 0 ) closeSync( this.walFd );
-			this.walFd = null;
-		}
+		this.commit();
 		this.db.close();
 	}
 }

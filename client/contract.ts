@@ -126,6 +126,8 @@ export interface WidgetStrings {
 	/** Appended to links that open a new tab. */
 	newTab: string;
 	consentRequired: string;
+	/** A required checkbox (e.g. an opt-in of the contact form) left unticked. */
+	tickRequired: string;
 	/** Contains %s for a field's label. */
 	fieldRequired: string;
 	/** Contains %d for the retention days. */

@@ -296,6 +296,7 @@ class Assets {
 			'privacyClose'    => __( 'Close privacy information', 'consent-chat' ),
 			'newTab'          => __( '(opens in a new tab)', 'consent-chat' ),
 			'consentRequired' => __( 'Please agree to the processing of your messages to start the chat.', 'consent-chat' ),
+			'tickRequired'    => __( 'Please tick this box to continue.', 'consent-chat' ),
 			/* translators: %s: a form field's label. */
 			'fieldRequired'   => __( 'Please fill in “%s”.', 'consent-chat' ),
 			/* translators: %d: number of days stored chats are kept. */

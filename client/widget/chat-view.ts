@@ -50,7 +50,9 @@ export class ChatView {
 	) {
 		const s = ( this.s = config.strings );
 		this.codeBox = h( 'div', { className: 'cc-code', hidden: true } );
-		this.log = h( 'ol', { className: 'cc-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.title } );
+		// The list keeps its list semantics inside the live region (a role on the <ol> itself would drop them).
+		this.log = h( 'ol', { className: 'cc-log__list' } );
+		const logBox = h( 'div', { className: 'cc-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.title }, this.log );
 		this.typingLine = h( 'p', { className: 'cc-typing', 'aria-live': 'polite' } );
 		const id = `cc-msg-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
 		this.input = h( 'textarea', { id, className: 'cc-input', rows: 2, maxlength: LIMITS.maxTextLength } );
@@ -81,7 +83,7 @@ export class ChatView {
 			this.download,
 			config.privacy.inChat ? privacy.link( false ) : null
 		);
-		this.element = h( 'div', { className: 'cc-chat' }, this.codeBox, this.log, this.typingLine, compose, this.actions );
+		this.element = h( 'div', { className: 'cc-chat' }, this.codeBox, logBox, this.typingLine, compose, this.actions );
 	}
 
 	/** The chat code, with a copy button and why it matters. */

@@ -11,12 +11,14 @@ let uid = 0;
 
 export interface RenderedField {
 	field: FormField;
+	/** What to say when a required box is left unticked. */
+	unticked: string;
 	wrap: HTMLElement;
 	input: HTMLInputElement | HTMLTextAreaElement;
 	error: HTMLElement;
 }
 
-export function renderField( field: FormField, s: WidgetStrings, labelContent?: Node ): RenderedField {
+export function renderField( field: FormField, s: WidgetStrings, unticked = s.tickRequired ): RenderedField {
 	const id = `cc-f-${ field.id }-${ ++uid }`;
 	const errorId = `${ id }-err`;
 	const error = h( 'p', { className: 'cc-error', id: errorId, hidden: true } );
@@ -29,7 +31,7 @@ export function renderField( field: FormField, s: WidgetStrings, labelContent?: 
 	const label = h(
 		'label',
 		{ for: id, className: field.type === 'checkbox' ? 'cc-check__label' : 'cc-label' },
-		labelContent ?? field.label,
+		field.label,
 		field.required && field.type !== 'checkbox' ? h( 'span', { className: 'cc-req' }, ` (${ s.required })` ) : null
 	);
 	let input: HTMLInputElement | HTMLTextAreaElement;
@@ -50,7 +52,7 @@ export function renderField( field: FormField, s: WidgetStrings, labelContent?: 
 		} );
 		wrap = h( 'div', { className: 'cc-field' }, label, input, error );
 	}
-	return { field, wrap, input, error };
+	return { field, unticked, wrap, input, error };
 }
 
 /** Marks every problem; returns the first invalid input (to focus), or null when all is well. */
@@ -67,9 +69,9 @@ export function validate( fields: RenderedField[], s: WidgetStrings ): HTMLEleme
 	return first;
 }
 
-function problem( { field, input }: RenderedField, s: WidgetStrings ): string {
+function problem( { field, input, unticked }: RenderedField, s: WidgetStrings ): string {
 	if ( input instanceof HTMLInputElement && input.type === 'checkbox' ) {
-		return field.required && ! input.checked ? ( field.optIn || ! field.label ? s.consentRequired : s.fieldRequired.replace( '%s', field.label ) ) : '';
+		return field.required && ! input.checked ? unticked : '';
 	}
 	const value = input.value.trim();
 	if ( field.required && value === '' ) return s.fieldRequired.replace( '%s', field.label );

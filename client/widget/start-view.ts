@@ -54,7 +54,7 @@ export function startView(
 	message.input.maxLength = LIMITS.maxTextLength;
 	message.input.value = prefill;
 	const consent = config.consent
-		? renderField( { id: 'consent', label: config.consent.text, type: 'checkbox', required: true }, s )
+		? renderField( { id: 'consent', label: config.consent.text, type: 'checkbox', required: true }, s, s.consentRequired )
 		: null;
 	const privacyLink = privacy.link( true );
 

@@ -1,50 +1,39 @@
 /**
  * An agent for widget tests that need the other side of a chat but are not
  * about the console: a real WordPress login gets a real agent token, and a
- * real WebSocket to the real service answers like an agent would. Chats left
- * over from earlier tests that get routed here are ended at once, so every
- * test starts from a free agent.
+ * real WebSocket to the real service answers like an agent would. Chats
+ * earlier tests left with this agent are ended when it connects, and its own
+ * when it disconnects, so parallel-chat limits never carry over.
  */
-import type { Browser, BrowserContext } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { ChatMessage, ServerFrame } from '../../server/protocol';
 import { TestClient } from '../helpers/ws-client';
-import { AGENT, env, logIn } from './env';
+import { AGENT, env } from './env';
+import { Rest } from './rest';
 
 export class AgentBot {
-	private readonly known = new Set< string >();
+	/** Every chat this agent was handed: ended on close, so the next test starts with a free agent. */
+	private readonly seen = new Set< string >();
 
 	private constructor(
 		readonly client: TestClient,
-		private readonly context: BrowserContext
+		private readonly rest: Rest
 	) {
 		client.ws.on( 'message', ( data ) => {
 			const f = JSON.parse( data.toString() ) as ServerFrame;
-			// A chat routed here that no test asked for: end it so it does not take a slot.
-			if ( f.type === 'message' && f.from === 'visitor' && ! this.known.has( f.chatId ) && ! this.expected( f ) ) {
-				client.send( { type: 'end', chatId: f.chatId } );
-			}
+			if ( f.type === 'chat' ) this.seen.add( f.chat.id );
 		} );
-	}
-
-	private wanted: string[] = [];
-
-	private expected( m: ChatMessage ): boolean {
-		return this.wanted.some( ( w ) => m.text.includes( w ) || Object.values( m.fields ?? {} ).some( ( v ) => v.includes( w ) ) );
 	}
 
 	/** Logs in as the demo agent (cookie + REST nonce, as the console does) and connects. */
 	static async connect( browser: Browser, online = true ): Promise< AgentBot > {
-		const context = await browser.newContext();
-		const page = await context.newPage();
-		await logIn( page, AGENT, `${ env.wpUrl }/wp-admin/profile.php` );
-		const nonce = await ( await page.request.get( `${ env.wpUrl }/wp-admin/admin-ajax.php?action=rest-nonce` ) ).text();
-		const res = await page.request.post( `${ env.wpUrl }/wp-json/consent-chat/v1/agent-token`, { headers: { 'X-WP-Nonce': nonce } } );
-		const ticket = ( await res.json() ) as { token: string; service: string };
+		const rest = await Rest.as( browser, AGENT );
+		const ticket = ( await ( await rest.post( '/consent-chat/v1/agent-token', {} ) ).json() ) as { token: string; service: string };
 		const client = await TestClient.open( ticket.service, env.wpUrl );
-		const bot = new AgentBot( client, context );
+		const bot = new AgentBot( client, rest );
 		client.send( { type: 'hello', token: ticket.token } );
 		// Chats earlier tests left with this agent would take its parallel-chat slots.
 		for ( const chat of ( await client.next( 'welcome' ) ).chats ) client.send( { type: 'end', chatId: chat.id } );
@@ -57,13 +46,11 @@ export class AgentBot {
 
 	/** Waits for the chat whose visitor wrote `text` (a message or a form answer) to reach this agent. */
 	async chatWith( text: string ): Promise< string > {
-		this.wanted.push( text );
 		const m = await this.client.next(
 			'message',
 			( f ) => f.from === 'visitor' && ( f.text.includes( text ) || Object.values( f.fields ?? {} ).some( ( v ) => v.includes( text ) ) ),
 			20_000
 		);
-		this.known.add( m.chatId );
 		return m.chatId;
 	}
 
@@ -76,12 +63,14 @@ export class AgentBot {
 		return this.client.next( 'message', ( f ) => f.chatId === chatId && f.from === 'visitor' && f.text.includes( text ), 15_000 );
 	}
 
-	/** Ends this agent's chats (the next test starts with a free agent), then disconnects. */
+	/** Ends this agent's chats and goes offline (the next test starts with a free agent), then disconnects. */
 	async close(): Promise< void > {
-		for ( const chatId of this.known ) this.client.send( { type: 'end', chatId } );
+		for ( const chatId of this.seen ) this.client.send( { type: 'end', chatId } );
+		// Presence outlives the connection: leave the agent offline, as a console user would find it.
+		this.client.send( { type: 'presence', online: false } );
 		this.client.close();
 		await this.client.closed;
-		await this.context.close();
+		await this.rest.close();
 	}
 }
 

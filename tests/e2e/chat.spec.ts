@@ -1,13 +1,21 @@
 /**
- * The walking skeleton, as people use it: a visitor on the demo page opens
- * the chat and writes; an agent in wp-admin takes the chat and replies; both
- * see each other live. Also: nothing talks to the chat service before the
- * visitor opens the chat.
+ * The walking skeleton, as people use it: an agent in wp-admin goes online; a
+ * visitor on the demo page opens the chat and writes; the chat reaches the
+ * agent, who replies; both see each other live. Also: nothing talks to the
+ * chat service before the visitor opens the chat, and no socket opens before
+ * the visitor starts it.
  */
 import { expect, test } from '@playwright/test';
 import { AGENT, env, logIn } from './env';
 
 test( 'visitor and agent chat live, and the service is untouched until the visitor starts', async ( { browser } ) => {
+	// The agent, in a separate browser context, logged in to wp-admin.
+	const agentContext = await browser.newContext();
+	const agent = await agentContext.newPage();
+	await logIn( agent, AGENT, env.consoleUrl );
+	await expect( agent.getByRole( 'heading', { name: 'Live chat', level: 1 } ) ).toBeVisible();
+	await agent.getByLabel( 'Online' ).check();
+
 	const visitorContext = await browser.newContext();
 	const visitor = await visitorContext.newPage();
 	const serviceTraffic: string[] = [];
@@ -22,27 +30,23 @@ test( 'visitor and agent chat live, and the service is untouched until the visit
 	await visitor.waitForLoadState( 'networkidle' );
 	expect( serviceTraffic ).toEqual( [] );
 
+	const availability = visitor.waitForResponse( ( r ) => r.url().includes( '/availability' ) );
 	await launcher.click();
 	const dialog = visitor.getByRole( 'dialog', { name: 'Chat' } );
 	await expect( dialog ).toBeVisible();
-	// The open start window still talks to nobody: the socket waits for "Start chat".
-	expect( serviceTraffic ).toEqual( [] );
+	await availability;
+	// The open start window asked only whether anyone is online (no cookie, no
+	// socket): the socket waits for "Start chat".
+	expect( serviceTraffic.map( ( u ) => new URL( u ).pathname ) ).toEqual( [ '/availability' ] );
 
 	const socketOpened = visitor.waitForEvent( 'websocket' );
 	await dialog.getByLabel( 'Your message' ).fill( 'Hello, where is my order?' );
+	await dialog.getByRole( 'checkbox', { name: /I agree/ } ).check();
 	await dialog.getByRole( 'button', { name: 'Start chat' } ).click();
 	expect( ( await socketOpened ).url() ).toContain( `:${ env.servicePort }/ws` );
-	await expect( dialog.getByRole( 'status' ) ).toHaveText( 'Waiting for an agent…' );
 	await expect( dialog.getByText( /Your chat code: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/ ) ).toBeVisible();
 
-	// The agent, in a separate browser context, logged in to wp-admin.
-	const agentContext = await browser.newContext();
-	const agent = await agentContext.newPage();
-	await logIn( agent, AGENT, env.consoleUrl );
-	await expect( agent.getByRole( 'heading', { name: 'Live chat', level: 1 } ) ).toBeVisible();
-	// Going online routes the waiting chat to this agent (the longest idle): no "take" needed.
-	await agent.getByLabel( 'Online' ).check();
-
+	// The online agent (the longest idle) gets the chat without taking it by hand.
 	const log = agent.getByRole( 'log' );
 	await expect( log ).toContainText( 'Hello, where is my order?' );
 	await agent.getByLabel( 'Reply' ).fill( 'It ships today!' );

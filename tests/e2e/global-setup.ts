@@ -25,6 +25,8 @@ export default async function globalSetup(): Promise< () => Promise< void > > {
 	process.env.CC_DEMO_URL = stack.demoUrl;
 	process.env.CC_CONSOLE_URL = stack.consoleUrl;
 	process.env.CC_SERVICE_URL = stack.service.url;
+	// The shared secret lives there: tests sign `site` tokens for the service's admin API with it.
+	process.env.CC_DATA_DIR = dataDir;
 	return async () => {
 		await stack.stop();
 		rmSync( dataDir, { recursive: true, force: true } );

@@ -2,7 +2,7 @@
  * A visitor for the widget tests: a fresh browser context on a page with the
  * chat, the configuration WordPress put into that page (so tests use the
  * site's real texts rather than copies of them), and a record of every
- * request to the chat service and every frame on the chat's WebSocket.
+ * request to the chat service and every frame on the chat's WebSocket, both ways.
  */
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { FrontendConfig } from '../../client/contract';
@@ -13,6 +13,7 @@ export class Visitor {
 	readonly serviceRequests: string[] = [];
 	readonly sockets: string[] = [];
 	readonly received: ServerFrame[] = [];
+	readonly sent: Array< { type: string } & Record< string, unknown > > = [];
 	config!: FrontendConfig;
 
 	private constructor(
@@ -25,6 +26,7 @@ export class Visitor {
 		page.on( 'websocket', ( ws ) => {
 			this.sockets.push( ws.url() );
 			ws.on( 'framereceived', ( f ) => this.received.push( JSON.parse( String( f.payload ) ) as ServerFrame ) );
+			ws.on( 'framesent', ( f ) => this.sent.push( JSON.parse( String( f.payload ) ) ) );
 		} );
 	}
 

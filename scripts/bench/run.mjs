@@ -18,6 +18,8 @@
  * Options (all optional): --pairs=50 --window=32 --seconds=6 --rate=1000
  * --latency-seconds=6 --rounds=3 --idle=10000 --batch=500 --no-build
  * --only=echo,ephemeral,stored   (seconds are totals over the rounds)
+ * --cpu-prof=<dir>   V8 CPU profile of each server process (not the drivers),
+ *                    written to <dir> when it stops; open in Chrome DevTools
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -102,10 +104,11 @@ const deadline = setTimeout( () => {
 }, CFG.deadlineMs );
 deadline.unref();
 
-function spawnChild( script, name, handlers = {} ) {
+function spawnChild( script, name, handlers = {}, { profile = false } = {} ) {
+	const prof = profile && typeof args[ 'cpu-prof' ] === 'string' ? [ '--cpu-prof', `--cpu-prof-dir=${ resolve( args[ 'cpu-prof' ] ) }` ] : [];
 	const child = fork( join( HERE, script ), [], {
 		cwd: ROOT,
-		execArgv: [ '--expose-gc' ],
+		execArgv: [ '--expose-gc', ...prof ],
 		stdio: [ 'ignore', 'inherit', 'inherit', 'ipc' ],
 	} );
 	children.add( child );
@@ -145,7 +148,7 @@ async function prepare( v ) {
 		unit.dataDir = mkdtempSync( join( os.tmpdir(), `cc-bench-${ v.key }-` ) );
 		tempDirs.add( unit.dataDir );
 	}
-	unit.server = spawnChild( v.script, v.label );
+	unit.server = spawnChild( v.script, v.label, {}, { profile: true } );
 	unit.driver = spawnChild( 'driver.mjs', `driver (${ v.label })`, {
 		serverStats: ( a ) => unit.server.rpc.call( 'stats', a, 10_000 ),
 	} );
@@ -162,6 +165,7 @@ async function prepare( v ) {
 		const after = await unit.server.rpc.call( 'stats', { gc: true } );
 		out.idle = idle;
 		out.rssPerIdleBytes = ( after.rss - before.rss ) / idle.connected;
+		out.rssPlainGcPerIdleBytes = ( after.rssPlainGc - before.rssPlainGc ) / idle.connected;
 		out.heapPerIdleBytes = ( after.heapUsed - before.heapUsed ) / idle.connected;
 		log( `${ v.label }: ${ idle.connected } idle connected in ${ ( idle.ms / 1000 ).toFixed( 1 ) } s (${ idle.failed } failed), RSS ${ ( before.rss / 2 ** 20 ).toFixed( 1 ) } → ${ ( after.rss / 2 ** 20 ).toFixed( 1 ) } MB` );
 
@@ -295,6 +299,7 @@ function report( results, load0, load1, totalMs ) {
 		row( `latency p99, ${ CFG.rate }/s, ${ CFG.idle } idle (ms)`, ( r ) => r.latency.p99, 3 ),
 		row( 'latency max (ms)', ( r ) => r.latency.max, 2 ),
 		row( 'RSS per idle connection (KB)', ( r ) => r.rssPerIdleBytes / 1024, 2 ),
+		row( '  after a plain GC only (KB)', ( r ) => r.rssPlainGcPerIdleBytes / 1024, 2 ),
 		row( '  of which JS heap (KB)', ( r ) => r.heapPerIdleBytes / 1024, 2 ),
 		blank,
 		ratioRow( 'throughput ÷ raw', ( r ) => r.throughput.msgsPerSec ),

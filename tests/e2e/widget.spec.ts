@@ -359,3 +359,52 @@ test( 'once its bundle has arrived, the widget shows the start window within 100
 	expect( ms ).toBeLessThan( 100 );
 	await v.close();
 } );
+
+test( 'the privacy officer’s settings reach the widget: greeting, home screen, privacy page link in the running chat, a chat that stores nothing', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const before = ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as { consent_chat_texts: Record< string, Record< string, unknown > > };
+	const texts = structuredClone( before.consent_chat_texts );
+	texts.en_US = {
+		...texts.en_US,
+		greeting: { text: 'Questions? We are here.', delay: 1 },
+		home: { welcome: 'Welcome to **our shop**.', suggestions: [ 'Where is my order?', 'Can I return an item?' ] },
+		privacy: { mode: 'url', text: '', url: 'https://example.org/privacy', inChat: true },
+	};
+	expect( ( await admin.post( '/wp/v2/settings', { consent_chat_texts: texts } ) ).status() ).toBe( 200 );
+	const bot = await AgentBot.connect( browser );
+	try {
+		const v = await Visitor.open( browser );
+		// The greeting comes by itself after its delay, and goes when the chat opens.
+		const greeting = v.page.getByText( 'Questions? We are here.' );
+		await expect( greeting ).toBeVisible();
+		await v.openChat();
+		await expect( greeting ).toBeHidden();
+
+		// Home screen: the welcome text and the suggested questions; one of them starts the start window.
+		await expect( v.dialog.locator( '.cc-welcome strong' ) ).toHaveText( 'our shop' );
+		await v.dialog.getByRole( 'button', { name: 'Can I return an item?' } ).click();
+		await expect( v.dialog.getByLabel( v.s.messageLabel ) ).toHaveValue( 'Can I return an item?' );
+
+		// The privacy information is a page: a link to it in a new tab, here and in the running chat.
+		const privacy = v.dialog.getByRole( 'link', { name: new RegExp( v.s.privacyInfo ) } );
+		await expect( privacy ).toHaveAttribute( 'href', 'https://example.org/privacy' );
+		await expect( privacy ).toHaveAttribute( 'target', '_blank' );
+
+		// The visitor chooses a chat that stores nothing.
+		await expect( v.dialog.getByText( v.s.storedNotice.replace( '%d', String( v.config.storage.retentionDays ) ) ) ).toBeVisible();
+		await v.dialog.getByRole( 'checkbox', { name: v.s.chooseEphemeral } ).check();
+		await expect( v.dialog.getByText( v.s.ephemeralNotice ) ).toBeVisible();
+		await v.dialog.getByRole( 'checkbox', { name: v.config.consent!.text } ).check();
+		await v.dialog.getByRole( 'button', { name: v.s.start } ).click();
+		await v.code();
+		expect( v.sent.find( ( f ) => f.type === 'start' )?.mode ).toBe( 'ephemeral' );
+		expect( v.started()[ 0 ].chat.mode ).toBe( 'ephemeral' );
+		await bot.chatWith( 'Can I return an item?' );
+		await expect( v.dialog.locator( '.cc-actions' ).getByRole( 'link', { name: new RegExp( v.s.privacyInfo ) } ) ).toHaveAttribute( 'href', 'https://example.org/privacy' );
+		await v.close();
+	} finally {
+		await admin.post( '/wp/v2/settings', { consent_chat_texts: before.consent_chat_texts } );
+		await admin.close();
+		await bot.close();
+	}
+} );

@@ -3,9 +3,10 @@
  *
  * Public (no cookies, any origin): `GET /health`, `GET /availability`,
  * `POST /chats/delete` (by chat code, attempts limited per address),
- * `POST /contact` (with a visitor token).
+ * `POST /contact` (with a visitor token), `POST /track` (the tracking embed's
+ * page views, sent only after consent; site id plus an allowed Origin).
  * For WordPress itself (a `site` token): `/admin/status`, `/admin/purge`,
- * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`.
+ * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`, `/admin/page-views`.
  *
  * Every refusal is JSON `{ error, message }` with a 4xx status.
  */
@@ -17,6 +18,7 @@ import type { IpLimiter } from './ip-limiter';
 import type { Logger } from './log';
 import { LIMITS, type ErrorCode } from './protocol';
 import type { ChatRooms } from './rooms';
+import type { PageViewStore } from './store/page-views';
 import type { ChatStore } from './store/types';
 import { verifyToken, type Identity, type TokenRole } from './tokens';
 
@@ -26,6 +28,7 @@ export interface HttpContext {
 	store: ChatStore;
 	ips: IpLimiter;
 	log: Logger;
+	pageViews: PageViewStore;
 }
 
 class HttpError extends Error {
@@ -54,6 +57,30 @@ const ContactBody = v.object( {
 		v.maxLength( 20 )
 	),
 } );
+
+/** A page view of the tracking embed. Title and referrer are checked, then only the referrer's host is counted. */
+const TrackBody = v.object( {
+	site: Id,
+	path: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( LIMITS.maxPathLength ), v.regex( /^\//, 'path starts with /' ) ),
+	title: v.optional( v.pipe( v.string(), v.maxLength( LIMITS.maxTitleLength ) ) ),
+	referrer: v.optional( v.pipe( v.string(), v.maxLength( 2000 ) ) ),
+	/** The visitor id cookie existed before this view (the id itself is not sent). */
+	returning: v.boolean(),
+	/** The browser's clock; the service counts by its own. */
+	at: v.optional( v.number() ),
+} );
+
+/** The host of a referrer outside the site's own origins; '' for none, the site itself, or a malformed one. */
+export function referrerHost( referrer: string | undefined, origins: readonly string[] ): string {
+	if ( ! referrer ) return '';
+	try {
+		const url = new URL( referrer );
+		if ( url.protocol !== 'http:' && url.protocol !== 'https:' ) return '';
+		return origins.includes( url.origin ) ? '' : url.hostname.slice( 0, 253 );
+	} catch {
+		return '';
+	}
+}
 
 const json = ( res: ServerResponse, status: number, body: unknown ): void => {
 	res.writeHead( status, {
@@ -154,6 +181,34 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 				consents: body.consents,
 			} );
 			json( res, 201, { id } );
+		},
+	},
+	'/track': {
+		POST: async ( req, res, _url, ctx ) => {
+			const body = await readJson( req, TrackBody );
+			const site = ctx.sites.get( body.site );
+			if ( ! site ) throw new HttpError( 404, 'not_found', 'no such site' );
+			// Site-scoped: only the site's own pages may count views for it.
+			const origin = req.headers.origin ?? '';
+			if ( ! site.origins.includes( origin ) ) throw new HttpError( 403, 'bad_origin', 'origin not allowed for this site' );
+			ctx.pageViews.count( {
+				site: site.id,
+				at: Date.now(),
+				// No query or fragment: they may carry personal data.
+				path: body.path.split( /[?#]/ )[ 0 ] || '/',
+				referrerHost: referrerHost( body.referrer, site.origins ),
+				returning: body.returning,
+			} );
+			res.writeHead( 204, { 'access-control-allow-origin': '*', 'cache-control': 'no-store' } );
+			res.end();
+		},
+	},
+	'/admin/page-views': {
+		GET: ( req, res, url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const to = numberParam( url, 'to', Date.now() );
+			const from = numberParam( url, 'from', to - 30 * 86_400_000 );
+			json( res, 200, { from, to, rows: ctx.pageViews.rows( site.id, from, to ) } );
 		},
 	},
 	'/admin/status': {

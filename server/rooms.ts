@@ -20,6 +20,7 @@ import type {
 	ErrorCode,
 	FieldValues,
 	HelloFrame,
+	PageView,
 	QueueEntry,
 	ServerFrame,
 	StartFrame,
@@ -38,6 +39,8 @@ interface LiveChat {
 	visitor: Peer | null;
 	/** First visitor message, shown in the agents' queue. */
 	preview: string | null;
+	/** The visitor's current page while they consent to tracking; memory only. */
+	page: PageView | null;
 	/** Last message or status change: the inactivity timeout counts from here. */
 	lastActivity: number;
 	/** Queue position last sent to the visitor (0: none sent). */
@@ -147,6 +150,11 @@ export class ChatRooms {
 		if ( ! chat || chat.visitor !== peer ) return;
 		chat.visitor = null;
 		this.toAgents( chat, { type: 'typing', chatId: chat.record.id, from: 'visitor', typing: false } );
+		if ( chat.page ) {
+			// The visitor left that page (or closed the window): the agent no longer sees it.
+			chat.page = null;
+			if ( chat.record.status !== 'active' ) this.toAgents( chat, { type: 'chat', chat: this.view( chat ) } );
+		}
 		if ( chat.record.status === 'active' ) {
 			this.setStatus( chat, 'away' ).catch( ( e ) => this.fail( e ) );
 		}
@@ -267,6 +275,8 @@ export class ChatRooms {
 				return this.transfer( peer, frame );
 			case 'keep':
 				return this.keep( peer, frame );
+			case 'page':
+				return this.page( peer, frame );
 		}
 	}
 
@@ -381,6 +391,16 @@ export class ChatRooms {
 		const frame: ServerFrame = { type: 'typing', chatId: f.chatId, from: peer.identity.role, typing: f.typing };
 		if ( peer.identity.role === 'visitor' ) this.toAgents( chat, frame );
 		else chat.visitor?.send( frame );
+	}
+
+	/**
+	 * The visitor's current page (sent only while they consent to tracking;
+	 * null once they withdraw). Kept in memory, shown to the chat's agent.
+	 */
+	private page( peer: Peer, f: Frame< 'page' > ): void {
+		const chat = this.participantChat( peer, f.chatId );
+		chat.page = f.page;
+		this.toAgents( chat, { type: 'chat', chat: this.view( chat ) } );
 	}
 
 	/**
@@ -590,6 +610,7 @@ export class ChatRooms {
 			clientSeqs: new Map(),
 			visitor,
 			preview: null,
+			page: null,
 			lastActivity: this.now(),
 			position: 0,
 		};
@@ -752,7 +773,9 @@ export class ChatRooms {
 	}
 
 	private view( chat: LiveChat ): ChatView {
-		return this.viewOf( chat.record, chat.lastSeq );
+		const view = this.viewOf( chat.record, chat.lastSeq );
+		if ( chat.page ) view.page = chat.page;
+		return view;
 	}
 
 	private viewOf( r: ChatRecord, lastSeq: number ): ChatView {

@@ -12,6 +12,7 @@ import { IpLimiter } from './ip-limiter';
 import { createLogger, type Logger } from './log';
 import { CLOSE, LIMITS } from './protocol';
 import { ChatRooms } from './rooms';
+import { PageViewStore } from './store/page-views';
 import { SqliteStore } from './store/sqlite-store';
 import type { ChatStore } from './store/types';
 
@@ -36,7 +37,8 @@ export async function startService(
 	await rooms.recover();
 	const ips = new IpLimiter( config.limits.connectionsPerIp, config.limits.deleteAttemptsPerIp );
 
-	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log } ) );
+	const pageViews = new PageViewStore( join( config.dataDir, 'page-views.sqlite' ) );
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log, pageViews } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
 	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips };
 	// Pinged by the last heartbeat and not answered yet. A socket is in here
@@ -101,6 +103,7 @@ export async function startService(
 			for ( const ws of wss.clients ) ws.close( CLOSE.serviceRestart, 'service restarting' );
 			await store.flush();
 			store.close();
+			pageViews.close();
 			wss.close();
 			http.closeAllConnections();
 			log.info( 'consent chat service stopped' );

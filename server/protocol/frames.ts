@@ -131,6 +131,19 @@ const Transfer = v.pipe(
 /** Agent: exempt a chat from automatic deletion (e.g. a contract was agreed), or undo that. */
 const Keep = v.object( { type: v.literal( 'keep' ), chatId: Id, keep: v.boolean() } );
 
+/** A page the visitor is on: a path on the site and its title. */
+const PageInfo = v.object( {
+	path: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( LIMITS.maxPathLength ), v.regex( /^\//, 'path starts with /' ) ),
+	title: v.pipe( v.string(), v.maxLength( LIMITS.maxTitleLength ) ),
+} );
+
+/**
+ * Visitor, only while the visitor consents to tracking: the page they are on
+ * now, shown to the agent; `page: null` when consent is withdrawn (the agent
+ * stops seeing it). Held in memory for the chat's life, never stored.
+ */
+const Page = v.object( { type: v.literal( 'page' ), chatId: Id, page: v.nullable( PageInfo ) } );
+
 export const ClientFrameSchema = v.variant( 'type', [
 	Hello,
 	Start,
@@ -144,6 +157,7 @@ export const ClientFrameSchema = v.variant( 'type', [
 	Take,
 	Transfer,
 	Keep,
+	Page,
 ] );
 
 export type ClientFrame = v.InferOutput< typeof ClientFrameSchema >;
@@ -152,6 +166,7 @@ export type StartFrame = v.InferOutput< typeof Start >;
 export type SendFrame = v.InferOutput< typeof Send >;
 export type ClientFrameType = ClientFrame[ 'type' ];
 export type FieldValues = v.InferOutput< typeof Fields >;
+export type PageView = v.InferOutput< typeof PageInfo >;
 export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
 	'hello',
 	'start',
@@ -165,11 +180,12 @@ export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
 	'take',
 	'transfer',
 	'keep',
+	'page',
 ];
 
 /** Which role may send which frame (hello is checked before roles exist). */
 export const FRAMES_BY_ROLE: Record< Role, readonly ClientFrameType[] > = {
-	visitor: [ 'start', 'send', 'end', 'sync', 'typing', 'submit', 'restart' ],
+	visitor: [ 'start', 'send', 'end', 'sync', 'typing', 'submit', 'restart', 'page' ],
 	agent: [ 'presence', 'take', 'transfer', 'keep', 'send', 'end', 'sync', 'typing' ],
 };
 
@@ -205,6 +221,8 @@ export interface ChatView {
 	from: string | null;
 	/** Exempt from automatic deletion. */
 	keep: boolean;
+	/** The visitor's current page, only while the visitor consents to tracking (never stored). */
+	page?: PageView;
 }
 
 /** An online agent as other agents see it (for transfers). */

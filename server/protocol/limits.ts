@@ -13,4 +13,7 @@ export const LIMITS = {
 	maxFieldLength: 1000,
 	maxOptions: 12,
 	maxOptionLength: 100,
+	/** A tracked page: its path (with query) and title. */
+	maxPathLength: 500,
+	maxTitleLength: 200,
 } as const;

@@ -22,6 +22,8 @@ describe( 'parseClientFrame', () => {
 			{ type: 'transfer', chatId: 'c1', toAgent: 'wp:2' },
 			{ type: 'transfer', chatId: 'c1', toDept: 'billing' },
 			{ type: 'keep', chatId: 'c1', keep: true },
+			{ type: 'page', chatId: 'c1', page: { path: '/shop/', title: 'Shop' } },
+			{ type: 'page', chatId: 'c1', page: null },
 		];
 		for ( const f of frames ) {
 			const r = ok( f );
@@ -80,5 +82,17 @@ describe( 'parseClientFrame', () => {
 		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'take' );
 		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'presence' );
 		expect( FRAMES_BY_ROLE.agent ).not.toContain( 'start' );
+	} );
+} );
+
+describe( 'the page frame (tracking consent only)', () => {
+	it( 'refuses a path that is not a site path, or too long', () => {
+		for ( const page of [ { path: 'https://x/y', title: '' }, { path: '', title: '' }, { path: '/' + 'x'.repeat( LIMITS.maxPathLength ), title: '' }, { path: '/', title: 'x'.repeat( LIMITS.maxTitleLength + 1 ) }, { path: '/' } ] ) {
+			expect( ok( { type: 'page', chatId: 'c1', page } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		}
+	} );
+	it( 'is a visitor frame only', () => {
+		expect( FRAMES_BY_ROLE.visitor ).toContain( 'page' );
+		expect( FRAMES_BY_ROLE.agent ).not.toContain( 'page' );
 	} );
 } );

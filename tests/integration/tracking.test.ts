@@ -1,0 +1,97 @@
+/**
+ * The tracking embed's side of the service (sent only after consent): page
+ * views over plain HTTP (`POST /track`, counted per hour and path, no visitor
+ * id or address written) and the visitor's current page during a chat
+ * (`page` frame, memory only, shown to the chat's agent).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { referrerHost } from '../../server/http-api';
+import { ORIGIN, startTestService, type TestService } from '../helpers/service';
+
+let svc: TestService;
+beforeAll( async () => {
+	svc = await startTestService();
+} );
+afterAll( () => svc.stop() );
+
+const track = ( body: unknown, origin: string | null = ORIGIN ) =>
+	fetch( `http://127.0.0.1:${ svc.port }/track`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...( origin ? { origin } : {} ) },
+		body: typeof body === 'string' ? body : JSON.stringify( body ),
+	} );
+
+test( 'page views are counted per hour and path, without query, visitor id or address', async () => {
+	const view = { site: 'test', path: '/shop/?email=a@b.c#x', title: 'Shop', referrer: 'https://search.example/q?x=1', returning: false };
+	expect( ( await track( view ) ).status ).toBe( 204 );
+	expect( ( await track( { ...view, returning: true, referrer: `${ ORIGIN }/home` } ) ).status ).toBe( 204 );
+	const { status, body } = await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'site', 'wp' ) );
+	expect( status ).toBe( 200 );
+	expect( body.rows ).toEqual( [
+		expect.objectContaining( { path: '/shop/', referrerHost: '', views: 1, returning: 1 } ),
+		expect.objectContaining( { path: '/shop/', referrerHost: 'search.example', views: 1, returning: 0 } ),
+	] );
+	const file = readdirSync( svc.config.dataDir ).filter( ( f ) => f.startsWith( 'page-views' ) ).map( ( f ) => readFileSync( join( svc.config.dataDir, f ) ).toString( 'latin1' ) ).join( '' );
+	expect( file ).not.toContain( 'a@b.c' );
+	expect( file ).not.toContain( '127.0.0.1' );
+} );
+
+test( 'bad page views get typed errors and count nothing', async () => {
+	const before = ( await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'site', 'wp' ) ) ).body.rows;
+	const cases: Array< [ unknown, string | null, number, string ] > = [
+		[ '{nope', ORIGIN, 400, 'bad_json' ],
+		[ { site: 'test', path: 'no-slash', returning: false }, ORIGIN, 400, 'bad_request' ],
+		[ { site: 'test', path: '/x', returning: 'yes' }, ORIGIN, 400, 'bad_request' ],
+		[ { site: 'test', path: '/x', title: 'x'.repeat( 201 ), returning: false }, ORIGIN, 400, 'bad_request' ],
+		[ { site: 'nope', path: '/x', returning: false }, ORIGIN, 404, 'not_found' ],
+		[ { site: 'test', path: '/x', returning: false }, 'https://evil.example', 403, 'bad_origin' ],
+		[ { site: 'test', path: '/x', returning: false }, null, 403, 'bad_origin' ],
+		[ { site: 'test', path: '/x', returning: false, pad: 'x'.repeat( 20_000 ) }, ORIGIN, 413, 'too_large' ],
+	];
+	for ( const [ body, origin, status, error ] of cases ) {
+		const res = await track( body, origin );
+		expect( { status: res.status, error: ( ( await res.json() ) as { error: string } ).error } ).toEqual( { status, error } );
+	}
+	expect( ( await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'site', 'wp' ) ) ).body.rows ).toEqual( before );
+	expect( ( await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'visitor', 'v' ) ) ).status ).toBe( 403 );
+} );
+
+test( 'referrerHost keeps only an external http(s) host', () => {
+	expect( referrerHost( undefined, [ ORIGIN ] ) ).toBe( '' );
+	expect( referrerHost( 'https://a.example/path?q=secret', [ ORIGIN ] ) ).toBe( 'a.example' );
+	expect( referrerHost( `${ ORIGIN }/page`, [ ORIGIN ] ) ).toBe( '' );
+	expect( referrerHost( 'javascript:alert(1)', [ ORIGIN ] ) ).toBe( '' );
+	expect( referrerHost( 'not a url', [ ORIGIN ] ) ).toBe( '' );
+} );
+
+test( 'the visitor’s current page reaches the chat’s agent, only from the visitor, and is cleared on withdrawal', async () => {
+	const agent = await svc.connect( 'agent', 'wp:7', 'Pia' );
+	agent.send( { type: 'presence', online: true } );
+	await agent.next( 'presence', ( p ) => p.online );
+	const visitor = await svc.connect( 'visitor', 'v_page' );
+	visitor.send( { type: 'start', clientId: 'p1', text: 'Where is the shop?' } );
+	const { chat } = await visitor.next( 'started' );
+	await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.status === 'active' );
+
+	visitor.send( { type: 'page', chatId: chat.id, page: { path: '/shop/', title: 'Shop' } } );
+	const seen = await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.page !== undefined );
+	expect( seen.chat.page ).toEqual( { path: '/shop/', title: 'Shop' } );
+
+	visitor.send( { type: 'page', chatId: chat.id, page: null } );
+	await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.page === undefined );
+
+	// Typed errors: a bad path, an agent sending it, another chat.
+	visitor.send( { type: 'page', chatId: chat.id, page: { path: 'shop', title: '' } } as never );
+	expect( await visitor.next( 'error' ) ).toMatchObject( { code: 'bad_frame' } );
+	agent.send( { type: 'page', chatId: chat.id, page: { path: '/x', title: '' } } );
+	expect( await agent.next( 'error' ) ).toMatchObject( { code: 'forbidden' } );
+	visitor.send( { type: 'page', chatId: 'someone-else', page: { path: '/x', title: '' } } );
+	expect( await visitor.next( 'error' ) ).toMatchObject( { code: 'not_found' } );
+
+	// Never written: the chat's record has no trace of the page.
+	expect( JSON.stringify( svc.store.getChat( chat.id ) ) ).not.toContain( '/shop/' );
+	agent.send( { type: 'end', chatId: chat.id } );
+	agent.close();
+	visitor.close();
+} );

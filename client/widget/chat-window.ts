@@ -11,6 +11,7 @@ import { CLOSE, type ChatView as ChatInfo, type ServerFrame } from '../../server
 import { ChatView } from './chat-view';
 import { contactView } from './contact-view';
 import { h } from './dom';
+import { PageShare } from './page-share';
 import { PrivacyFlyout } from './privacy';
 import { clearSession, loadSession, saveSession, type ChatSession } from './session';
 import { standaloneBar } from './standalone';
@@ -36,6 +37,10 @@ export class ChatWindow {
 	/** The old chat's end notice is expected while "forget and start anew" runs. */
 	private restarting = false;
 	private availability: Promise< Availability > | null = null;
+	/** A hello with `resume` is out: a `not_found` now means the chat is gone. */
+	private resuming = false;
+	/** The visitor's current page for the agent, only while tracking is consented. */
+	private readonly pages = new PageShare( ( f ) => this.conn?.send( f ) );
 
 	constructor(
 		root: HTMLElement,
@@ -99,7 +104,7 @@ export class ChatWindow {
 		if ( this.inline ) {
 			// Standalone page: the app closes the WebView; tell it, and let it come back to a sleeping chat.
 			this.dialog.dispatchEvent( new CustomEvent( 'consent-chat:close', { bubbles: true } ) );
-			window.parent?.postMessage( { type: 'consent-chat:close' }, '*' );
+			if ( window.parent !== window ) window.parent.postMessage( { type: 'consent-chat:close' }, '*' );
 			this.setStatus( '', true );
 			return;
 		}
@@ -223,7 +228,10 @@ export class ChatWindow {
 	private connect(): void {
 		this.conn = new ChatConnection( {
 			ticket: () => this.ticket(),
-			resume: () => ( this.session ? { chatId: this.session.chatId, code: this.session.code, lastSeq: this.chat?.lastSeq ?? 0 } : undefined ),
+			resume: () => {
+				this.resuming = this.session !== null;
+				return this.session ? { chatId: this.session.chatId, code: this.session.code, lastSeq: this.chat?.lastSeq ?? 0 } : undefined;
+			},
 			onFrame: ( f ) => this.onFrame( f ),
 			onState: ( state, detail ) => this.onState( state, detail?.code ),
 		} );
@@ -249,6 +257,7 @@ export class ChatWindow {
 				break;
 			}
 			case 'welcome':
+				this.resuming = false;
 				if ( f.chats[ 0 ] ) this.applyChat( f.chats[ 0 ] );
 				break;
 			case 'chat':
@@ -266,11 +275,12 @@ export class ChatWindow {
 				if ( f.from === 'agent' ) this.chat?.setTyping( f.typing ? this.info?.agentName || this.s.agent : null );
 				break;
 			case 'error':
-				if ( f.code === 'not_found' && ! f.ref ) {
+				if ( f.code === 'not_found' && this.resuming ) {
+					this.resuming = false;
 					// The chat we tried to resume is gone (deleted, or another tab ended it): start afresh.
 					this.finish();
 					this.showStart();
-				} else {
+				} else if ( ! this.chat?.ended ) {
 					this.setStatus( f.code === 'too_large' ? this.s.tooLong : this.s.error );
 				}
 				break;
@@ -296,11 +306,13 @@ export class ChatWindow {
 			this.finish();
 			return;
 		}
+		if ( this.conn && chat.page === undefined ) this.pages.running( chat.id );
 		this.setStatus( chat.status === 'waiting' ? this.s.waiting : '' );
 	}
 
 	/** The chat is over: forget it in this tab and offer a new one. */
 	private finish(): void {
+		this.pages.stopped();
 		clearSession();
 		this.session = null;
 		this.conn?.close();

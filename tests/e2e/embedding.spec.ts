@@ -78,3 +78,13 @@ test( 'under a strict Content-Security-Policy the chat loads and works, and noth
 	await context.close();
 	await bot.close();
 } );
+
+test( 'standalone page: a chat that no longer exists is not picked up; the visitor gets a fresh start window', async ( { browser } ) => {
+	const bot = await AgentBot.connect( browser );
+	const v = await Visitor.open( browser, standalone( { chat: '00000000-0000-4000-8000-000000000000', code: 'AAAA-BBBB-CCCC' } ) );
+	await expect( v.dialog.getByRole( 'button', { name: v.s.start } ) ).toBeVisible();
+	expect( v.received.filter( ( f ) => f.type === 'error' ).map( ( f ) => f.type === 'error' && f.code ) ).toEqual( [ 'not_found' ] );
+	expect( await v.page.evaluate( () => sessionStorage.length ) ).toBe( 0 );
+	await v.close();
+	await bot.close();
+} );

@@ -44,6 +44,8 @@ class HttpError extends Error {
 const Id = v.pipe( v.string(), v.regex( /^[A-Za-z0-9_-]{1,64}$/ ) );
 const DeleteBody = v.object( { site: Id, code: v.pipe( v.string(), v.maxLength( 32 ) ) } );
 const AdminDeleteBody = v.object( { code: v.pipe( v.string(), v.maxLength( 32 ) ) } );
+const Email = v.pipe( v.string(), v.trim(), v.email( 'not an e-mail address' ), v.maxLength( 254 ) );
+const EraseBody = v.object( { email: Email } );
 const ContactBody = v.object( {
 	dept: v.optional( Id ),
 	lang: v.optional( v.pipe( v.string(), v.maxLength( 20 ) ) ),
@@ -240,6 +242,37 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 		GET: ( req, res, _url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
 			json( res, 200, { submissions: ctx.store.contacts( site.id ) } );
+		},
+	},
+	'/admin/personal-data': {
+		// WordPress's personal data exporter: what the service holds about one e-mail address.
+		GET: ( req, res, url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const parsed = v.safeParse( Email, url.searchParams.get( 'email' ) ?? '' );
+			if ( ! parsed.success ) throw new HttpError( 400, 'bad_request', `"email": ${ parsed.issues[ 0 ].message }` );
+			const found = ctx.store.findByEmail( site.id, parsed.output );
+			json( res, 200, {
+				contacts: found.contacts,
+				chats: found.chats.map( ( c ) => ( {
+					id: c.id,
+					createdAt: c.createdAt,
+					closedAt: c.closedAt,
+					dept: c.dept,
+					visitorName: c.visitorName,
+					agentName: c.agentName,
+					from: c.from,
+					consentVersion: c.consentVersion,
+					keep: c.keep,
+					messages: ctx.store.messagesAfter( c.id, 0 ),
+				} ) ),
+			} );
+		},
+	},
+	'/admin/personal-data/erase': {
+		POST: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const body = await readJson( req, EraseBody );
+			json( res, 200, await ctx.rooms.eraseByEmail( site.id, body.email ) );
 		},
 	},
 	'/admin/chats/delete': {

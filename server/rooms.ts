@@ -581,6 +581,30 @@ export class ChatRooms {
 		return 'deleted';
 	}
 
+	/**
+	 * WordPress's personal data eraser: every contact-form submission and
+	 * stored chat tied to this e-mail address goes, except chats the site keeps
+	 * as records (counted, so WordPress can tell the admin why).
+	 */
+	async eraseByEmail( site: string, email: string ): Promise< { contacts: number; chats: number; retained: number } > {
+		const found = this.store.findByEmail( site, email );
+		let chats = 0;
+		let retained = 0;
+		for ( const record of found.chats ) {
+			if ( record.keep ) {
+				retained++;
+				continue;
+			}
+			const chat = this.live.get( record.id );
+			if ( chat ) await this.end( chat );
+			await this.store.deleteChat( record.id );
+			chats++;
+		}
+		for ( const contact of found.contacts ) await this.store.deleteContact( contact.id );
+		if ( chats + found.contacts.length > 0 ) this.log.info( { chats, contacts: found.contacts.length }, 'personal data erased' );
+		return { contacts: found.contacts.length, chats, retained };
+	}
+
 	/** Is an agent online (for that department)? For the availability endpoint. */
 	available( site: string, dept: string | null ): boolean {
 		for ( const a of this.agents.values() ) {

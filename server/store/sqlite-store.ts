@@ -140,6 +140,16 @@ const toRecord = ( r: ChatRow ): ChatRecord => ( {
 	consentVersion: r.consent_version,
 } );
 
+const toContact = ( r: ContactRow ): ContactSubmission => ( {
+	id: r.id,
+	site: r.site,
+	createdAt: r.created_at,
+	dept: r.dept,
+	lang: r.lang,
+	fields: JSON.parse( r.fields ) as ContactSubmission[ 'fields' ],
+	consents: JSON.parse( r.consents ) as ContactSubmission[ 'consents' ],
+} );
+
 const toMessage = ( r: MessageRow ): ChatMessage => {
 	const m: ChatMessage = { chatId: r.chat_id, seq: r.seq, from: r.author, text: r.text, at: r.at };
 	if ( r.name !== null ) m.name = r.name;
@@ -226,6 +236,19 @@ export class SqliteStore implements ChatStore {
 				 VALUES (@id, @site, @createdAt, @dept, @lang, @fields, @consents)`
 			),
 			contacts: db.prepare( 'SELECT * FROM contact_submissions WHERE site = ? ORDER BY created_at DESC' ),
+			// E-mail addresses are compared without case, as mail systems treat them.
+			contactsByEmail: db.prepare(
+				`SELECT * FROM contact_submissions WHERE site = ?
+				 AND EXISTS ( SELECT 1 FROM json_each( contact_submissions.fields ) WHERE lower( value ) = lower( ? ) )
+				 ORDER BY created_at`
+			),
+			chatsByEmail: db.prepare(
+				`SELECT * FROM chats WHERE site = ? AND id IN (
+					SELECT chat_id FROM messages WHERE dialog = 'prechat'
+					AND EXISTS ( SELECT 1 FROM json_each( messages.fields ) WHERE lower( value ) = lower( ? ) )
+				 ) ORDER BY created_at`
+			),
+			deleteContact: db.prepare( 'DELETE FROM contact_submissions WHERE id = ?' ),
 		};
 	}
 
@@ -373,15 +396,21 @@ export class SqliteStore implements ChatStore {
 	}
 
 	contacts( site: string ): ContactSubmission[] {
-		return ( this.stmt.contacts.all( site ) as ContactRow[] ).map( ( r ) => ( {
-			id: r.id,
-			site: r.site,
-			createdAt: r.created_at,
-			dept: r.dept,
-			lang: r.lang,
-			fields: JSON.parse( r.fields ) as ContactSubmission[ 'fields' ],
-			consents: JSON.parse( r.consents ) as ContactSubmission[ 'consents' ],
-		} ) );
+		return ( this.stmt.contacts.all( site ) as ContactRow[] ).map( toContact );
+	}
+
+	findByEmail( site: string, email: string ): { contacts: ContactSubmission[]; chats: ChatRecord[] } {
+		return {
+			contacts: ( this.stmt.contactsByEmail.all( site, email ) as ContactRow[] ).map( toContact ),
+			chats: ( this.stmt.chatsByEmail.all( site, email ) as ChatRow[] ).map( toRecord ),
+		};
+	}
+
+	deleteContact( id: string ): Promise< void > {
+		return this.enqueue( () => {
+			this.stmt.deleteContact.run( id );
+			this.deleted = true;
+		} );
 	}
 
 	bumpStat( kind: StatKind, at: number ): void {

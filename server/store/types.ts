@@ -74,6 +74,14 @@ export interface ChatStore {
 	lastChatEnd( site: string, agentSub: string ): number;
 	insertContact( submission: ContactSubmission ): Promise< void >;
 	contacts( site: string ): ContactSubmission[];
+	/**
+	 * What the site holds about one e-mail address (WordPress's personal data
+	 * export and erasure): contact-form submissions with that address in a
+	 * field, and stored chats whose pre-chat form gave it. Ephemeral chats
+	 * never wrote it anywhere.
+	 */
+	findByEmail( site: string, email: string ): { contacts: ContactSubmission[]; chats: ChatRecord[] };
+	deleteContact( id: string ): Promise< void >;
 	openChats(): ChatRecord[];
 	statusHistory( chatId: string ): Array< { status: ChatStatus; at: number } >;
 	bumpStat( kind: StatKind, at: number ): void;

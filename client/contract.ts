@@ -173,11 +173,75 @@ export interface WidgetApi {
 	open( root: HTMLElement, config: FrontendConfig, launcher: HTMLButtonElement | null ): void;
 }
 
+/**
+ * The chat-tracking consent (client/consent), from the hidden
+ * `[data-consent-chat-banner]` element PHP prints once where the chat is
+ * (ConsentChat\Consent::config). `banner`: our vanilla-cookieconsent banner;
+ * `wpconsent`: another consent manager is active, we follow the WP Consent API.
+ */
+export interface ConsentConfig {
+	mode: 'banner' | 'wpconsent';
+	lang: string;
+	/** Raised whenever a banner or consent text changes: visitors are asked again. */
+	revision: number;
+	/** Version of the banner texts shown (logged with each decision). */
+	textVersion: string;
+	texts: BannerTexts;
+	/** POST each decision here (proof of consent). */
+	logUrl: string;
+	/** cookieconsent's category and service of the tracking embed. */
+	category: string;
+	service: string;
+	/** The WP Consent API category followed in `wpconsent` mode. */
+	wpCategory: string;
+	tracking: TrackingConfig;
+	nonce?: string;
+}
+
+export interface BannerTexts {
+	title: string;
+	description: string;
+	acceptAll: string;
+	rejectAll: string;
+	preferences: string;
+	preferencesTitle: string;
+	save: string;
+	close: string;
+	categoryLabel: string;
+	categoryDescription: string;
+	/** Shown instead of the question when the browser sends Global Privacy Control. */
+	gpc: string;
+	gpcOk: string;
+}
+
+/** The tracking embed (client/tracking), fetched only once the visitor consents. */
+export interface TrackingConfig {
+	js: string;
+	site: string;
+	serviceHttp: string;
+	/** Name and lifetime of the first-party visitor id cookie. */
+	cookie: string;
+	cookieDays: number;
+}
+
+/** The tracking bundle sets `window.consentChatTracking` to this. */
+export interface TrackingApi {
+	/** Starts at once in the open page: the id cookie, a page view, the widget may share the page. */
+	start( config: TrackingConfig ): void;
+	/** Stops at once: no further event, cookie and storage cleared. */
+	stop(): void;
+	readonly active: boolean;
+}
+
+/** Dispatched on `document` when tracking starts or stops; detail: `{ active: boolean }`. */
+export const TRACKING_EVENT = 'consent-chat:tracking';
+
 /** sessionStorage key of a running chat (per tab; written only once a chat starts). */
 export const SESSION_KEY = 'consent-chat';
 
 declare global {
 	interface Window {
 		consentChatWidget?: WidgetApi;
+		consentChatTracking?: TrackingApi;
 	}
 }

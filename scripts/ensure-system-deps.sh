@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need and the machine may lack:
-# Chromium (Playwright cannot download its own browser here) and PHP's CLI
-# (for `php -l`). Idempotent: does nothing when both are present.
+# Chromium (Playwright cannot download its own browser here), PHP's CLI
+# (for `php -l`) and unzip (to read WordPress's personal data export in the
+# privacy-tools test). Idempotent: does nothing when all are present.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v php >/dev/null 2>&1 || need+=(php-cli)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -33,7 +33,10 @@ require_once CONSENT_CHAT_DIR . 'includes/class-rest.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-agent-page.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-delete-form.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-standalone.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-consent.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-consent-log.php';
 require_once CONSENT_CHAT_DIR . 'includes/hooks.php';
 
 register_activation_hook( __FILE__, array( 'ConsentChat\\Roles', 'activate' ) );
+register_activation_hook( __FILE__, array( 'ConsentChat\\Consent_Log', 'install' ) );
 register_deactivation_hook( __FILE__, array( 'ConsentChat\\Roles', 'deactivate' ) );

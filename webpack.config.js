@@ -15,5 +15,7 @@ module.exports = {
 		'client/loader': './client/loader/index.ts',
 		'client/widget': './client/widget/index.ts',
 		'client/delete-form': './client/delete-form/index.ts',
+		'client/consent': './client/consent/index.ts',
+		'client/tracking': './client/tracking/index.ts',
 	} ),
 };

@@ -230,7 +230,7 @@ class Assets {
 	 * @return string[]
 	 */
 	public static function handles() {
-		return array( self::LOADER, self::DELETE );
+		return array( self::LOADER, self::DELETE, Consent::HANDLE );
 	}
 
 	/**

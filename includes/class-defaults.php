@@ -35,6 +35,48 @@ class Defaults {
 			'contact'  => array(),
 			'greeting' => null,
 			'home'     => null,
+			// Null: the built-in banner texts of that language (see banner()).
+			'banner'   => null,
+		);
+	}
+
+	/**
+	 * The cookie banner's texts (chat tracking) for a locale: German for de_*,
+	 * English otherwise.
+	 *
+	 * @param string $locale Locale.
+	 * @return array<string, string>
+	 */
+	public static function banner( $locale ) {
+		if ( 'de' === strtok( (string) $locale, '_' ) ) {
+			return array(
+				'title'               => 'Chat mit Seitenbezug?',
+				'description'         => 'Unser Chat funktioniert vollständig ohne Tracking. Wenn Sie es erlauben, setzen wir ein Cookie, um wiederkehrende Besuche zu erkennen, zählen die Seiten, die Sie aufrufen, und zeigen unseren Mitarbeitenden während eines Chats die Seite, auf der Sie sind. Sie können das jederzeit ändern.',
+				'acceptAll'           => 'Chat-Tracking erlauben',
+				'rejectAll'           => 'Kein Tracking',
+				'preferences'         => 'Einstellungen',
+				'preferencesTitle'    => 'Datenschutz-Einstellungen des Chats',
+				'save'                => 'Einstellungen speichern',
+				'close'               => 'Schließen',
+				'categoryLabel'       => 'Chat-Tracking',
+				'categoryDescription' => 'Ein eigenes Cookie (consent_chat_vid, 180 Tage) erkennt wiederkehrende Besuche; Seitenaufrufe werden pro Stunde und Seite gezählt, ohne Ihre IP-Adresse und ohne Besucherkennung; während eines Chats sieht die Mitarbeiterin oder der Mitarbeiter die Seite, auf der Sie sind. Nachrichten gehören nie dazu.',
+				'gpc'                 => 'Ihr Browser sendet das Signal „Global Privacy Control“. Wir werten das als Ablehnung des Chat-Trackings. Der Chat funktioniert vollständig ohne.',
+				'gpcOk'               => 'OK',
+			);
+		}
+		return array(
+			'title'               => 'Chat with page context?',
+			'description'         => 'Our chat works fully without tracking. If you allow it, we set a cookie to recognise your return visits, count the pages you view, and show our staff the page you are on during a chat. You can change this at any time.',
+			'acceptAll'           => 'Allow chat tracking',
+			'rejectAll'           => 'No tracking',
+			'preferences'         => 'Settings',
+			'preferencesTitle'    => 'Privacy settings of the chat',
+			'save'                => 'Save settings',
+			'close'               => 'Close',
+			'categoryLabel'       => 'Chat tracking',
+			'categoryDescription' => 'A first-party cookie (consent_chat_vid, 180 days) recognises return visits; page views are counted per hour and page, without your IP address or any visitor id; during a chat, the agent sees the page you are on. Messages are never part of it.',
+			'gpc'                 => 'Your browser sends the Global Privacy Control signal. We treat it as a refusal of chat tracking. The chat works fully without it.',
+			'gpcOk'               => 'OK',
 		);
 	}
 
@@ -70,6 +112,7 @@ class Defaults {
 				),
 				'greeting' => null,
 				'home'     => null,
+				'banner'   => self::banner( 'en_US' ),
 			),
 			'de_DE' => array(
 				'privacy'  => array(
@@ -96,6 +139,7 @@ class Defaults {
 				),
 				'greeting' => null,
 				'home'     => null,
+				'banner'   => self::banner( 'de_DE' ),
 			),
 		);
 	}

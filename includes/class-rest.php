@@ -51,6 +51,25 @@ class Rest {
 				'args'                => array(),
 			)
 		);
+		register_rest_route(
+			self::NAMESPACE,
+			'/embed-snippets',
+			array(
+				'methods'             => \WP_REST_Server::READABLE,
+				'callback'            => array( self::class, 'embed_snippets' ),
+				'permission_callback' => array( self::class, 'can_manage_texts' ),
+				'args'                => array(),
+			)
+		);
+	}
+
+	/**
+	 * The two copy-paste embeds for pages outside WordPress: { plain, tracking }.
+	 *
+	 * @return \WP_REST_Response
+	 */
+	public static function embed_snippets() {
+		return new \WP_REST_Response( Consent::snippets() );
 	}
 
 	/**

@@ -266,6 +266,7 @@ class Settings {
 						),
 					),
 				),
+				'banner'   => self::banner_schema(),
 				'home'     => array(
 					'type'                 => array( 'object', 'null' ),
 					'additionalProperties' => false,
@@ -290,6 +291,31 @@ class Settings {
 					),
 				),
 			),
+		);
+	}
+
+	/**
+	 * The cookie banner's texts (chat tracking) in one language; null: the
+	 * built-in ones. Changing any of them raises the consent revision, so
+	 * visitors are asked again (see Consent::on_texts_saved()).
+	 *
+	 * @return array
+	 */
+	private static function banner_schema() {
+		$properties = array();
+		foreach ( array_keys( Defaults::banner( 'en_US' ) ) as $key ) {
+			$properties[ $key ] = array(
+				'type'      => 'string',
+				'minLength' => 1,
+				'maxLength' => in_array( $key, array( 'description', 'categoryDescription', 'gpc' ), true ) ? 2000 : 200,
+				'required'  => true,
+			);
+		}
+		return array(
+			'type'                 => array( 'object', 'null' ),
+			'additionalProperties' => false,
+			'default'              => null,
+			'properties'           => $properties,
 		);
 	}
 
@@ -430,6 +456,9 @@ class Settings {
 			}
 			if ( ! empty( $lang['greeting'] ) ) {
 				$lang['greeting']['text'] = sanitize_text_field( $lang['greeting']['text'] );
+			}
+			if ( ! empty( $lang['banner'] ) ) {
+				$lang['banner'] = array_map( 'sanitize_textarea_field', $lang['banner'] );
 			}
 			if ( ! empty( $lang['home'] ) ) {
 				$lang['home']['welcome']     = sanitize_textarea_field( $lang['home']['welcome'] );

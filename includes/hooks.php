@@ -26,3 +26,11 @@ add_filter( 'script_loader_tag', array( Assets::class, 'nonce_script_tag' ), 10,
 add_filter( 'style_loader_tag', array( Assets::class, 'nonce_style_tag' ), 10, 2 );
 add_action( 'add_option_' . Settings::TEXTS, array( Versions::class, 'on_texts_saved' ), 10, 2 );
 add_action( 'update_option_' . Settings::TEXTS, array( Versions::class, 'on_texts_saved' ), 10, 2 );
+add_action( 'add_option_' . Settings::TEXTS, array( Consent::class, 'on_texts_saved' ), 10, 2 );
+add_action( 'update_option_' . Settings::TEXTS, array( Consent::class, 'on_texts_saved' ), 10, 2 );
+add_action( 'init', array( Consent::class, 'register' ) );
+add_action( 'init', array( Consent::class, 'cookie_info' ) );
+add_action( 'init', array( Consent_Log::class, 'maybe_upgrade' ) );
+add_action( 'rest_api_init', array( Consent_Log::class, 'register_routes' ) );
+add_filter( 'rest_pre_serve_request', array( Consent_Log::class, 'serve_csv' ), 10, 3 );
+add_filter( 'wp_consent_api_registered_' . plugin_basename( CONSENT_CHAT_FILE ), array( Consent::class, 'registered' ) );

@@ -63,6 +63,14 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 							<span>{ __( 'Transcript not stored', 'consent-chat' ) }</span>
 						) }
 					</p>
+					{ /* Only while the visitor consents to chat tracking; gone when they withdraw. */ }
+					{ view.page && (
+						<p className="consent-chat-console__page">
+							{ __( 'Current page:', 'consent-chat' ) }{ ' ' }
+							<span title={ view.page.path }>{ view.page.title || view.page.path }</span>{ ' ' }
+							<code>{ view.page.path }</code>
+						</p>
+					) }
 				</div>
 				{ closed ? (
 					<Button variant="secondary" size="compact" onClick={ () => onCloseTab( view.id ) }>

@@ -13,6 +13,7 @@ type Attributes = {
 	dept: string;
 	direct: boolean;
 	display: 'launcher' | 'inline';
+	preferencesLink: boolean;
 };
 
 function Edit( {
@@ -51,6 +52,13 @@ function Edit( {
 							{ label: __( 'Chat window in the page', 'consent-chat' ), value: 'inline' },
 						] }
 						onChange={ ( display ) => setAttributes( { display: display as Attributes[ 'display' ] } ) }
+					/>
+					<ToggleControl
+						__nextHasNoMarginBottom
+						label={ __( 'Privacy settings link', 'consent-chat' ) }
+						help={ __( 'Show a button that opens the chat’s privacy settings, where visitors give or withdraw consent to chat tracking.', 'consent-chat' ) }
+						checked={ attributes.preferencesLink }
+						onChange={ ( preferencesLink ) => setAttributes( { preferencesLink } ) }
 					/>
 				</PanelBody>
 			</InspectorControls>

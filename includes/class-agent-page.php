@@ -47,10 +47,30 @@ class Agent_Page {
 	}
 
 	/**
+	 * The pre-chat form's labels in the agent's language (field id => label),
+	 * so the console can show the visitor's answers under their questions.
+	 *
+	 * @return object Field id => label (an object, so that none is `{}` in JSON).
+	 */
+	private static function field_labels() {
+		$texts  = Settings::texts_for( get_user_locale() )['texts'];
+		$labels = array();
+		foreach ( isset( $texts['prechat'] ) && is_array( $texts['prechat'] ) ? $texts['prechat'] : array() as $field ) {
+			if ( isset( $field['id'], $field['label'] ) ) {
+				$labels[ (string) $field['id'] ] = wp_strip_all_tags( (string) $field['label'] );
+			}
+		}
+		return (object) $labels;
+	}
+
+	/**
 	 * The mount point; the React console fills it.
 	 */
 	public static function render() {
-		$config = array( 'tokenPath' => '/' . Rest::NAMESPACE . '/agent-token' );
+		$config = array(
+			'tokenPath'   => '/' . Rest::NAMESPACE . '/agent-token',
+			'fieldLabels' => self::field_labels(),
+		);
 		printf(
 			'<div class="wrap"><h1>%1$s</h1><div id="consent-chat-console" data-config="%2$s"></div></div>',
 			esc_html__( 'Live chat', 'consent-chat' ),

@@ -2,13 +2,15 @@
  * One open chat: who and where, its status, the transcript and the reply box.
  * A closed chat stays readable until its tab is closed.
  */
-import { Button, TextareaControl } from '@wordpress/components';
-import { useState } from '@wordpress/element';
+import { Button, Notice, TextareaControl } from '@wordpress/components';
+import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { LIMITS } from '../../server/protocol/limits';
 import { chatLabel, statusText, visitorLabel } from './format';
+import { KeepToggle, TransferButton, type ChatTools } from './chat-actions';
 import { MessageList } from './message-list';
-import { sortedMessages, type ChatState } from './state';
+import { handedOff, prechatAnswers, sortedMessages, type AgentIdentity, type ChatState } from './state';
+import { TypingSignal } from './typing';
 
 interface ChatPanelProps {
 	chat: ChatState;
@@ -19,18 +21,39 @@ interface ChatPanelProps {
 	onSend: ( chatId: string, text: string ) => void;
 	onEnd: ( chatId: string ) => void;
 	onCloseTab: ( chatId: string ) => void;
+	tools: ChatTools;
+	me: AgentIdentity | null;
 }
 
-export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, onEnd, onCloseTab }: ChatPanelProps ) {
+export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, onEnd, onCloseTab, tools, me }: ChatPanelProps ) {
 	const { view } = chat;
 	const [ draft, setDraft ] = useState( '' );
 	const closed = view.status === 'closed';
+	/** Transferred away: readable, no longer ours to answer. */
+	const away = handedOff( chat, me );
 	const text = draft.trim();
 	const tooLong = draft.length > LIMITS.maxTextLength;
-	const canSend = ! closed && text.length > 0 && ! tooLong;
+	const canSend = ! closed && ! away && text.length > 0 && ! tooLong;
+	const answers = prechatAnswers( chat );
+
+	const typingSignal = useRef( new TypingSignal() );
+	const stopTyping = () => {
+		const value = typingSignal.current.stop();
+		if ( value !== null ) tools.typing( view.id, value );
+	};
+	const onDraft = ( value: string ) => {
+		setDraft( value );
+		const signal = typingSignal.current.input( value, Date.now() );
+		if ( signal !== null ) tools.typing( view.id, signal );
+	};
+	// Switching to another chat's tab, or the chat ending, also ends "typing" here.
+	useEffect( () => {
+		if ( ! visible || closed || away ) stopTyping();
+	}, [ visible, closed, away ] ); // eslint-disable-line react-hooks/exhaustive-deps
 
 	const submit = () => {
 		if ( ! canSend ) return;
+		stopTyping();
 		onSend( view.id, text );
 		setDraft( '' );
 	};
@@ -59,10 +82,30 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 								) }
 							</span>
 						) }
+						{ view.dept && (
+							<span>
+								{ sprintf(
+									/* translators: %s: department id. */
+									__( 'department %s', 'consent-chat' ),
+									view.dept
+								) }
+							</span>
+						) }
 						{ view.mode === 'ephemeral' && (
 							<span>{ __( 'Transcript not stored', 'consent-chat' ) }</span>
 						) }
+						{ view.keep && <span>{ __( 'Kept as a record', 'consent-chat' ) }</span> }
 					</p>
+					{ answers.length > 0 && (
+						<dl className="consent-chat-console__answers" aria-label={ __( 'Pre-chat form', 'consent-chat' ) }>
+							{ answers.map( ( [ id, value ] ) => (
+								<div key={ id }>
+									<dt>{ fieldLabel( id, tools.fieldLabels ) }</dt>
+									<dd>{ value }</dd>
+								</div>
+							) ) }
+						</dl>
+					) }
 					{ /* Only while the visitor consents to chat tracking; gone when they withdraw. */ }
 					{ view.page && (
 						<p className="consent-chat-console__page">
@@ -72,21 +115,36 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 						</p>
 					) }
 				</div>
-				{ closed ? (
+				{ closed || away ? (
 					<Button variant="secondary" size="compact" onClick={ () => onCloseTab( view.id ) }>
 						{ __( 'Close tab', 'consent-chat' ) }
 					</Button>
 				) : (
-					<Button
-						variant="secondary"
-						size="compact"
-						isDestructive
-						onClick={ () => onEnd( view.id ) }
-					>
-						{ __( 'End chat', 'consent-chat' ) }
-					</Button>
+					<div className="consent-chat-console__panel-actions">
+						<TransferButton view={ view } tools={ tools } />
+						<Button
+							variant="secondary"
+							size="compact"
+							isDestructive
+							onClick={ () => onEnd( view.id ) }
+						>
+							{ __( 'End chat', 'consent-chat' ) }
+						</Button>
+					</div>
 				) }
 			</div>
+			{ away && (
+				<Notice status="info" isDismissible={ false } className="consent-chat-console__notice">
+					{ view.agentName
+						? sprintf(
+								/* translators: %s: the agent's display name. */
+								__( 'You transferred this chat to %s.', 'consent-chat' ),
+								view.agentName
+						  )
+						: __( 'You transferred this chat back to the waiting list.', 'consent-chat' ) }
+				</Notice>
+			) }
+			{ ! closed && ! away && <KeepToggle view={ view } tools={ tools } /> }
 			<MessageList
 				messages={ sortedMessages( chat ) }
 				pending={ [ ...chat.pending.values() ] }
@@ -94,7 +152,10 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 				agentName={ agentName || __( 'You', 'consent-chat' ) }
 				visible={ visible }
 			/>
-			{ ! closed && (
+			<p className="consent-chat-console__typing" aria-live="polite">
+				{ chat.visitorTyping && ! closed && ! away ? __( 'Visitor is typing…', 'consent-chat' ) : '' }
+			</p>
+			{ ! closed && ! away && (
 				<form
 					className="consent-chat-console__reply"
 					onSubmit={ ( e ) => {
@@ -116,7 +177,8 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 						}
 						rows={ 3 }
 						value={ draft }
-						onChange={ setDraft }
+						onChange={ onDraft }
+						onBlur={ stopTyping }
 						onKeyDown={ ( e ) => {
 							if ( e.key === 'Enter' && ! e.shiftKey && ! e.nativeEvent.isComposing ) {
 								e.preventDefault();
@@ -131,4 +193,18 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 			) }
 		</div>
 	);
+}
+
+/**
+ * The agent's label for a pre-chat answer: short ones for the built-in
+ * fields, the site's own label (as visitors saw it) for others, else the id.
+ */
+function fieldLabel( id: string, labels: Record< string, string > ): string {
+	switch ( id ) {
+		case 'name':
+			return __( 'Name', 'consent-chat' );
+		case 'email':
+			return __( 'Email', 'consent-chat' );
+	}
+	return labels[ id ] || id;
 }

@@ -4,9 +4,10 @@
  */
 import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
+import type { ChatTools } from './chat-actions';
 import { ChatPanel } from './chat-panel';
 import { chatLabel, statusText } from './format';
-import type { ChatState } from './state';
+import { handedOff, type AgentIdentity, type ChatState } from './state';
 
 interface ChatTabsProps {
 	chats: ChatState[];
@@ -16,6 +17,8 @@ interface ChatTabsProps {
 	onSend: ( chatId: string, text: string ) => void;
 	onEnd: ( chatId: string ) => void;
 	onCloseTab: ( chatId: string ) => void;
+	tools: ChatTools;
+	me: AgentIdentity | null;
 }
 
 const tabId = ( chatId: string ) => `consent-chat-tab-${ chatId }`;
@@ -45,7 +48,7 @@ function useUnread( chats: ChatState[], activeChatId: string | null ): ( chat: C
 	};
 }
 
-export function ChatTabs( { chats, activeChatId, agentName, onSelect, onSend, onEnd, onCloseTab }: ChatTabsProps ) {
+export function ChatTabs( { chats, activeChatId, agentName, onSelect, onSend, onEnd, onCloseTab, tools, me }: ChatTabsProps ) {
 	const unread = useUnread( chats, activeChatId );
 	const listRef = useRef< HTMLDivElement >( null );
 
@@ -99,7 +102,12 @@ export function ChatTabs( { chats, activeChatId, agentName, onSelect, onSend, on
 							} }
 						>
 							<span className="consent-chat-console__tab-name">{ chatLabel( chat.view ) }</span>
-							<span className="consent-chat-console__tab-status">{ statusText( chat.view.status ) }</span>
+							<span className="consent-chat-console__tab-status">
+								{ handedOff( chat, me ) ? __( 'Transferred', 'consent-chat' ) : statusText( chat.view.status ) }
+							</span>
+							{ chat.visitorTyping && chat.view.id !== activeChatId && (
+								<span className="consent-chat-console__tab-typing">{ __( 'typing…', 'consent-chat' ) }</span>
+							) }
 							{ count > 0 && (
 								<span className="consent-chat-console__badge">
 									<span aria-hidden="true">{ count }</span>
@@ -127,6 +135,8 @@ export function ChatTabs( { chats, activeChatId, agentName, onSelect, onSend, on
 					onSend={ onSend }
 					onEnd={ onEnd }
 					onCloseTab={ onCloseTab }
+					tools={ tools }
+					me={ me }
 				/>
 			) ) }
 		</div>

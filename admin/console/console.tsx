@@ -2,17 +2,39 @@
  * The agent console page: presence and connection on top, the waiting list
  * beside the open chats (stacked on narrow screens).
  */
-import { Card, CardBody, Notice, Spinner, ToggleControl } from '@wordpress/components';
-import { __, sprintf } from '@wordpress/i18n';
+import { Notice, Spinner } from '@wordpress/components';
+import { useMemo, useRef } from '@wordpress/element';
+import { __ } from '@wordpress/i18n';
+import type { ChatTools } from './chat-actions';
 import { ChatTabs } from './chat-tabs';
 import { errorText } from './format';
+import { Presence } from './presence';
 import { Queue } from './queue';
-import type { ConsoleState } from './state';
+import { knownDepts, transferTargets, type ConsoleState } from './state';
 import { useAgentConnection, type AgentActions, type ConsoleConfig } from './use-agent-connection';
+import { useAlerts } from './use-alerts';
 
 export function Console( { config }: { config: ConsoleConfig } ) {
-	const { state, actions } = useAgentConnection( config );
+	// The alerts' "open that chat" needs the connection's select, made below.
+	const selectRef = useRef< ( chatId: string ) => void >( () => {} );
+	const alerts = useAlerts( ( chatId ) => selectRef.current( chatId ) );
+	const { state, actions } = useAgentConnection( config, alerts.onAlerts );
+	selectRef.current = actions.select;
 	const connected = state.connection === 'open';
+	const targets = transferTargets( state );
+	const depts = knownDepts( state );
+	const tools: ChatTools = useMemo(
+		() => ( {
+			agents: targets,
+			depts,
+			fieldLabels: config.fieldLabels,
+			transfer: actions.transfer,
+			keep: actions.keep,
+			typing: actions.typing,
+		} ),
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[ state.agents, state.me, state.queue, state.chats, state.depts, config.fieldLabels ]
+	);
 	return (
 		<div className="consent-chat-console__layout">
 			<ConnectionNotice state={ state } actions={ actions } />
@@ -28,31 +50,7 @@ export function Console( { config }: { config: ConsoleConfig } ) {
 			) ) }
 			<div className="consent-chat-console__columns">
 				<aside className="consent-chat-console__side">
-					<Card size="small" className="consent-chat-console__presence">
-						<CardBody>
-							<ToggleControl
-								__nextHasNoMarginBottom
-								label={ __( 'Online', 'consent-chat' ) }
-								help={
-									state.online
-										? __( 'You can be assigned new chats.', 'consent-chat' )
-										: __( 'You get no new chats; your open chats go on.', 'consent-chat' )
-								}
-								checked={ state.online === true }
-								disabled={ state.online === null }
-								onChange={ actions.setOnline }
-							/>
-							{ state.agentName && (
-								<p className="consent-chat-console__meta">
-									{ sprintf(
-										/* translators: %s: the agent's display name. */
-										__( 'Signed in as %s', 'consent-chat' ),
-										state.agentName
-									) }
-								</p>
-							) }
-						</CardBody>
-					</Card>
+					<Presence state={ state } setOnline={ actions.setOnline } setDepts={ actions.setDepts } alerts={ alerts } />
 					<Queue waiting={ state.queue } onTake={ actions.take } disabled={ ! connected } />
 				</aside>
 				<section className="consent-chat-console__main" aria-label={ __( 'Open chats', 'consent-chat' ) }>
@@ -64,6 +62,8 @@ export function Console( { config }: { config: ConsoleConfig } ) {
 						onSend={ actions.send }
 						onEnd={ actions.end }
 						onCloseTab={ actions.closeTab }
+						tools={ tools }
+						me={ state.me }
 					/>
 				</section>
 			</div>

@@ -19,6 +19,13 @@ export function systemText( message: ChatMessage ): string {
 			return __( 'The visitor left the chat', 'consent-chat' );
 		case 'ended':
 			return __( 'The chat has ended', 'consent-chat' );
+		case 'timeout':
+			return __( 'The chat ended because nothing was written for a while', 'consent-chat' );
+		case 'transferred':
+			return message.name
+				? /* translators: %s: the agent's display name. */
+				  sprintf( __( 'The chat was transferred to %s', 'consent-chat' ), message.name )
+				: __( 'The chat was transferred back to the waiting list', 'consent-chat' );
 	}
 	return message.text;
 }

@@ -15,11 +15,15 @@ function readConfig( el: HTMLElement ): ConsoleConfig {
 	} catch {
 		// fall through to the default
 	}
-	const tokenPath =
-		typeof data === 'object' && data !== null && typeof ( data as { tokenPath?: unknown } ).tokenPath === 'string'
-			? ( data as { tokenPath: string } ).tokenPath
-			: '/consent-chat/v1/agent-token';
-	return { tokenPath };
+	const raw = ( typeof data === 'object' && data !== null ? data : {} ) as { tokenPath?: unknown; fieldLabels?: unknown };
+	const tokenPath = typeof raw.tokenPath === 'string' ? raw.tokenPath : '/consent-chat/v1/agent-token';
+	const fieldLabels: Record< string, string > = {};
+	if ( typeof raw.fieldLabels === 'object' && raw.fieldLabels !== null ) {
+		for ( const [ id, label ] of Object.entries( raw.fieldLabels ) ) {
+			if ( typeof label === 'string' ) fieldLabels[ id ] = label;
+		}
+	}
+	return { tokenPath, fieldLabels };
 }
 
 function mount(): void {

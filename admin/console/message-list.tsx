@@ -49,7 +49,13 @@ export function MessageList( { messages, pending, visitorName, agentName, visibl
 				<p className="consent-chat-console__empty">{ __( 'No messages yet.', 'consent-chat' ) }</p>
 			) }
 			{ messages.map( ( m ) =>
-				m.from === 'system' ? (
+				m.dialog === 'prechat' ? (
+					// Its answers are shown above the transcript.
+					<p key={ m.seq } className="consent-chat-console__msg consent-chat-console__msg--system">
+						{ __( 'The visitor filled in the pre-chat form.', 'consent-chat' ) }
+						<span className="consent-chat-console__time"> { clockTime( m.at ) }</span>
+					</p>
+				) : m.from === 'system' ? (
 					<p key={ m.seq } className="consent-chat-console__msg consent-chat-console__msg--system">
 						{ systemText( m ) }
 						<span className="consent-chat-console__time"> { clockTime( m.at ) }</span>
@@ -63,7 +69,17 @@ export function MessageList( { messages, pending, visitorName, agentName, visibl
 							{ m.from === 'visitor' ? visitorName : m.name || agentName }
 							<span className="consent-chat-console__time"> { clockTime( m.at ) }</span>
 						</p>
-						<p className="consent-chat-console__text">{ m.text }</p>
+						{ m.text && <p className="consent-chat-console__text">{ m.text }</p> }
+						{ m.fields && (
+							<dl className="consent-chat-console__answers">
+								{ Object.entries( m.fields ).map( ( [ id, value ] ) => (
+									<div key={ id }>
+										<dt>{ id }</dt>
+										<dd>{ value }</dd>
+									</div>
+								) ) }
+							</dl>
+						) }
 					</div>
 				)
 			) }

@@ -7,7 +7,8 @@ import { __, sprintf } from '@wordpress/i18n';
 import type { QueueEntry } from '../../server/protocol';
 import { chatLabel, waitingTime } from './format';
 
-const REFRESH_MS = 30_000;
+/** Often enough that "waiting 2 min" turns into "3 min" close to the minute. */
+const REFRESH_MS = 10_000;
 
 function useNow( intervalMs: number ): number {
 	const [ now, setNow ] = useState( () => Date.now() );

@@ -9,6 +9,7 @@
  * keyed by `clientId`, replaced by the numbered message when it arrives.
  */
 import type {
+	AgentView,
 	ChatMessage,
 	ChatView,
 	ErrorCode,
@@ -33,6 +34,16 @@ export interface ChatState {
 	pending: Map< string, PendingMessage >;
 	/** Highest seq held, for `sync` after a (re)connect. */
 	highestSeq: number;
+	/** The visitor is typing now (relayed, never stored). */
+	visitorTyping: boolean;
+}
+
+/** Who this console is signed in as, read from its token's claims. */
+export interface AgentIdentity {
+	/** `wp:<user id>`, as chats name their agent. */
+	sub: string;
+	/** Departments the token limits the agent to; empty: all. */
+	depts: string[];
 }
 
 export interface ConsoleError {
@@ -48,6 +59,14 @@ export interface ConsoleState {
 	agentName: string;
 	/** What the service says; null until the first welcome. */
 	online: boolean | null;
+	/** Departments the agent is online for (the service's `presence`); empty: all. */
+	depts: string[];
+	/** From the token; null until the first ticket. */
+	me: AgentIdentity | null;
+	/** Agents online now (the `agents` frame), this one included. */
+	agents: AgentView[];
+	/** Set by the first `queue` frame: later new entries are news (alerts). */
+	queueLoaded: boolean;
 	queue: QueueEntry[];
 	/** Open tabs, in the order they were opened. */
 	chats: Map< string, ChatState >;
@@ -61,7 +80,8 @@ export interface ConsoleState {
 export type ConsoleAction =
 	| { type: 'frame'; frame: ServerFrame }
 	| { type: 'connection'; state: ConnectionState; code?: number }
-	| { type: 'online'; online: boolean }
+	| { type: 'online'; online: boolean; depts?: string[] }
+	| { type: 'identity'; me: AgentIdentity }
 	| { type: 'take'; chatId: string }
 	| { type: 'send'; chatId: string; clientId: string; text: string; at: number }
 	| { type: 'select'; chatId: string }
@@ -76,6 +96,10 @@ export function initialState(): ConsoleState {
 		connection: 'connecting',
 		agentName: '',
 		online: null,
+		depts: [],
+		me: null,
+		agents: [],
+		queueLoaded: false,
 		queue: [],
 		chats: new Map(),
 		activeChatId: null,
@@ -86,7 +110,7 @@ export function initialState(): ConsoleState {
 }
 
 export function emptyChat( view: ChatView ): ChatState {
-	return { view, messages: new Map(), pending: new Map(), highestSeq: 0 };
+	return { view, messages: new Map(), pending: new Map(), highestSeq: 0, visitorTyping: false };
 }
 
 export function consoleReducer( state: ConsoleState, action: ConsoleAction ): ConsoleState {
@@ -99,7 +123,9 @@ export function consoleReducer( state: ConsoleState, action: ConsoleAction ): Co
 			}
 			return { ...state, connection: action.state, closeCode: action.code };
 		case 'online':
-			return { ...state, online: action.online };
+			return { ...state, online: action.online, depts: action.depts ?? state.depts };
+		case 'identity':
+			return { ...state, me: action.me };
 		case 'take':
 			return { ...state, taking: action.chatId };
 		case 'send': {
@@ -157,12 +183,26 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 			};
 		}
 		case 'queue':
-			return { ...state, queue: frame.waiting };
+			return { ...state, queue: frame.waiting, queueLoaded: true };
 		case 'presence':
-			return state.online === frame.online ? state : { ...state, online: frame.online };
+			return state.online === frame.online && sameList( state.depts, frame.depts )
+				? state
+				: { ...state, online: frame.online, depts: frame.depts };
+		case 'agents':
+			return { ...state, agents: frame.agents };
+		case 'typing': {
+			const chat = state.chats.get( frame.chatId );
+			if ( ! chat || frame.from !== 'visitor' || chat.visitorTyping === frame.typing ) return state;
+			return withChat( state, { ...chat, visitorTyping: frame.typing } );
+		}
 		case 'chat': {
 			const held = state.chats.get( frame.chat.id );
-			const next = withChat( state, held ? { ...held, view: frame.chat } : emptyChat( frame.chat ) );
+			const next = withChat(
+				state,
+				held
+					? { ...held, view: frame.chat, visitorTyping: frame.chat.status === 'active' && held.visitorTyping }
+					: emptyChat( frame.chat )
+			);
 			if ( ! held && ( state.taking === frame.chat.id || state.activeChatId === null ) ) {
 				return {
 					...next,
@@ -191,6 +231,8 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 				messages,
 				pending,
 				highestSeq: Math.max( chat.highestSeq, message.seq ),
+				// A visitor's message ends their typing.
+				visitorTyping: message.from === 'visitor' ? false : chat.visitorTyping,
 			} );
 		}
 		case 'ack': {
@@ -216,10 +258,15 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 			};
 		}
 		case 'started':
+		case 'position':
 			// Visitors only.
 			return state;
 	}
 	return state;
+}
+
+function sameList( a: readonly string[], b: readonly string[] ): boolean {
+	return a.length === b.length && a.every( ( x, i ) => x === b[ i ] );
 }
 
 function withChat( state: ConsoleState, chat: ChatState ): ConsoleState {
@@ -261,4 +308,109 @@ export function missingFrom(
 			: null;
 	}
 	return null;
+}
+
+/**
+ * The chat has left this agent's hands (transferred to another agent or back
+ * to a department's queue) but is still open: its tab stays readable only.
+ */
+export function handedOff( chat: ChatState, me: AgentIdentity | null ): boolean {
+	return me !== null && chat.view.status !== 'closed' && chat.view.agent !== me.sub;
+}
+
+/** Online agents a chat can be transferred to: everyone but this agent. */
+export function transferTargets( state: ConsoleState ): AgentView[] {
+	return state.agents.filter( ( a ) => a.sub !== state.me?.sub );
+}
+
+/**
+ * Departments this console knows of, for choosing presence and transfer
+ * targets: the token's, other agents', and those of chats seen.
+ */
+export function knownDepts( state: ConsoleState ): string[] {
+	const all = new Set< string >( state.me?.depts ?? [] );
+	for ( const d of state.depts ) all.add( d );
+	for ( const a of state.agents ) a.depts.forEach( ( d ) => all.add( d ) );
+	for ( const e of state.queue ) if ( e.chat.dept ) all.add( e.chat.dept );
+	for ( const c of state.chats.values() ) if ( c.view.dept ) all.add( c.view.dept );
+	return [ ...all ].sort();
+}
+
+/** The answers of the chat's pre-chat form (field id → value), if the visitor filled one in. */
+export function prechatAnswers( chat: ChatState ): Array< [ string, string ] > {
+	for ( const m of chat.messages.values() ) {
+		if ( m.from === 'visitor' && m.dialog === 'prechat' && m.fields ) {
+			return Object.entries( m.fields ).filter( ( [ , value ] ) => value.trim() !== '' );
+		}
+	}
+	return [];
+}
+
+/** Something the agent may want to hear about while looking elsewhere. */
+export interface ConsoleAlert {
+	kind: 'queued' | 'assigned';
+	chatId: string;
+	view: ChatView;
+}
+
+/**
+ * What a frame brought that is news to the agent: a chat newly in the queue
+ * (not the first queue after loading, not a chat this console just handed
+ * back) or a chat newly assigned to this agent (not one it took by hand,
+ * not one of those listed at connect).
+ */
+export function alertsFor( before: ConsoleState, after: ConsoleState, frame: ServerFrame ): ConsoleAlert[] {
+	if ( frame.type === 'queue' ) {
+		if ( ! before.queueLoaded ) return [];
+		const known = new Set( before.queue.map( ( e ) => e.chat.id ) );
+		return frame.waiting
+			.filter( ( e ) => ! known.has( e.chat.id ) && ! before.chats.has( e.chat.id ) )
+			.map( ( e ) => ( { kind: 'queued', chatId: e.chat.id, view: e.chat } ) );
+	}
+	if ( frame.type === 'chat' ) {
+		const { id } = frame.chat;
+		if ( before.chats.has( id ) || ! after.chats.has( id ) || frame.chat.status === 'closed' || before.taking === id ) {
+			return [];
+		}
+		if ( before.me && frame.chat.agent !== before.me.sub ) return [];
+		return [ { kind: 'assigned', chatId: id, view: frame.chat } ];
+	}
+	return [];
+}
+
+/**
+ * How to tell the agent: never while they are looking at that very chat;
+ * while the console has the focus, only the sound (they see the queue);
+ * otherwise sound and a desktop notification.
+ */
+export function alertChannels(
+	alert: ConsoleAlert,
+	where: { focused: boolean; activeChatId: string | null }
+): { sound: boolean; notify: boolean } {
+	if ( where.focused && alert.kind === 'assigned' && where.activeChatId === alert.chatId ) {
+		return { sound: false, notify: false };
+	}
+	return { sound: true, notify: ! where.focused };
+}
+
+/** Reads the claims of the agent's token (a JWT); only what the console shows. Null if unreadable. */
+export function identityFromToken( token: string ): AgentIdentity | null {
+	const part = token.split( '.' )[ 1 ];
+	if ( ! part ) return null;
+	try {
+		const json = decodeBase64Url( part );
+		const claims = JSON.parse( json ) as { sub?: unknown; depts?: unknown };
+		if ( typeof claims.sub !== 'string' ) return null;
+		const depts = Array.isArray( claims.depts ) ? claims.depts.filter( ( d ): d is string => typeof d === 'string' ) : [];
+		return { sub: claims.sub, depts };
+	} catch {
+		return null;
+	}
+}
+
+function decodeBase64Url( part: string ): string {
+	const b64 = part.replace( /-/g, '+' ).replace( /_/g, '/' ).padEnd( Math.ceil( part.length / 4 ) * 4, '=' );
+	const binary = atob( b64 );
+	const bytes = Uint8Array.from( binary, ( c ) => c.charCodeAt( 0 ) );
+	return new TextDecoder().decode( bytes );
 }

@@ -7,15 +7,32 @@ import apiFetch from '@wordpress/api-fetch';
 import { useCallback, useEffect, useRef, useState } from '@wordpress/element';
 import { ChatConnection, newClientId, type Ticket } from '../../client/shared/connection';
 import type { ServerFrame } from '../../server/protocol';
-import { consoleReducer, initialState, missingFrom, syncPoint, type ConsoleAction, type ConsoleState } from './state';
+import {
+	alertsFor,
+	consoleReducer,
+	identityFromToken,
+	initialState,
+	missingFrom,
+	syncPoint,
+	type ConsoleAction,
+	type ConsoleAlert,
+	type ConsoleState,
+} from './state';
 
 export interface ConsoleConfig {
 	/** REST path (relative to the API root) that hands out an agent ticket. */
 	tokenPath: string;
+	/** The site's pre-chat form labels (field id → label), to show the visitor's answers. */
+	fieldLabels: Record< string, string >;
 }
 
 export interface AgentActions {
 	setOnline: ( online: boolean ) => void;
+	/** Departments to be online for; empty: all the token allows. */
+	setDepts: ( depts: string[] ) => void;
+	transfer: ( chatId: string, to: { toAgent: string } | { toDept: string } ) => void;
+	keep: ( chatId: string, keep: boolean ) => void;
+	typing: ( chatId: string, typing: boolean ) => void;
 	take: ( chatId: string ) => void;
 	send: ( chatId: string, text: string ) => void;
 	end: ( chatId: string ) => void;
@@ -26,6 +43,27 @@ export interface AgentActions {
 }
 
 const ONLINE_KEY = 'consent-chat:console:online';
+const DEPTS_KEY = 'consent-chat:console:depts';
+
+function storedDepts(): string[] | null {
+	try {
+		const value: unknown = JSON.parse( window.localStorage.getItem( DEPTS_KEY ) ?? 'null' );
+		return Array.isArray( value ) && value.every( ( d ) => typeof d === 'string' ) ? value : null;
+	} catch {
+		return null;
+	}
+}
+
+function storeDepts( depts: string[] ): void {
+	try {
+		window.localStorage.setItem( DEPTS_KEY, JSON.stringify( depts ) );
+	} catch {
+		// Storage blocked: the choice only lasts for this page.
+	}
+}
+
+const sameDepts = ( a: readonly string[], b: readonly string[] ) =>
+	a.length === b.length && a.every( ( d ) => b.includes( d ) );
 
 function storedOnline(): boolean | null {
 	try {
@@ -44,8 +82,14 @@ function storeOnline( online: boolean ): void {
 	}
 }
 
-export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleState; actions: AgentActions } {
+export function useAgentConnection(
+	config: ConsoleConfig,
+	/** News for the agent (new chat in the queue, chat assigned), with the state after it. */
+	onAlerts?: ( alerts: ConsoleAlert[], state: ConsoleState ) => void
+): { state: ConsoleState; actions: AgentActions } {
 	const stateRef = useRef< ConsoleState >( initialState() );
+	const alertsRef = useRef( onAlerts );
+	alertsRef.current = onAlerts;
 	const [ state, setState ] = useState< ConsoleState >( stateRef.current );
 	const connRef = useRef< ChatConnection | null >( null );
 
@@ -72,16 +116,37 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 			for ( const chat of frame.chats ) {
 				sync( conn, chat.id, syncPoint( stateRef.current, chat.id ) );
 			}
-			const wanted = storedOnline();
-			if ( wanted !== null && wanted !== frame.online ) {
-				dispatch( { type: 'online', online: wanted } );
-				conn.send( { type: 'presence', online: wanted } );
+			// The service's `presence` follows: compare the agent's last choice with it.
+			presenceChecked = false;
+		};
+
+		/** Whether the `presence` after the latest welcome was compared with the stored choice. */
+		let presenceChecked = true;
+		const onPresence = ( frame: Extract< ServerFrame, { type: 'presence' } > ) => {
+			if ( ! presenceChecked ) {
+				presenceChecked = true;
+				// The agent's last choice (this browser) beats what the service remembers
+				// (e.g. after a restart of the service, which forgets presence).
+				const online = storedOnline() ?? frame.online;
+				const depts = storedDepts() ?? frame.depts;
+				if ( online !== frame.online || ! sameDepts( depts, frame.depts ) ) {
+					dispatch( { type: 'online', online, depts } );
+					conn.send( { type: 'presence', online, depts } );
+				}
+				return;
 			}
+			// Changed from another tab or device: that is the agent's latest choice.
+			if ( frame.online !== storedOnline() ) storeOnline( frame.online );
+			if ( ! sameDepts( frame.depts, storedDepts() ?? [] ) ) storeDepts( frame.depts );
 		};
 
 		const conn: ChatConnection = new ChatConnection( {
-			ticket: () =>
-				apiFetch< Ticket >( { path: config.tokenPath, method: 'POST' } ),
+			ticket: async () => {
+				const ticket = await apiFetch< Ticket >( { path: config.tokenPath, method: 'POST' } );
+				const me = identityFromToken( ticket.token );
+				if ( me ) dispatch( { type: 'identity', me } );
+				return ticket;
+			},
 			onFrame: ( frame ) => {
 				const before = stateRef.current;
 				dispatch( { type: 'frame', frame } );
@@ -89,10 +154,9 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 					onWelcome( conn, frame );
 					return;
 				}
-				if ( frame.type === 'presence' && frame.online !== storedOnline() ) {
-					// Changed from another tab or device: that is the agent's latest choice.
-					storeOnline( frame.online );
-				}
+				if ( frame.type === 'presence' ) onPresence( frame );
+				const alerts = alertsFor( before, stateRef.current, frame );
+				if ( alerts.length > 0 ) alertsRef.current?.( alerts, stateRef.current );
 				const missing = missingFrom( before, frame );
 				// A new chat always syncs; a gap only if no sync for it is under way.
 				if ( missing && ( missing.newChat || Date.now() - ( lastSync.get( missing.chatId ) ?? 0 ) > SYNC_GAP_MS ) ) {
@@ -115,11 +179,34 @@ export function useAgentConnection( config: ConsoleConfig ): { state: ConsoleSta
 		setOnline: useCallback(
 			( online: boolean ) => {
 				storeOnline( online );
+				// Without `depts` the service would fall back to all the token's departments.
+				const { depts } = stateRef.current;
 				dispatch( { type: 'online', online } );
-				connRef.current?.send( { type: 'presence', online } );
+				connRef.current?.send( { type: 'presence', online, depts } );
 			},
 			[ dispatch ]
 		),
+		setDepts: useCallback(
+			( depts: string[] ) => {
+				storeDepts( depts );
+				const online = stateRef.current.online ?? false;
+				dispatch( { type: 'online', online, depts } );
+				connRef.current?.send( { type: 'presence', online, depts } );
+			},
+			[ dispatch ]
+		),
+		transfer: useCallback( ( chatId: string, to: { toAgent: string } | { toDept: string } ) => {
+			connRef.current?.send( { type: 'transfer', chatId, ...to } );
+		}, [] ),
+		keep: useCallback( ( chatId: string, keep: boolean ) => {
+			connRef.current?.send( { type: 'keep', chatId, keep } );
+		}, [] ),
+		typing: useCallback( ( chatId: string, typing: boolean ) => {
+			// Only worth sending live: a stale "typing" after a reconnect would mislead.
+			if ( connRef.current?.connectionState === 'open' ) {
+				connRef.current.send( { type: 'typing', chatId, typing } );
+			}
+		}, [] ),
 		take: useCallback(
 			( chatId: string ) => {
 				dispatch( { type: 'take', chatId } );

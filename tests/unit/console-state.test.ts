@@ -2,14 +2,22 @@
  * The agent console's reducer (admin/console/state.ts): frames in, state out.
  */
 import {
+	alertChannels,
+	alertsFor,
 	consoleReducer,
+	handedOff,
+	identityFromToken,
 	initialState,
+	knownDepts,
 	missingFrom,
+	prechatAnswers,
 	sortedMessages,
 	syncPoint,
+	transferTargets,
 	type ConsoleAction,
 	type ConsoleState,
 } from '../../admin/console/state';
+import { TypingSignal, TYPING_EVERY_MS } from '../../admin/console/typing';
 import type { ChatMessage, ChatView, ServerFrame } from '../../server/protocol';
 
 const view = ( id: string, over: Partial< ChatView > = {} ): ChatView => ( {
@@ -45,7 +53,7 @@ const run = ( state: ConsoleState, ...actions: ( ConsoleAction | ServerFrame )[]
 	);
 
 function isFrame( a: ConsoleAction | ServerFrame ): a is ServerFrame {
-	return [ 'welcome', 'started', 'chat', 'message', 'ack', 'queue', 'error' ].includes( a.type );
+	return [ 'welcome', 'started', 'chat', 'message', 'ack', 'queue', 'error', 'presence', 'agents', 'typing' ].includes( a.type );
 }
 
 const withChat = ( id = 'c1' ): ConsoleState =>
@@ -167,5 +175,135 @@ describe( 'console state', () => {
 		expect( missingFrom( s, message( 'c1', 3 ) ) ).toBeNull();
 		expect( missingFrom( s, message( 'c1', 2 ) ) ).toBeNull();
 		expect( missingFrom( s, message( 'c1', 5 ) ) ).toEqual( { chatId: 'c1', afterSeq: 2, newChat: false } );
+	} );
+
+	it( 'takes online state and departments from presence frames and own choices', () => {
+		let s = run( withChat(), { type: 'presence', online: true, depts: [] } );
+		expect( s.depts ).toEqual( [] );
+		s = run( s, { type: 'online', online: true, depts: [ 'sales' ] } );
+		expect( s.depts ).toEqual( [ 'sales' ] );
+		// A setOnline without departments keeps the chosen ones.
+		s = run( s, { type: 'online', online: false } );
+		expect( [ s.online, s.depts ] ).toEqual( [ false, [ 'sales' ] ] );
+		s = run( s, { type: 'presence', online: true, depts: [ 'sales', 'support' ] } );
+		expect( [ s.online, s.depts ] ).toEqual( [ true, [ 'sales', 'support' ] ] );
+		// The same presence again changes nothing (no re-render).
+		expect( consoleReducer( s, { type: 'frame', frame: { type: 'presence', online: true, depts: [ 'sales', 'support' ] } } ) ).toBe( s );
+	} );
+
+	it( 'shows the visitor typing until they stop, send, or the chat is no longer active', () => {
+		let s = run( withChat(), { type: 'typing', chatId: 'c1', from: 'visitor', typing: true } );
+		expect( s.chats.get( 'c1' )!.visitorTyping ).toBe( true );
+		// The agent's own typing (echo from another tab) is not the visitor's.
+		expect( consoleReducer( s, { type: 'frame', frame: { type: 'typing', chatId: 'c1', from: 'agent', typing: false } } ) ).toBe( s );
+		s = run( s, { type: 'typing', chatId: 'c1', from: 'visitor', typing: false } );
+		expect( s.chats.get( 'c1' )!.visitorTyping ).toBe( false );
+		s = run( s, { type: 'typing', chatId: 'c1', from: 'visitor', typing: true }, message( 'c1', 1 ) );
+		expect( s.chats.get( 'c1' )!.visitorTyping ).toBe( false );
+		s = run( s, { type: 'typing', chatId: 'c1', from: 'visitor', typing: true }, { type: 'chat', chat: view( 'c1', { status: 'away' } ) } );
+		expect( s.chats.get( 'c1' )!.visitorTyping ).toBe( false );
+		// Unknown chats are ignored.
+		expect( run( s, { type: 'typing', chatId: 'zz', from: 'visitor', typing: true } ).chats.has( 'zz' ) ).toBe( false );
+	} );
+
+	it( 'sees a chat transferred away as handed off, readable but not ours', () => {
+		let s = run( withChat(), { type: 'identity', me: { sub: 'wp:1', depts: [] } } );
+		expect( handedOff( s.chats.get( 'c1' )!, s.me ) ).toBe( false );
+		s = run( s, { type: 'chat', chat: view( 'c1', { agent: 'wp:2', agentName: 'Bo' } ) } );
+		expect( handedOff( s.chats.get( 'c1' )!, s.me ) ).toBe( true );
+		// Back to a department's queue: waiting, no agent.
+		s = run( s, { type: 'chat', chat: view( 'c1', { agent: null, agentName: null, status: 'waiting', dept: 'sales' } ) } );
+		expect( handedOff( s.chats.get( 'c1' )!, s.me ) ).toBe( true );
+		// Closed chats are just closed; without knowing who we are, nothing is handed off.
+		expect( handedOff( { ...s.chats.get( 'c1' )!, view: view( 'c1', { agent: 'wp:2', status: 'closed' } ) }, s.me ) ).toBe( false );
+		expect( handedOff( s.chats.get( 'c1' )!, null ) ).toBe( false );
+	} );
+
+	it( 'offers other online agents and known departments as transfer targets', () => {
+		const s = run(
+			withChat(),
+			{ type: 'identity', me: { sub: 'wp:1', depts: [ 'support' ] } },
+			{
+				type: 'agents',
+				agents: [
+					{ sub: 'wp:1', name: 'Ann', depts: [ 'support' ], chats: 1 },
+					{ sub: 'wp:2', name: 'Bo', depts: [ 'sales' ], chats: 0 },
+				],
+			},
+			{ type: 'queue', waiting: [ { chat: view( 'w1', { status: 'waiting', dept: 'billing' } ), preview: null } ] },
+			{ type: 'chat', chat: view( 'c2', { dept: 'sales' } ) }
+		);
+		expect( transferTargets( s ).map( ( a ) => a.name ) ).toEqual( [ 'Bo' ] );
+		expect( knownDepts( s ) ).toEqual( [ 'billing', 'sales', 'support' ] );
+	} );
+
+	it( 'finds the pre-chat form answers of a chat, leaving out empty ones', () => {
+		let s = run( withChat(), message( 'c1', 2, { text: 'hello' } ) );
+		expect( prechatAnswers( s.chats.get( 'c1' )! ) ).toEqual( [] );
+		s = run( s, message( 'c1', 1, { text: '', dialog: 'prechat', fields: { name: 'Eve', email: '', topic: 'Invoice' } } ) );
+		expect( prechatAnswers( s.chats.get( 'c1' )! ) ).toEqual( [
+			[ 'name', 'Eve' ],
+			[ 'topic', 'Invoice' ],
+		] );
+	} );
+
+	it( 'alerts of chats new in the queue, not of those there at load or handed back by this agent', () => {
+		const w = ( id: string ) => ( { chat: view( id, { status: 'waiting', agent: null } ), preview: null } );
+		const step = ( before: ConsoleState, frame: ServerFrame ) => {
+			const after = run( before, frame );
+			return { after, alerts: alertsFor( before, after, frame ).map( ( a ) => `${ a.kind }:${ a.chatId }` ) };
+		};
+		let r = step( withChat(), { type: 'queue', waiting: [ w( 'w1' ) ] } );
+		expect( r.alerts ).toEqual( [] );
+		r = step( r.after, { type: 'queue', waiting: [ w( 'w1' ), w( 'w2' ), w( 'c1' ) ] } );
+		expect( r.alerts ).toEqual( [ 'queued:w2' ] );
+	} );
+
+	it( 'alerts of chats assigned to this agent, not of chats it took or already holds', () => {
+		const me = { sub: 'wp:1', depts: [] };
+		const base = run( withChat(), { type: 'identity', me } );
+		const frame: ServerFrame = { type: 'chat', chat: view( 'n1' ) };
+		expect( alertsFor( base, run( base, frame ), frame ).map( ( a ) => a.kind ) ).toEqual( [ 'assigned' ] );
+		const taking = run( base, { type: 'take', chatId: 'n1' } );
+		expect( alertsFor( taking, run( taking, frame ), frame ) ).toEqual( [] );
+		const again: ServerFrame = { type: 'chat', chat: view( 'c1', { status: 'away' } ) };
+		expect( alertsFor( base, run( base, again ), again ) ).toEqual( [] );
+		const closed: ServerFrame = { type: 'chat', chat: view( 'n2', { status: 'closed' } ) };
+		expect( alertsFor( base, run( base, closed ), closed ) ).toEqual( [] );
+	} );
+
+	it( 'never alerts for the chat the agent is looking at; only sounds while the console has the focus', () => {
+		const assigned = { kind: 'assigned' as const, chatId: 'n1', view: view( 'n1' ) };
+		const queued = { kind: 'queued' as const, chatId: 'w1', view: view( 'w1' ) };
+		expect( alertChannels( assigned, { focused: true, activeChatId: 'n1' } ) ).toEqual( { sound: false, notify: false } );
+		expect( alertChannels( assigned, { focused: true, activeChatId: 'c1' } ) ).toEqual( { sound: true, notify: false } );
+		expect( alertChannels( assigned, { focused: false, activeChatId: 'n1' } ) ).toEqual( { sound: true, notify: true } );
+		expect( alertChannels( queued, { focused: true, activeChatId: null } ) ).toEqual( { sound: true, notify: false } );
+		expect( alertChannels( queued, { focused: false, activeChatId: null } ) ).toEqual( { sound: true, notify: true } );
+	} );
+
+	it( 'reads who it is from the token (sub and departments), and nothing from garbage', () => {
+		const b64 = ( o: unknown ) => Buffer.from( JSON.stringify( o ) ).toString( 'base64url' );
+		expect( identityFromToken( `x.${ b64( { sub: 'wp:7', depts: [ 'sales', 3 ], name: 'Zoë' } ) }.sig` ) ).toEqual( { sub: 'wp:7', depts: [ 'sales' ] } );
+		expect( identityFromToken( `x.${ b64( { sub: 'wp:7' } ) }.sig` ) ).toEqual( { sub: 'wp:7', depts: [] } );
+		expect( identityFromToken( 'nonsense' ) ).toBeNull();
+		expect( identityFromToken( 'x.!!!.y' ) ).toBeNull();
+		expect( identityFromToken( `x.${ b64( { depts: [] } ) }.y` ) ).toBeNull();
+	} );
+} );
+
+describe( 'typing signal', () => {
+	it( 'says true at the first keystroke, again at most every 3 s, and false once emptied, sent or left', () => {
+		const t = new TypingSignal();
+		expect( t.stop() ).toBeNull();
+		expect( t.input( 'H', 1_000 ) ).toBe( true );
+		expect( t.input( 'He', 1_500 ) ).toBeNull();
+		expect( t.input( 'Hel', 1_000 + TYPING_EVERY_MS - 1 ) ).toBeNull();
+		expect( t.input( 'Hell', 1_000 + TYPING_EVERY_MS ) ).toBe( true );
+		expect( t.input( '  ', 5_000 ) ).toBe( false );
+		expect( t.input( '', 5_100 ) ).toBeNull();
+		expect( t.input( 'x', 5_200 ) ).toBe( true );
+		expect( t.stop() ).toBe( false );
+		expect( t.stop() ).toBeNull();
 	} );
 } );

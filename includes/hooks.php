@@ -34,3 +34,9 @@ add_action( 'init', array( Consent_Log::class, 'maybe_upgrade' ) );
 add_action( 'rest_api_init', array( Consent_Log::class, 'register_routes' ) );
 add_filter( 'rest_pre_serve_request', array( Consent_Log::class, 'serve_csv' ), 10, 3 );
 add_filter( 'wp_consent_api_registered_' . plugin_basename( CONSENT_CHAT_FILE ), array( Consent::class, 'registered' ) );
+add_filter( 'wp_privacy_personal_data_exporters', array( Privacy::class, 'register_exporter' ) );
+add_filter( 'wp_privacy_personal_data_erasers', array( Privacy::class, 'register_eraser' ) );
+add_action( 'admin_init', array( Privacy::class, 'policy_content' ) );
+if ( defined( 'WP_CLI' ) && WP_CLI ) {
+	\WP_CLI::add_command( 'consent-chat', CLI::class );
+}

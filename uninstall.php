@@ -3,7 +3,8 @@
  * Runs when an administrator deletes the plugin in wp-admin (not on
  * deactivation). Removes what the plugin keeps in WordPress: its options
  * (settings, texts, the history of text versions, the shared secret), the
- * "Chat agent" role and the plugin's capabilities.
+ * consent log table (export it first where it is still needed as proof),
+ * the "Chat agent" role and the plugin's capabilities.
  *
  * It does not remove the chat service's data (chats, contact-form
  * submissions, statistics): the service keeps them in its own database,
@@ -26,6 +27,7 @@ function consent_chat_uninstall_site() {
 	foreach ( $names as $name ) {
 		delete_option( $name );
 	}
+	$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}consent_chat_consent_log" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange,WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- uninstalling: the plugin's own table goes.
 	remove_role( 'consent_chat_agent' );
 	remove_role( 'consent_chat_privacy_officer' );
 	foreach ( wp_roles()->role_objects as $role ) {

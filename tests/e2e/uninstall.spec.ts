@@ -1,7 +1,8 @@
 /**
  * uninstall.php in a real WordPress (its own fresh site, so the shared test
  * site is untouched): WordPress's own uninstall_plugin() removes every option,
- * role and capability of the plugin, and nothing that is not ours.
+ * role and capability of the plugin and its consent log table, and nothing
+ * that is not ours.
  */
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ require '/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 activate_plugin( 'consent-chat/plugin.php' );
 ConsentChat\\Settings::secret();
+ConsentChat\\Consent_Log::maybe_upgrade();
 update_option( 'consent_chat_site_id', 'uninstall-test' );
 update_option( 'blogdescription', 'not ours' );
 $state = function () {
@@ -31,6 +33,7 @@ $state = function () {
 		'agent_role' => null !== get_role( 'consent_chat_agent' ),
 		'admin_cap'  => get_role( 'administrator' )->has_cap( 'consent_chat_answer' ),
 		'other'      => get_option( 'blogdescription' ),
+		'log_table'  => (bool) $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->prefix . 'consent_chat_consent_log' ) ),
 	);
 };
 $before = $state();
@@ -48,7 +51,8 @@ echo json_encode( array( 'before' => $before, 'after' => $state() ) );
 		expect( before.options ).toEqual( expect.arrayContaining( [ 'consent_chat_secret', 'consent_chat_site_id' ] ) );
 		expect( before.agent_role ).toBe( true );
 		expect( before.admin_cap ).toBe( true );
-		expect( after ).toEqual( { options: [], agent_role: false, admin_cap: false, other: 'not ours' } );
+		expect( before.log_table ).toBe( true );
+		expect( after ).toEqual( { options: [], agent_role: false, admin_cap: false, other: 'not ours', log_table: false } );
 	} finally {
 		rmSync( dir, { recursive: true, force: true } );
 	}

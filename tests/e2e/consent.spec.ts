@@ -313,3 +313,37 @@ test( 'the consent log: typed refusals for bad input, admins only for reading, C
 	expect( snippets.tracking ).toContain( 'consent.js' );
 	await rest.close();
 } );
+
+test( 'the embed snippets run on a page outside WordPress: the plain one without any banner or tracking, the other with consent-gated tracking', async ( { browser } ) => {
+	const rest = await Rest.as( browser );
+	const snippets = ( await ( await rest.get( '/consent-chat/v1/embed-snippets' ) ).json() ) as { plain: string; tracking: string };
+	await rest.close();
+	// A static page of "another site" (on an origin the service allows), served by the test itself.
+	const html = ( body: string ) => `<!doctype html><html lang="en"><head><title>Static shop</title></head><body><h1>Static shop</h1>${ body }</body></html>`;
+
+	const context = await browser.newContext();
+	await context.route( `${ env.wpUrl }/static-*.html`, ( route ) =>
+		route.fulfill( { contentType: 'text/html', body: html( route.request().url().includes( 'plain' ) ? snippets.plain : snippets.tracking ) } )
+	);
+	const plain = await context.newPage();
+	const plainRec = new Recorder( plain );
+	await plain.goto( `${ env.wpUrl }/static-plain.html` );
+	await expect( plain.getByRole( 'button', { name: 'Chat with us' } ) ).toBeVisible();
+	await plain.waitForLoadState( 'networkidle' );
+	expect( plainRec.all.filter( ( r ) => /\/(consent|tracking)\.(js|css)$/.test( r ) ) ).toEqual( [] );
+	await expect( plain.locator( '#cc-main' ) ).toHaveCount( 0 );
+	await plain.close();
+
+	const page = await context.newPage();
+	const rec = new Recorder( page );
+	await page.goto( `${ env.wpUrl }/static-tracking.html` );
+	await expect( page.getByRole( 'button', { name: 'Chat with us' } ) ).toBeVisible();
+	const cfg = await banner( page );
+	await page.locator( '#cc-main .cm' ).getByRole( 'button', { name: cfg.texts.acceptAll } ).click();
+	await expect.poll( () => rec.track.length ).toBe( 1 );
+	expect( JSON.parse( rec.track[ 0 ] ) ).toMatchObject( { path: '/static-tracking.html', title: 'Static shop' } );
+	await expect.poll( () => rec.logs.length ).toBe( 1 );
+	expect( rec.logs[ 0 ] ).toMatchObject( { action: 'accept', categories: [ 'chat_tracking' ] } );
+	expect( await cookieNames( context ) ).toEqual( [ 'consent_chat_consent', 'consent_chat_vid' ] );
+	await context.close();
+} );

@@ -9,6 +9,7 @@ import { codeFromUuid, formatCode, hashCode, normaliseCode } from './chat-code';
 import type { SiteConfig } from './config';
 import type { Logger } from './log';
 import type { Peer } from './peer';
+import { LIMITS } from './protocol';
 import type {
 	AgentView,
 	Author,
@@ -41,6 +42,8 @@ interface LiveChat {
 	preview: string | null;
 	/** The visitor's current page while they consent to tracking; memory only. */
 	page: PageView | null;
+	/** The pages of this visit since consent, oldest first; memory only, emptied on withdrawal. */
+	pages: PageView[];
 	/** Last message or status change: the inactivity timeout counts from here. */
 	lastActivity: number;
 	/** Queue position last sent to the visitor (0: none sent). */
@@ -400,6 +403,12 @@ export class ChatRooms {
 	private page( peer: Peer, f: Frame< 'page' > ): void {
 		const chat = this.participantChat( peer, f.chatId );
 		chat.page = f.page;
+		if ( ! f.page ) {
+			chat.pages = []; // withdrawn: the agent keeps nothing of it
+		} else {
+			const last = chat.pages[ chat.pages.length - 1 ];
+			if ( last?.path !== f.page.path || last.title !== f.page.title ) chat.pages = [ ...chat.pages, f.page ].slice( -LIMITS.maxVisitPages );
+		}
 		this.toAgents( chat, { type: 'chat', chat: this.view( chat ) } );
 	}
 
@@ -635,6 +644,7 @@ export class ChatRooms {
 			visitor,
 			preview: null,
 			page: null,
+			pages: [],
 			lastActivity: this.now(),
 			position: 0,
 		};
@@ -799,6 +809,7 @@ export class ChatRooms {
 	private view( chat: LiveChat ): ChatView {
 		const view = this.viewOf( chat.record, chat.lastSeq );
 		if ( chat.page ) view.page = chat.page;
+		if ( chat.pages.length ) view.pages = chat.pages;
 		return view;
 	}
 

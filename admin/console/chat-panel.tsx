@@ -114,6 +114,24 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 							<code>{ view.page.path }</code>
 						</p>
 					) }
+					{ view.pages && view.pages.length > 1 && (
+						<details className="consent-chat-console__pages">
+							<summary>
+								{ sprintf(
+									/* translators: %d: number of pages. */
+									__( 'Pages of this visit (%d)', 'consent-chat' ),
+									view.pages.length
+								) }
+							</summary>
+							<ol>
+								{ view.pages.map( ( p, i ) => (
+									<li key={ `${ i }-${ p.path }` }>
+										{ p.title || p.path } <code>{ p.path }</code>
+									</li>
+								) ) }
+							</ol>
+						</details>
+					) }
 				</div>
 				{ closed || away ? (
 					<Button variant="secondary" size="compact" onClick={ () => onCloseTab( view.id ) }>

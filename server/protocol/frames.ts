@@ -223,6 +223,8 @@ export interface ChatView {
 	keep: boolean;
 	/** The visitor's current page, only while the visitor consents to tracking (never stored). */
 	page?: PageView;
+	/** The pages of this visit seen during the chat, oldest first, while the visitor consents (memory only). */
+	pages?: PageView[];
 }
 
 /** An online agent as other agents see it (for transfers). */

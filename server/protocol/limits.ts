@@ -16,4 +16,6 @@ export const LIMITS = {
 	/** A tracked page: its path (with query) and title. */
 	maxPathLength: 500,
 	maxTitleLength: 200,
+	/** Pages of this visit an agent is shown (the oldest drop off). */
+	maxVisitPages: 20,
 } as const;

@@ -347,3 +347,22 @@ test( 'the embed snippets run on a page outside WordPress: the plain one without
 	expect( await cookieNames( context ) ).toEqual( [ 'consent_chat_consent', 'consent_chat_vid' ] );
 	await context.close();
 } );
+
+test( 'with consent, the agent sees the pages of this visit as the visitor moves on; the chat resumes on the next page', async ( { browser } ) => {
+	const bot = await AgentBot.connect( browser );
+	const v = await Visitor.open( browser, pageUrl );
+	const cfg = await banner( v.page );
+	await v.page.locator( '#cc-main .cm' ).getByRole( 'button', { name: cfg.texts.acceptAll } ).click();
+	await v.openChat();
+	await v.startChat( 'Walking around' );
+	const chatId = await bot.chatWith( 'Walking around' );
+	await bot.client.next( 'chat', ( c ) => c.chat.id === chatId && ( c.chat.pages?.length ?? 0 ) === 1 );
+
+	// Another page of the site, same tab: the chat comes back and the agent sees where the visitor went.
+	await v.goto( env.demoUrl );
+	const walked = await bot.client.next( 'chat', ( c ) => c.chat.id === chatId && ( c.chat.pages?.length ?? 0 ) === 2, 20_000 );
+	expect( walked.chat.pages?.map( ( p ) => p.title.split( ' – ' )[ 0 ] ) ).toEqual( [ 'Consent demo', 'Talk to us' ] );
+	expect( walked.chat.page?.title ).toContain( 'Talk to us' );
+	await bot.close();
+	await v.close();
+} );

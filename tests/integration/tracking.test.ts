@@ -78,8 +78,15 @@ test( 'the visitor’s current page reaches the chat’s agent, only from the vi
 	const seen = await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.page !== undefined );
 	expect( seen.chat.page ).toEqual( { path: '/shop/', title: 'Shop' } );
 
+	// The pages of this visit, in order, the same page not twice in a row.
+	visitor.send( { type: 'page', chatId: chat.id, page: { path: '/shop/', title: 'Shop' } } );
+	visitor.send( { type: 'page', chatId: chat.id, page: { path: '/shop/shoes/', title: 'Shoes' } } );
+	const walked = await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.page?.path === '/shop/shoes/' );
+	expect( walked.chat.pages?.map( ( p ) => p.path ) ).toEqual( [ '/shop/', '/shop/shoes/' ] );
+
 	visitor.send( { type: 'page', chatId: chat.id, page: null } );
-	await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.page === undefined );
+	const withdrawn = await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.page === undefined );
+	expect( withdrawn.chat.pages ).toBeUndefined();
 
 	// Typed errors: a bad path, an agent sending it, another chat.
 	visitor.send( { type: 'page', chatId: chat.id, page: { path: 'shop', title: '' } } as never );

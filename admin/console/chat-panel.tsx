@@ -10,7 +10,7 @@ import { chatLabel, statusText, visitorLabel } from './format';
 import { KeepToggle, TransferButton, type ChatTools } from './chat-actions';
 import { MessageList } from './message-list';
 import { handedOff, prechatAnswers, sortedMessages, type AgentIdentity, type ChatState } from './state';
-import { TypingSignal } from './typing';
+import { TypingSignal, TYPING_IDLE_MS } from './typing';
 
 interface ChatPanelProps {
 	chat: ChatState;
@@ -37,7 +37,9 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 	const answers = prechatAnswers( chat );
 
 	const typingSignal = useRef( new TypingSignal() );
+	const idleTimer = useRef< ReturnType< typeof setTimeout > >();
 	const stopTyping = () => {
+		clearTimeout( idleTimer.current );
 		const value = typingSignal.current.stop();
 		if ( value !== null ) tools.typing( view.id, value );
 	};
@@ -45,7 +47,10 @@ export function ChatPanel( { chat, agentName, visible, tabId, panelId, onSend, o
 		setDraft( value );
 		const signal = typingSignal.current.input( value, Date.now() );
 		if ( signal !== null ) tools.typing( view.id, signal );
+		clearTimeout( idleTimer.current );
+		if ( value.trim() !== '' ) idleTimer.current = setTimeout( stopTyping, TYPING_IDLE_MS );
 	};
+	useEffect( () => () => clearTimeout( idleTimer.current ), [] );
 	// Switching to another chat's tab, or the chat ending, also ends "typing" here.
 	useEffect( () => {
 		if ( ! visible || closed || away ) stopTyping();

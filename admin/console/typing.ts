@@ -1,13 +1,15 @@
 /**
  * When the agent's console tells the visitor "typing": `true` at the first
  * keystroke and again at most every TYPING_EVERY_MS while the agent keeps
- * typing (the visitor's widget lets the indicator lapse without it), `false`
- * once the draft is emptied, sent or left (blur). Pure: the caller passes
- * the time and sends what comes back.
+ * typing, `false` once the draft is emptied, sent or left (blur), or after
+ * a pause of TYPING_IDLE_MS (the caller's timer calls `stop`). Pure: the
+ * caller passes the time and sends what comes back.
  */
 
 /** Repeat "typing" no more often than this while the agent keeps typing. */
 export const TYPING_EVERY_MS = 3_000;
+/** A pause this long in typing also ends "typing" (the draft stays). */
+export const TYPING_IDLE_MS = 6_000;
 
 export class TypingSignal {
 	/** When `true` was last sent; 0 while not typing. */

@@ -13,6 +13,9 @@ import { env, logIn } from './env';
 import { Rest } from './rest';
 import { Visitor } from './visitor';
 
+// Three browsers (two agents, visitors) on one WordPress: more than the default 90 s on two shared cores.
+test.describe.configure( { timeout: 180_000 } );
+
 interface AgentUser {
 	login: string;
 	password: string;
@@ -151,7 +154,10 @@ test( 'an agent handles two chats in tabs, transfers one to another agent, keeps
 
 	// Ann keeps chat 2 as a record: the visitor's code can no longer delete it.
 	await tab2.click();
-	await panel2.getByRole( 'checkbox', { name: 'Keep this chat as a record' } ).check();
+	// The toggle shows what the service confirmed, so it flips a moment after the click.
+	const keep = panel2.getByRole( 'checkbox', { name: 'Keep this chat as a record' } );
+	await keep.click();
+	await expect( keep ).toBeChecked();
 	await expect( panel2.getByText( 'Kept as a record' ) ).toBeVisible();
 	await expect( panel2.getByText( /exempts the chat and its transcript from automatic deletion/i ) ).toBeVisible();
 	const refused = await annPage.request.post( `${ env.serviceUrl }/chats/delete`, { data: { site: v2.config.site, code: code2 } } );
@@ -237,4 +243,59 @@ test( 'an agent who opted in hears and sees a chat assigned to them while in ano
 	await page.getByRole( 'checkbox', { name: 'Online' } ).uncheck();
 	await expect( page.getByText( 'You get no new chats; your open chats go on.' ) ).toBeVisible();
 	await Promise.all( [ v.close(), c.context.close() ] );
+} );
+
+test( 'an agent online for one department gets only its chats, and transfers a chat to another department’s queue', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const dana = await createAgent( admin, 'Dana Console' );
+	await admin.close();
+	const d = await openConsole( browser, dana );
+	const page = d.page;
+	const availability = async ( dept: string ) =>
+		( ( await ( await page.request.get( `${ env.serviceUrl }/availability?site=demo&dept=${ dept }` ) ).json() ) as { online: boolean } ).online;
+
+	await page.getByRole( 'checkbox', { name: 'Online' } ).check();
+	await expect( page.getByText( 'You can be assigned new chats.' ) ).toBeVisible();
+	await expect.poll( () => availability( 'billing' ) ).toBe( true );
+	// Only sales: a department typed into the token field.
+	await page.getByRole( 'checkbox', { name: 'All departments' } ).uncheck();
+	const field = page.getByRole( 'combobox', { name: 'Only these departments' } );
+	await field.fill( 'sales' );
+	await field.press( 'Enter' );
+	await expect( page.getByText( 'You get only chats of the departments below, and chats without a department.' ) ).toBeVisible();
+	await expect.poll( () => availability( 'billing' ) ).toBe( false );
+	expect( await availability( 'sales' ) ).toBe( true );
+
+	// A sales chat (the standalone page with dept=sales) reaches Dana.
+	const v = await Visitor.open( browser, `${ env.wpUrl }/?consent-chat=standalone&site=demo&direct=1&dept=sales` );
+	await v.startChat( 'A question for sales' );
+	const panel = page.getByRole( 'tabpanel' );
+	await expect( panel.getByRole( 'log' ) ).toContainText( 'A question for sales' );
+	await expect( panel ).toContainText( 'department sales' );
+
+	// Dana hands it to billing's waiting list, where nobody is online: it waits there.
+	await panel.getByRole( 'button', { name: 'Transfer…' } ).click();
+	const modal = page.getByRole( 'dialog', { name: /Transfer the chat with/ } );
+	// Nobody else is online: the department is preselected, and the agent choice says why.
+	await expect( modal.getByRole( 'radio', { name: 'A department’s waiting list' } ) ).toBeChecked();
+	await modal.getByRole( 'radio', { name: 'Another agent who is online' } ).check();
+	await expect( modal.getByText( 'No other agent is online.' ) ).toBeVisible();
+	await expect( modal.getByRole( 'button', { name: 'Transfer', exact: true } ) ).toBeDisabled();
+	await modal.getByRole( 'radio', { name: 'A department’s waiting list' } ).check();
+	// A text field with suggestions (a datalist): a combobox.
+	await modal.getByRole( 'combobox', { name: 'Department' } ).fill( 'billing' );
+	await modal.getByRole( 'button', { name: 'Transfer', exact: true } ).click();
+	await expect( panel.getByText( 'You transferred this chat back to the waiting list.' ) ).toBeVisible();
+	const item = page.locator( '.consent-chat-console__queue' ).getByRole( 'listitem' ).filter( { hasText: 'A question for sales' } );
+	await expect( item ).toContainText( 'department billing' );
+
+	// Taken back by hand (taking is not limited by department), then ended.
+	await item.getByRole( 'button', { name: 'Take chat' } ).click();
+	await expect( panel.getByRole( 'button', { name: 'End chat' } ) ).toBeVisible();
+	await panel.getByRole( 'button', { name: 'End chat' } ).click();
+	await expect( v.log ).toContainText( v.s.ended );
+	await page.getByRole( 'checkbox', { name: 'All departments' } ).check();
+	await page.getByRole( 'checkbox', { name: 'Online' } ).uncheck();
+	await expect( page.getByText( 'You get no new chats; your open chats go on.' ) ).toBeVisible();
+	await Promise.all( [ v.close(), d.context.close() ] );
 } );

@@ -16,6 +16,9 @@ import { AGENT, env, logIn } from './env';
 import { Rest } from './rest';
 import { Visitor } from './visitor';
 
+// Each test makes many WordPress requests (PHP in WebAssembly): on a busy machine they take a while.
+test.describe.configure( { timeout: 180_000 } );
+
 const SLUG = 'consent-demo';
 let pageUrl = '';
 
@@ -65,12 +68,15 @@ async function pageViews(): Promise< number > {
 	return body.rows.reduce( ( n, r ) => n + r.views, 0 );
 }
 
-async function consentLog( browser: Browser ): Promise< LogRow[] > {
-	const rest = await Rest.as( browser );
-	const rows = ( await ( await rest.get( '/consent-chat/v1/consent-log' ) ).json() ) as LogRow[];
-	await rest.close();
-	return rows;
+/** An administrator's session, made once (logging in is slow on a busy machine). */
+let admin: Rest;
+
+async function consentLog( _browser: Browser ): Promise< LogRow[] > {
+	return ( await ( await admin.get( '/consent-chat/v1/consent-log' ) ).json() ) as LogRow[];
 }
+
+/** Polls the log; each read is a WordPress request, so allow for a slow one. */
+const LOG_POLL = { timeout: 45_000 };
 
 async function consentId( context: BrowserContext ): Promise< string > {
 	const cookie = ( await context.cookies() ).find( ( c ) => c.name === 'consent_chat_consent' );
@@ -88,7 +94,11 @@ test.beforeAll( async ( { browser } ) => {
 	} );
 	expect( res.status() ).toBe( 201 );
 	pageUrl = `${ env.wpUrl }/?pagename=${ SLUG }`;
-	await rest.close();
+	admin = rest;
+} );
+
+test.afterAll( async () => {
+	await admin?.close();
 } );
 
 test( 'declined: the chat works, no tracking request, no tracking cookie, no page view counted, the refusal logged', async ( { browser } ) => {
@@ -118,7 +128,7 @@ test( 'declined: the chat works, no tracking request, no tracking cookie, no pag
 	expect( await pageViews() ).toBe( viewsBefore );
 
 	const id = await consentId( v.context );
-	await expect.poll( async () => ( await consentLog( browser ) ).filter( ( r ) => r.consentId === id ) ).toEqual( [
+	await expect.poll( async () => ( await consentLog( browser ) ).filter( ( r ) => r.consentId === id ), LOG_POLL ).toEqual( [
 		expect.objectContaining( { action: 'reject', revision: cfg.revision, categories: [], textVersion: cfg.textVersion, gpc: false } ),
 	] );
 	await bot.close();
@@ -179,7 +189,7 @@ test( 'accepted in the open page: tracking starts without a reload, the agent se
 	expect( await pageViews() ).toBe( viewsBefore + 1 );
 
 	const id = await consentId( v.context );
-	await expect.poll( async () => ( await consentLog( browser ) ).filter( ( r ) => r.consentId === id ).map( ( r ) => [ r.action, r.categories ] ) ).toEqual( [
+	await expect.poll( async () => ( await consentLog( browser ) ).filter( ( r ) => r.consentId === id ).map( ( r ) => [ r.action, r.categories ] ), LOG_POLL ).toEqual( [
 		[ 'change', [] ],
 		[ 'accept', [ 'chat_tracking' ] ],
 	] );
@@ -274,7 +284,7 @@ test( 'a changed banner text raises the revision: the visitor is asked again and
 	await expect( bar ).toContainText( 'May the chat see your page?' );
 	await bar.getByRole( 'button', { name: after.texts.rejectAll } ).click();
 	const id = await consentId( context );
-	await expect.poll( async () => ( await consentLog( browser ) ).filter( ( r ) => r.consentId === id ).map( ( r ) => [ r.revision, r.textVersion ] ) ).toEqual( [
+	await expect.poll( async () => ( await consentLog( browser ) ).filter( ( r ) => r.consentId === id ).map( ( r ) => [ r.revision, r.textVersion ] ), LOG_POLL ).toEqual( [
 		[ after.revision, after.textVersion ],
 		[ before.revision, before.textVersion ],
 	] );

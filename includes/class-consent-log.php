@@ -124,13 +124,12 @@ class Consent_Log {
 	}
 
 	/**
-	 * Who may read and export the log. The one place to change when the
-	 * privacy officer's own capability arrives.
+	 * Who may read and export the log: privacy officers and administrators.
 	 *
 	 * @return bool|\WP_Error
 	 */
 	public static function can_view() {
-		if ( current_user_can( 'manage_options' ) ) {
+		if ( current_user_can( Roles::PRIVACY ) ) {
 			return true;
 		}
 		return new \WP_Error(

@@ -73,13 +73,15 @@ class Rest {
 	}
 
 	/**
-	 * Who may read the consent texts' history: those who may change the
-	 * texts (today administrators, through /wp/v2/settings).
+	 * Who may read the consent texts' history and the embed snippets:
+	 * privacy officers and administrators. (Changing the texts still goes
+	 * through /wp/v2/settings, which needs manage_options, until the settings
+	 * screen gives officers their own route.)
 	 *
 	 * @return bool|\WP_Error
 	 */
 	public static function can_manage_texts() {
-		if ( current_user_can( 'manage_options' ) ) {
+		if ( current_user_can( Roles::PRIVACY ) ) {
 			return true;
 		}
 		return new \WP_Error(

@@ -37,6 +37,8 @@ add_filter( 'wp_consent_api_registered_' . plugin_basename( CONSENT_CHAT_FILE ),
 add_filter( 'wp_privacy_personal_data_exporters', array( Privacy::class, 'register_exporter' ) );
 add_filter( 'wp_privacy_personal_data_erasers', array( Privacy::class, 'register_eraser' ) );
 add_action( 'admin_init', array( Privacy::class, 'policy_content' ) );
+add_action( 'init', array( Roles::class, 'maybe_upgrade' ) );
+add_action( 'admin_menu', array( Privacy_Page::class, 'add_menu' ) );
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	\WP_CLI::add_command( 'consent-chat', CLI::class );
 }

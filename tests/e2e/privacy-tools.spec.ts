@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { TestClient } from '../helpers/ws-client';
 import { siteToken } from './agent-bot';
 import { env, logIn } from './env';
-import { ADMIN } from './rest';
+import { ADMIN, Rest } from './rest';
 
 async function visitorTicket(): Promise< { token: string; service: string } > {
 	const res = await fetch( `${ env.wpUrl }/?rest_route=/consent-chat/v1/visitor-token`, { method: 'POST' } );
@@ -71,4 +71,47 @@ test( 'the privacy policy guide suggests a text that says what the chat stores',
 	await page.getByRole( 'button', { name: /Consent Chat/ } ).click();
 	await expect( page.getByText( /deleted automatically after 30 days/ ) ).toBeVisible();
 	await expect( page.getByText( /IP address is used only while you are connected/ ) ).toBeVisible();
+} );
+
+test( 'a privacy officer (not an admin) reads the consent log and its CSV and gets the embed snippets, but not the site’s settings', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const login = `officer-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
+	const officer = { login, password: `pw-${ login }-Secret!` };
+	const created = await admin.post( '/wp/v2/users', { username: login, password: officer.password, email: `${ login }@example.org`, name: 'Olga Officer', roles: [ 'consent_chat_privacy_officer' ] } );
+	expect( created.status(), await created.text() ).toBe( 201 );
+	await admin.close();
+
+	// A visitor declines chat tracking in the banner: a decision to find in the log.
+	const visitorContext = await browser.newContext();
+	const visitor = await visitorContext.newPage();
+	await visitor.goto( env.demoUrl );
+	const texts = JSON.parse( ( await visitor.locator( '[data-consent-chat-banner]' ).getAttribute( 'data-consent-chat-banner' ) )! ) as { texts: { rejectAll: string } };
+	const logged = visitor.waitForResponse( ( r ) => r.url().includes( 'consent-log' ) && r.request().method() === 'POST' );
+	await visitor.locator( '#cc-main .cm' ).getByRole( 'button', { name: texts.texts.rejectAll } ).click();
+	const response = await logged;
+	expect( response.status() ).toBe( 201 );
+	const id = ( JSON.parse( response.request().postData() ?? '{}' ) as { consentId: string } ).consentId;
+	expect( id ).toMatch( /\S{8,}/ );
+	await visitorContext.close();
+
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await logIn( page, officer, `${ env.wpUrl }/wp-admin/admin.php?page=consent-chat-privacy` );
+	await expect( page.getByRole( 'heading', { name: 'Chat privacy', level: 1 } ) ).toBeVisible();
+	const row = page.locator( 'tr', { hasText: id } );
+	await expect( row ).toContainText( 'reject' );
+	await expect( page.getByLabel( 'Chat without tracking' ) ).toHaveValue( /data-consent-chat=/ );
+	await expect( page.getByLabel( /Chat with tracking after consent/ ) ).toHaveValue( /data-consent-chat-banner=/ );
+
+	const csv = await page.request.get( ( await page.getByRole( 'link', { name: 'Download all as CSV' } ).getAttribute( 'href' ) )! );
+	expect( csv.status() ).toBe( 200 );
+	expect( csv.headers()[ 'content-type' ] ).toContain( 'text/csv' );
+	expect( await csv.text() ).toContain( id );
+
+	// Not an administrator: the site's settings and the agent console stay closed.
+	const settings = await page.goto( `${ env.wpUrl }/wp-admin/options-general.php` );
+	expect( settings?.status() ).toBe( 403 );
+	const consoleRes = await page.goto( env.consoleUrl );
+	expect( consoleRes?.status() ).toBe( 403 );
+	await context.close();
 } );

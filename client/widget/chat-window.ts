@@ -135,8 +135,13 @@ export class ChatWindow {
 		this.setStatus( '' );
 		const { form, focus } = startView( this.config, this.privacy, ( req ) => this.start( req ), prefill );
 		this.show( form, focus );
+		this.contactIfOffline( form );
+	}
+
+	/** Swaps this start window for the contact form once it is known that nobody is there. */
+	private contactIfOffline( startWindow: HTMLElement ): void {
 		void this.availability?.then( ( a ) => {
-			if ( a === 'offline' && form.isConnected ) this.showContact();
+			if ( a === 'offline' && startWindow.isConnected ) this.showContact();
 		} );
 	}
 
@@ -155,10 +160,8 @@ export class ChatWindow {
 			.then( ( a: { online: boolean } ) => ( a.online ? 'online' : 'offline' ) as Availability )
 			// Unknown: offer the chat; the start itself reports a service that is down.
 			.catch( () => 'unknown' as Availability );
-		const startWindow = this.body.querySelector( '.cc-start' );
-		void this.availability.then( ( a ) => {
-			if ( a === 'offline' && startWindow?.isConnected ) this.showContact();
-		} );
+		const startWindow = this.body.querySelector< HTMLElement >( '.cc-start' );
+		if ( startWindow ) this.contactIfOffline( startWindow );
 	}
 
 	private showChat(): ChatView {

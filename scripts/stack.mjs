@@ -134,6 +134,11 @@ export async function startStack({ dataDir, wpPort, servicePort, fresh = false, 
 			port: wpPort,
 			mounts: [{ hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' }, ...extraMounts],
 			blueprint: demoBlueprint({ serviceUrl: service.wsUrl, secret }),
+			// WordPress's pseudo-cron fires a loopback HTTP request at its own server from inside a
+			// request; Playground serves with one PHP worker here, so that request can only wait for
+			// the one that sent it, and pages stall. Nothing of ours needs WP-Cron (the chat service
+			// runs its own retention), so the local site goes without it.
+			args: ['--define-bool', 'DISABLE_WP_CRON', 'true'],
 			log,
 		});
 	} catch (e) {

@@ -99,7 +99,7 @@ class Consent_Log {
 				array(
 					'methods'             => \WP_REST_Server::READABLE,
 					'callback'            => array( self::class, 'index' ),
-					'permission_callback' => array( self::class, 'can_view' ),
+					'permission_callback' => array( Rest::class, 'can_handle_privacy' ),
 					'args'                => array(
 						'format'   => array(
 							'type'    => 'string',
@@ -120,22 +120,6 @@ class Consent_Log {
 					),
 				),
 			)
-		);
-	}
-
-	/**
-	 * Who may read and export the log: privacy officers and administrators.
-	 *
-	 * @return bool|\WP_Error
-	 */
-	public static function can_view() {
-		if ( current_user_can( Roles::PRIVACY ) ) {
-			return true;
-		}
-		return new \WP_Error(
-			'consent_chat_forbidden',
-			__( 'Only those who manage the chat’s privacy settings may read the consent log.', 'consent-chat' ),
-			array( 'status' => is_user_logged_in() ? 403 : 401 )
 		);
 	}
 

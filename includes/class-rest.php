@@ -47,7 +47,7 @@ class Rest {
 			array(
 				'methods'             => \WP_REST_Server::READABLE,
 				'callback'            => array( self::class, 'text_versions' ),
-				'permission_callback' => array( self::class, 'can_manage_texts' ),
+				'permission_callback' => array( self::class, 'can_handle_privacy' ),
 				'args'                => array(),
 			)
 		);
@@ -57,7 +57,7 @@ class Rest {
 			array(
 				'methods'             => \WP_REST_Server::READABLE,
 				'callback'            => array( self::class, 'embed_snippets' ),
-				'permission_callback' => array( self::class, 'can_manage_texts' ),
+				'permission_callback' => array( self::class, 'can_handle_privacy' ),
 				'args'                => array(),
 			)
 		);
@@ -73,20 +73,21 @@ class Rest {
 	}
 
 	/**
-	 * Who may read the consent texts' history and the embed snippets:
-	 * privacy officers and administrators. (Changing the texts still goes
-	 * through /wp/v2/settings, which needs manage_options, until the settings
-	 * screen gives officers their own route.)
+	 * Who may read the privacy side — the consent log, the consent texts'
+	 * history, the embed snippets: privacy officers and administrators, in
+	 * this one place. (Changing the texts still goes through /wp/v2/settings,
+	 * which needs manage_options, until the settings screen gives officers
+	 * their own route.)
 	 *
 	 * @return bool|\WP_Error
 	 */
-	public static function can_manage_texts() {
+	public static function can_handle_privacy() {
 		if ( current_user_can( Roles::PRIVACY ) ) {
 			return true;
 		}
 		return new \WP_Error(
 			'consent_chat_forbidden',
-			__( 'Only those who manage the chat’s privacy texts may read their history.', 'consent-chat' ),
+			__( 'Only privacy officers and administrators may read this.', 'consent-chat' ),
 			array( 'status' => is_user_logged_in() ? 403 : 401 )
 		);
 	}

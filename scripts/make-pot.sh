@@ -18,5 +18,7 @@ sed -i -e 's/charset=CHARSET/charset=UTF-8/' \
 for po in languages/*.po; do
   [ -e "$po" ] || continue
   msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" languages/consent-chat.pot
+  # Strings no longer in the code go, rather than piling up as #~ comments.
+  msgattrib --no-obsolete -o "$po" "$po"
 done
 echo "make-pot: $(grep -c '^msgid "' languages/consent-chat.pot) entries (incl. header)"

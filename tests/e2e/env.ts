@@ -11,10 +11,30 @@ export const env = {
 
 export const AGENT = { login: 'agent', password: 'agent-demo-password', name: 'Alex Agent' };
 
-/** Logs in through the real wp-login.php form. */
+/**
+ * Logs in through the real wp-login.php form. Done once the redirect's
+ * document has arrived (its images and scripts are not what a login waits for).
+ *
+ * Known bug, not yet explained: about once in a few full runs, Playground
+ * has left the login POST unanswered for over a minute (seen on a quiet
+ * machine too). Until it is found, a login that got no answer in 30 s is
+ * tried once more, so that one stalled request does not fail a test about
+ * something else.
+ */
 export async function logIn( page: Page, user: { login: string; password: string }, redirect: string ): Promise< void > {
-	await page.goto( `${ env.wpUrl }/wp-login.php?redirect_to=${ encodeURIComponent( redirect ) }` );
-	await page.fill( '#user_login', user.login );
-	await page.fill( '#user_pass', user.password );
-	await Promise.all( [ page.waitForURL( ( u ) => ! u.pathname.endsWith( 'wp-login.php' ) ), page.click( '#wp-submit' ) ] );
+	for ( let attempt = 1; ; attempt++ ) {
+		await page.goto( `${ env.wpUrl }/wp-login.php?redirect_to=${ encodeURIComponent( redirect ) }` );
+		await page.fill( '#user_login', user.login );
+		await page.fill( '#user_pass', user.password );
+		try {
+			await Promise.all( [
+				page.waitForURL( ( u ) => ! u.pathname.endsWith( 'wp-login.php' ), { waitUntil: 'domcontentloaded', timeout: 30_000 } ),
+				page.click( '#wp-submit' ),
+			] );
+			return;
+		} catch ( e ) {
+			if ( attempt === 2 ) throw e;
+			console.warn( `logIn: no answer to ${ user.login }'s login in 30 s; trying once more` );
+		}
+	}
 }

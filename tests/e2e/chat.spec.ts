@@ -32,7 +32,7 @@ test( 'visitor and agent chat live, and the service is untouched until the visit
 
 	const availability = visitor.waitForResponse( ( r ) => r.url().includes( '/availability' ) );
 	await launcher.click();
-	const dialog = visitor.getByRole( 'dialog', { name: 'Chat' } );
+	const dialog = visitor.getByRole( 'dialog', { name: 'Chat', exact: true } );
 	await expect( dialog ).toBeVisible();
 	await availability;
 	// The open start window asked only whether anyone is online (no cookie, no

@@ -27,10 +27,10 @@ export async function logIn( page: Page, user: { login: string; password: string
 		await page.fill( '#user_login', user.login );
 		await page.fill( '#user_pass', user.password );
 		try {
-			await Promise.all( [
-				page.waitForURL( ( u ) => ! u.pathname.endsWith( 'wp-login.php' ), { waitUntil: 'domcontentloaded', timeout: 30_000 } ),
-				page.click( '#wp-submit' ),
-			] );
+			const arrived = page.waitForURL( ( u ) => ! u.pathname.endsWith( 'wp-login.php' ), { waitUntil: 'domcontentloaded', timeout: 30_000 } );
+			// The click itself must not wait for the navigation: a stalled POST would hold it past any retry.
+			await page.click( '#wp-submit', { noWaitAfter: true } );
+			await arrived;
 			return;
 		} catch ( e ) {
 			if ( attempt === 2 ) throw e;

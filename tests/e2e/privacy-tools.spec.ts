@@ -43,6 +43,8 @@ test( 'Export and Erase Personal Data find and erase a visitor’s chats and con
 	await page.getByLabel( 'Username or email address' ).fill( email );
 	await page.locator( '#send_confirmation_email' ).uncheck(); // no e-mail round trip: the request is confirmed at once
 	await page.getByRole( 'button', { name: 'Send Request' } ).click();
+	// The row's buttons work once WordPress's privacy-tools.js has run.
+	await page.waitForLoadState( 'load' );
 	const row = page.locator( 'tr', { hasText: email } );
 	await row.hover();
 	const download = page.waitForEvent( 'download' );
@@ -57,6 +59,8 @@ test( 'Export and Erase Personal Data find and erase a visitor’s chats and con
 	await page.getByLabel( 'Username or email address' ).fill( email );
 	await page.locator( '#send_confirmation_email' ).uncheck(); // no e-mail round trip: the request is confirmed at once
 	await page.getByRole( 'button', { name: 'Send Request' } ).click();
+	// The row's buttons work once WordPress's privacy-tools.js has run.
+	await page.waitForLoadState( 'load' );
 	const eraseRow = page.locator( 'tr', { hasText: email } );
 	await eraseRow.getByRole( 'button', { name: 'Erase personal data' } ).click();
 	await expect( eraseRow.getByText( 'Erasure completed.' ) ).toBeVisible();

@@ -49,7 +49,7 @@ export class ChatWindow {
 	) {
 		this.s = config.strings;
 		this.inline = launcher === null;
-		this.session = loadSession() ?? ( config.standalone?.resume ? { ...config.standalone.resume, lastSeq: 0 } : null );
+		this.session = loadSession() ?? ( config.standalone?.resume ? { ...config.standalone.resume } : null );
 		const titleId = `cc-title-${ ++uid }`;
 		this.statusText = h( 'span', {} );
 		this.retry = h( 'button', { type: 'button', className: 'cc-link', hidden: true, onClick: () => this.reconnect() }, this.s.reconnect );
@@ -253,7 +253,7 @@ export class ChatWindow {
 			case 'started': {
 				const fresh = this.restarting;
 				this.restarting = false;
-				this.session = { chatId: f.chat.id, code: f.code, lastSeq: 0 };
+				this.session = { chatId: f.chat.id, code: f.code };
 				saveSession( this.session );
 				if ( fresh ) this.showChat().notice( this.s.forgotten );
 				this.applyChat( f.chat );

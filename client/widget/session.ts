@@ -8,15 +8,15 @@ import { SESSION_KEY } from '../contract';
 export interface ChatSession {
 	chatId: string;
 	code: string;
-	lastSeq: number;
 }
 
 export function loadSession(): ChatSession | null {
 	try {
 		const raw = sessionStorage.getItem( SESSION_KEY );
 		const s = raw ? ( JSON.parse( raw ) as Partial< ChatSession > ) : null;
-		if ( s && typeof s.chatId === 'string' && typeof s.code === 'string' && typeof s.lastSeq === 'number' ) {
-			return { chatId: s.chatId, code: s.code, lastSeq: s.lastSeq };
+		if ( s && typeof s.chatId === 'string' && typeof s.code === 'string' ) {
+			// The messages come back from the service on resume (from 0): only the chat is remembered.
+			return { chatId: s.chatId, code: s.code };
 		}
 	} catch {
 		// Blocked or corrupt storage: behave as if there were no running chat.

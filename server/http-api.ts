@@ -6,7 +6,8 @@
  * `POST /contact` (with a visitor token), `POST /track` (the tracking embed's
  * page views, sent only after consent; site id plus an allowed Origin).
  * For WordPress itself (a `site` token): `/admin/status`, `/admin/purge`,
- * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`, `/admin/page-views`.
+ * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`, `/admin/page-views`,
+ * `/admin/policy` (the site's storage policy, set from its WordPress settings).
  *
  * Every refusal is JSON `{ error, message }` with a 4xx status.
  */
@@ -18,6 +19,7 @@ import type { IpLimiter } from './ip-limiter';
 import type { Logger } from './log';
 import { LIMITS, type ErrorCode } from './protocol';
 import type { ChatRooms } from './rooms';
+import { policyOf, SitePolicy, type SitePolicies } from './site-policy';
 import type { PageViewStore } from './store/page-views';
 import type { ChatStore } from './store/types';
 import { verifyToken, type Identity, type TokenRole } from './tokens';
@@ -29,6 +31,7 @@ export interface HttpContext {
 	ips: IpLimiter;
 	log: Logger;
 	pageViews: PageViewStore;
+	policies: SitePolicies;
 }
 
 class HttpError extends Error {
@@ -219,9 +222,19 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 			json( res, 200, {
 				site: site.id,
 				...ctx.rooms.counts( site.id ),
-				defaultMode: site.defaultMode,
-				retentionDays: site.retentionDays,
+				...policyOf( site ),
 			} );
+		},
+	},
+	'/admin/policy': {
+		GET: ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, policyOf( site ) );
+		},
+		PUT: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const policy = await readJson( req, SitePolicy );
+			json( res, 200, ctx.policies.set( site.id, policy ) );
 		},
 	},
 	'/admin/purge': {
@@ -232,10 +245,10 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 	},
 	'/admin/stats': {
 		GET: ( req, res, url, ctx ) => {
-			bearer( req, ctx, 'site' );
+			const { site } = bearer( req, ctx, 'site' );
 			const to = numberParam( url, 'to', Date.now() );
 			const from = numberParam( url, 'from', to - 30 * 86_400_000 );
-			json( res, 200, { from, to, rows: ctx.store.stats( from, to ) } );
+			json( res, 200, { from, to, rows: ctx.store.stats( site.id, from, to ) } );
 		},
 	},
 	'/admin/contacts': {

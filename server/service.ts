@@ -12,6 +12,7 @@ import { IpLimiter } from './ip-limiter';
 import { createLogger, type Logger } from './log';
 import { CLOSE, LIMITS } from './protocol';
 import { ChatRooms } from './rooms';
+import { SitePolicies } from './site-policy';
 import { PageViewStore } from './store/page-views';
 import { SqliteStore } from './store/sqlite-store';
 import type { ChatStore } from './store/types';
@@ -30,15 +31,19 @@ export async function startService(
 	opts: { log?: Logger; store?: ChatStore; /** Injectable clock for tests. */ now?: () => number } = {}
 ): Promise< RunningService > {
 	const log = opts.log ?? createLogger( config.logLevel );
-	const store = opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ) );
+	// Counters from before they were kept per site belong to the first site.
+	const store = opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ), config.sites[ 0 ].id );
 	const sites = new Map< string, SiteConfig >( config.sites.map( ( s ) => [ s.id, s ] ) );
 	const allOrigins = new Set( config.sites.flatMap( ( s ) => s.origins ) );
+	const policies = new SitePolicies( config.dataDir, sites );
+	const policyProblem = policies.load();
+	if ( policyProblem ) log.warn( policyProblem );
 	const rooms = new ChatRooms( store, log, sites, opts.now );
 	await rooms.recover();
 	const ips = new IpLimiter( config.limits.connectionsPerIp, config.limits.deleteAttemptsPerIp );
 
 	const pageViews = new PageViewStore( join( config.dataDir, 'page-views.sqlite' ) );
-	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log, pageViews } ) );
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log, pageViews, policies } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
 	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips };
 	// Pinged by the last heartbeat and not answered yet. A socket is in here

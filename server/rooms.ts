@@ -109,7 +109,7 @@ export class ChatRooms {
 		for ( const record of this.store.openChats() ) {
 			if ( record.mode === 'ephemeral' || ! this.sites.has( record.site ) ) {
 				await this.store.setStatus( record.id, 'closed', at );
-				this.store.bumpStat( 'chat_ended', at );
+				this.store.bumpStat( record.site, 'chat_ended', at );
 				continue;
 			}
 			const chat = this.liveChat( record, null );
@@ -342,7 +342,7 @@ export class ChatRooms {
 		// one find the chat; the store commits in order, so they follow it to disk.
 		this.live.set( record.id, chat );
 		this.visitorChat.set( peer, record.id );
-		this.store.bumpStat( 'chat_started', at );
+		this.store.bumpStat( site, 'chat_started', at );
 		await this.store.insertChat( record );
 		peer.send( { type: 'started', chat: this.view( chat ), code: formatCode( code ) } );
 		this.log.info( { chat: record.id, mode: o.mode, site }, 'chat started' );
@@ -379,7 +379,7 @@ export class ChatRooms {
 			fields: content.fields,
 			options: content.options,
 		} );
-		this.store.bumpStat( from === 'visitor' ? 'message_received' : 'message_sent', message.at );
+		this.store.bumpStat( chat.record.site, from === 'visitor' ? 'message_received' : 'message_sent', message.at );
 		const newPreview = from === 'visitor' && chat.preview === null && content.text !== '';
 		if ( newPreview ) chat.preview = content.text.slice( 0, 200 );
 		await this.commit( chat, message );
@@ -484,7 +484,7 @@ export class ChatRooms {
 		const wasWaiting = chat.record.status === 'waiting';
 		await this.systemMessage( chat, event );
 		await this.setStatus( chat, 'closed' );
-		this.store.bumpStat( 'chat_ended', this.now() );
+		this.store.bumpStat( chat.record.site, 'chat_ended', this.now() );
 		const agent = chat.record.agentSub ? this.agents.get( agentKey( chat.record.site, chat.record.agentSub ) ) : undefined;
 		if ( agent ) this.release( agent, chat );
 		this.live.delete( chat.record.id );

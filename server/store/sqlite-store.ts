@@ -20,8 +20,17 @@ import {
 	type StatRow,
 } from './types';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const STATS_FLUSH_MS = 5_000;
+/** Counters per site: one service may carry several sites, and each sees only its own. */
+const statsTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ name } (
+	site TEXT NOT NULL,
+	hour INTEGER NOT NULL,
+	kind TEXT NOT NULL,
+	count INTEGER NOT NULL,
+	PRIMARY KEY (site, hour, kind)
+) WITHOUT ROWID;`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chats (
 	id TEXT PRIMARY KEY,
@@ -72,12 +81,7 @@ CREATE TABLE IF NOT EXISTS contact_submissions (
 	fields TEXT NOT NULL,
 	consents TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS stats_hourly (
-	hour INTEGER NOT NULL,
-	kind TEXT NOT NULL,
-	count INTEGER NOT NULL,
-	PRIMARY KEY (hour, kind)
-) WITHOUT ROWID;
+${ statsTable( 'stats_hourly' ) }
 `;
 
 interface ChatRow {
@@ -182,7 +186,12 @@ export class SqliteStore implements ChatStore {
 	private statsTimer: ReturnType< typeof setTimeout > | null = null;
 	private readonly stmt;
 
-	constructor( file: string ) {
+	/**
+	 * @param file            The database file (or ':memory:').
+	 * @param legacyStatsSite Owner of counters written before they had a site
+	 *                        (schema version 1): the service's first configured site.
+	 */
+	constructor( file: string, legacyStatsSite = 'default' ) {
 		if ( file !== ':memory:' ) mkdirSync( dirname( file ), { recursive: true } );
 		this.db = new Database( file );
 		this.db.pragma( 'journal_mode = WAL' );
@@ -192,6 +201,7 @@ export class SqliteStore implements ChatStore {
 		this.db.pragma( 'secure_delete = ON' );
 		this.db.pragma( 'foreign_keys = ON' );
 		this.db.exec( SCHEMA );
+		this.migrateStatsToSites( legacyStatsSite );
 		this.db.pragma( `user_version = ${ SCHEMA_VERSION }` );
 		const db = this.db;
 		this.stmt = {
@@ -218,10 +228,12 @@ export class SqliteStore implements ChatStore {
 			openChats: db.prepare( "SELECT * FROM chats WHERE status != 'closed' ORDER BY created_at" ),
 			history: db.prepare( 'SELECT status, at FROM chat_events WHERE chat_id = ? ORDER BY rowid' ),
 			addStat: db.prepare(
-				`INSERT INTO stats_hourly (hour, kind, count) VALUES (?, ?, ?)
-				 ON CONFLICT (hour, kind) DO UPDATE SET count = count + excluded.count`
+				`INSERT INTO stats_hourly (site, hour, kind, count) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (site, hour, kind) DO UPDATE SET count = count + excluded.count`
 			),
-			stats: db.prepare( 'SELECT hour, kind, count FROM stats_hourly WHERE hour >= ? AND hour <= ? ORDER BY hour, kind' ),
+			stats: db.prepare(
+				'SELECT hour, kind, count FROM stats_hourly WHERE site = ? AND hour >= ? AND hour <= ? ORDER BY hour, kind'
+			),
 			byCode: db.prepare( 'SELECT * FROM chats WHERE site = ? AND code_hash = ?' ),
 			setKeep: db.prepare( 'UPDATE chats SET keep = ? WHERE id = ?' ),
 			deleteChat: db.prepare( 'DELETE FROM chats WHERE id = ?' ),
@@ -286,8 +298,8 @@ export class SqliteStore implements ChatStore {
 			this.db.transaction( () => {
 				ops.forEach( ( op ) => op() );
 				for ( const [ key, n ] of stats ) {
-					const [ hour, kind ] = key.split( '|' );
-					this.stmt.addStat.run( Number( hour ), kind, n );
+					const [ site, hour, kind ] = key.split( '|' );
+					this.stmt.addStat.run( site, Number( hour ), kind, n );
 				}
 			} )();
 			if ( this.deleted ) {
@@ -413,8 +425,9 @@ export class SqliteStore implements ChatStore {
 		} );
 	}
 
-	bumpStat( kind: StatKind, at: number ): void {
-		const key = `${ toHour( at ) }|${ kind }`;
+	bumpStat( site: string, kind: StatKind, at: number ): void {
+		// Site ids are [a-z0-9_-] (config.ts), so '|' cannot occur in one.
+		const key = `${ site }|${ toHour( at ) }|${ kind }`;
 		this.pendingStats.set( key, ( this.pendingStats.get( key ) ?? 0 ) + 1 );
 		if ( ! this.statsTimer && ! this.scheduled ) {
 			this.statsTimer = setTimeout( () => this.schedule(), STATS_FLUSH_MS );
@@ -422,10 +435,29 @@ export class SqliteStore implements ChatStore {
 		}
 	}
 
-	stats( fromHour: number, toHourIncl: number ): StatRow[] {
+	stats( site: string, fromHour: number, toHourIncl: number ): StatRow[] {
 		// Write what is pending first, so a reader sees every count so far.
 		if ( this.pendingStats.size > 0 ) this.commit();
-		return this.stmt.stats.all( fromHour, toHourIncl ) as StatRow[];
+		return this.stmt.stats.all( site, fromHour, toHourIncl ) as StatRow[];
+	}
+
+	/**
+	 * Schema 1 kept one set of counters for the whole service. They are
+	 * copied, unchanged, to `site` (in the usual one-site setup that is the
+	 * only site, so its statistics stay as they were); the table is rebuilt
+	 * because its primary key changes. One transaction: a crash leaves the
+	 * old table intact and the next start tries again.
+	 */
+	private migrateStatsToSites( site: string ): void {
+		const columns = this.db.pragma( 'table_info(stats_hourly)' ) as Array< { name: string } >;
+		if ( columns.some( ( c ) => c.name === 'site' ) ) return;
+		this.db.transaction( () => {
+			this.db.exec( statsTable( 'stats_hourly_v2' ) );
+			this.db
+				.prepare( 'INSERT INTO stats_hourly_v2 (site, hour, kind, count) SELECT ?, hour, kind, count FROM stats_hourly' )
+				.run( site );
+			this.db.exec( 'DROP TABLE stats_hourly; ALTER TABLE stats_hourly_v2 RENAME TO stats_hourly;' );
+		} )();
 	}
 
 	flush(): Promise< void > {

@@ -32,7 +32,7 @@ export interface ChatChanges {
 	dept?: string | null;
 }
 
-/** Hour-rounded counters with no chat reference (statistics and billing). */
+/** Hour-rounded counters per site with no chat reference (statistics and billing). */
 export type StatKind = 'chat_started' | 'chat_ended' | 'message_received' | 'message_sent';
 
 export interface StatRow {
@@ -84,8 +84,9 @@ export interface ChatStore {
 	deleteContact( id: string ): Promise< void >;
 	openChats(): ChatRecord[];
 	statusHistory( chatId: string ): Array< { status: ChatStatus; at: number } >;
-	bumpStat( kind: StatKind, at: number ): void;
-	stats( fromHour: number, toHour: number ): StatRow[];
+	bumpStat( site: string, kind: StatKind, at: number ): void;
+	/** One site's counters only: a service may carry several sites' chats. */
+	stats( site: string, fromHour: number, toHour: number ): StatRow[];
 	/** Resolves when everything queued so far is durable. */
 	flush(): Promise< void >;
 	close(): void;

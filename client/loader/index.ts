@@ -6,6 +6,7 @@
  * this page view.
  */
 import { SESSION_KEY, type FrontendConfig, type WidgetApi } from '../contract';
+import { applyAppearance, drawLauncher, showGreeting } from './launcher';
 import './launcher.css';
 
 let widget: Promise< WidgetApi > | undefined;
@@ -39,37 +40,6 @@ function hasRunningChat(): boolean {
 	}
 }
 
-/** WCAG relative luminance of #rrggbb. */
-function luminance( hex: string ): number {
-	const [ r, g, b ] = [ 1, 3, 5 ].map( ( i ) => {
-		const c = parseInt( hex.slice( i, i + 2 ), 16 ) / 255;
-		return c <= 0.04045 ? c / 12.92 : ( ( c + 0.055 ) / 1.055 ) ** 2.4;
-	} );
-	return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-/**
- * The site's accent on the mount (the widget reads the same properties), set
- * through the CSSOM, which a strict style-src allows. The label colour is
- * white or #111, whichever contrasts more with the accent: ≥ 4.5:1 except
- * for a narrow band of mid-tones (luminance 0.18–0.2), where it is ≥ 4.3:1.
- */
-function applyAppearance( root: HTMLElement, appearance: FrontendConfig[ 'appearance' ] | undefined ): void {
-	const accent = appearance?.accent ?? '';
-	if ( /^#[0-9a-f]{6}$/i.test( accent ) ) {
-		const l = luminance( accent ) + 0.05;
-		root.style.setProperty( '--cc-accent', accent );
-		root.style.setProperty( '--cc-on-accent', 1.05 / l >= l / 0.0552 ? '#fff' : '#111' );
-	}
-}
-
-function el< K extends keyof HTMLElementTagNameMap >( tag: K, className: string, text?: string ): HTMLElementTagNameMap[ K ] {
-	const node = document.createElement( tag );
-	node.className = className;
-	if ( text ) node.textContent = text;
-	return node;
-}
-
 function init( root: HTMLElement ): void {
 	const config = JSON.parse( root.dataset.consentChat ?? '{}' ) as FrontendConfig;
 	applyAppearance( root, config.appearance );
@@ -80,18 +50,7 @@ function init( root: HTMLElement ): void {
 		return;
 	}
 
-	const left = config.appearance?.position === 'left';
-	const button = el( 'button', left ? 'cc-launcher cc-launcher--left' : 'cc-launcher' );
-	button.type = 'button';
-	button.setAttribute( 'aria-haspopup', 'dialog' );
-	button.setAttribute( 'aria-expanded', 'false' );
-	button.append( el( 'span', 'cc-launcher__icon' ), config.strings.launcher );
-
-	// The greeting's live region exists from the start (empty, so nothing shows
-	// and nothing is said) so that screen readers announce the text when it comes.
-	const greeting = el( 'div', left ? 'cc-greeting cc-greeting--left' : 'cc-greeting' );
-	greeting.setAttribute( 'aria-live', 'polite' );
-	root.append( greeting, button );
+	const { button, greeting } = drawLauncher( root, config );
 
 	let timer: ReturnType< typeof setTimeout > | undefined;
 	const collapse = (): void => {
@@ -112,17 +71,30 @@ function init( root: HTMLElement ): void {
 		open(); // a chat running in this tab (the visitor reloaded): pick it up at once
 	} else if ( config.greeting?.text ) {
 		timer = setTimeout( () => {
-			if ( button.getAttribute( 'aria-expanded' ) === 'true' ) return;
-			const close = el( 'button', 'cc-greeting__close', '×' );
-			close.type = 'button';
-			close.setAttribute( 'aria-label', config.strings.close );
-			close.addEventListener( 'click', () => {
-				collapse();
-				button.focus();
-			} );
-			greeting.append( el( 'p', 'cc-greeting__text', config.greeting?.text ), close );
+			if ( button.getAttribute( 'aria-expanded' ) !== 'true' ) {
+				showGreeting( greeting, config.greeting?.text ?? '', config.strings.close, () => {
+					collapse();
+					button.focus();
+				} );
+			}
 		}, Math.max( 0, config.greeting.delayMs ) );
 	}
 }
 
-document.querySelectorAll< HTMLElement >( '[data-consent-chat]' ).forEach( init );
+/**
+ * One chat per page. A Chat block and the site-wide launcher (PHP already
+ * leaves the latter out where a block rendered), two blocks, or this script
+ * included twice would otherwise give two launchers and two windows fighting
+ * over the same tab's running chat. A block's mount wins over the site-wide
+ * one, wherever each sits, since the block carries the page's own settings;
+ * every other mount stays empty.
+ */
+if ( ! document.querySelector( '[data-consent-chat-started]' ) ) {
+	const root =
+		document.querySelector< HTMLElement >( '[data-consent-chat]:not([data-consent-chat-sitewide])' ) ??
+		document.querySelector< HTMLElement >( '[data-consent-chat]' );
+	if ( root ) {
+		root.dataset.consentChatStarted = '';
+		init( root );
+	}
+}

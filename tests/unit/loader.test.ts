@@ -17,14 +17,27 @@ function config( over: Partial< FrontendConfig > = {} ): FrontendConfig {
 	} as FrontendConfig;
 }
 
-/** Mounts one root with the config and runs the loader on it. */
-function boot( cfg: FrontendConfig ): HTMLElement {
+/** A mount as PHP prints it; `sitewide` marks the site-wide launcher's. */
+function mount( cfg: FrontendConfig, sitewide = false ): HTMLElement {
 	const root = document.createElement( 'div' );
 	root.dataset.consentChat = JSON.stringify( cfg );
+	if ( sitewide ) root.dataset.consentChatSitewide = '';
 	document.body.append( root );
+	return root;
+}
+
+/** Runs the loader script on the page as it is (a fresh copy, as a page load would). */
+function runLoader(): void {
 	jest.isolateModules( () => {
 		require( '../../client/loader/index' );
 	} );
+}
+
+/** Mounts one root with the config on an otherwise empty page and runs the loader on it. */
+function boot( cfg: FrontendConfig ): HTMLElement {
+	document.body.replaceChildren();
+	const root = mount( cfg );
+	runLoader();
 	return root;
 }
 
@@ -138,4 +151,38 @@ test.each( [
 	const open = finishLoading();
 	await flush();
 	expect( open ).toHaveBeenCalledWith( root, expect.any( Object ), null );
+} );
+
+describe( 'one chat per page', () => {
+	test( 'two mounts (a block and the site-wide launcher): one launcher, and the block\'s settings win', () => {
+		const block = mount( config( { dept: 'sales' } ) );
+		const sitewide = mount( config(), true );
+		runLoader();
+		expect( document.querySelectorAll( 'button.cc-launcher' ) ).toHaveLength( 1 );
+		expect( block.querySelector( 'button.cc-launcher' ) ).not.toBeNull();
+		expect( sitewide.childNodes ).toHaveLength( 0 );
+	} );
+
+	test( 'the block wins even where the site-wide mount comes first in the page', async () => {
+		const sitewide = mount( config(), true );
+		const block = mount( config( { display: 'inline' } ) );
+		runLoader();
+		expect( document.querySelectorAll( 'button.cc-launcher' ) ).toHaveLength( 0 );
+		expect( sitewide.childNodes ).toHaveLength( 0 );
+		const open = finishLoading();
+		await flush();
+		expect( open ).toHaveBeenCalledTimes( 1 );
+		expect( open ).toHaveBeenCalledWith( block, expect.objectContaining( { display: 'inline' } ), null );
+	} );
+
+	test( 'two blocks: only the first starts; the loader running twice adds nothing', () => {
+		const first = mount( config() );
+		const second = mount( config() );
+		runLoader();
+		runLoader();
+		expect( document.querySelectorAll( 'button.cc-launcher' ) ).toHaveLength( 1 );
+		expect( first.querySelectorAll( 'button.cc-launcher' ) ).toHaveLength( 1 );
+		expect( second.childNodes ).toHaveLength( 0 );
+		expect( document.querySelectorAll( '.cc-greeting' ) ).toHaveLength( 1 );
+	} );
 } );

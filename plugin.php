@@ -39,6 +39,9 @@ require_once CONSENT_CHAT_DIR . 'includes/class-service-client.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-privacy.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-cli.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-privacy-page.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-csv.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-stats.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-stats-page.php';
 require_once CONSENT_CHAT_DIR . 'includes/hooks.php';
 
 register_activation_hook( __FILE__, array( 'ConsentChat\\Roles', 'activate' ) );

@@ -105,8 +105,11 @@ class CLI {
 		if ( $from > $to ) {
 			\WP_CLI::error( '--from must not be after --to.' );
 		}
-		$result = self::call( 'GET', sprintf( '/admin/stats?from=%d&to=%d', $from * 1000, $to * 1000 ) );
-		$rows   = array_map(
+		$result = Stats::chat_rows( $from * 1000, $to * 1000 + 999 );
+		if ( is_wp_error( $result ) ) {
+			\WP_CLI::error( $result->get_error_message() );
+		}
+		$rows = array_map(
 			static function ( $row ) {
 				return array(
 					'hour'  => gmdate( 'Y-m-d H:00', (int) floor( $row['hour'] / 1000 ) ),
@@ -114,7 +117,7 @@ class CLI {
 					'count' => (int) $row['count'],
 				);
 			},
-			(array) ( $result['rows'] ?? array() )
+			$result
 		);
 		\WP_CLI\Utils\format_items( $assoc_args['format'] ?? 'table', $rows, array( 'hour', 'kind', 'count' ) );
 	}
@@ -127,8 +130,8 @@ class CLI {
 	 * @return int
 	 */
 	private static function day( $value, $name ) {
-		$date = \DateTimeImmutable::createFromFormat( '!Y-m-d', (string) $value, new \DateTimeZone( 'UTC' ) );
-		if ( ! $date || $date->format( 'Y-m-d' ) !== $value ) {
+		$date = Stats::parse_day( (string) $value, new \DateTimeZone( 'UTC' ) );
+		if ( ! $date ) {
 			\WP_CLI::error( sprintf( '--%s must be a date like 2026-11-01.', $name ) );
 		}
 		return $date->getTimestamp();

@@ -238,13 +238,7 @@ class Consent_Log {
 		$rows  = array_map( array( self::class, 'shape' ), $rows );
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- our own table.
 		$total = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$table}" );
-		if ( $csv ) {
-			$response = new \WP_REST_Response( self::csv( $rows ) );
-			$response->header( 'Content-Type', 'text/csv; charset=utf-8' );
-			$response->header( 'Content-Disposition', 'attachment; filename="consent-chat-consent-log.csv"' );
-		} else {
-			$response = new \WP_REST_Response( $rows );
-		}
+		$response = $csv ? Csv::response( self::csv( $rows ), 'consent-chat-consent-log.csv' ) : new \WP_REST_Response( $rows );
 		$response->header( 'X-WP-Total', (string) $total );
 		$response->header( 'Cache-Control', 'no-store' );
 		return $response;
@@ -272,16 +266,15 @@ class Consent_Log {
 	}
 
 	/**
-	 * CSV of the rows (RFC 4180; cells starting with = + - @ are prefixed
-	 * with ' so spreadsheets do not run them as formulas).
+	 * CSV of the rows (quoted as Csv::document() does).
 	 *
 	 * @param array $rows Shaped rows.
 	 * @return string
 	 */
 	public static function csv( array $rows ) {
-		$lines = array( 'id,consent_id,revision,action,categories,services,text_version,lang,gpc,time' );
+		$cells = array();
 		foreach ( $rows as $row ) {
-			$cells   = array(
+			$cells[] = array(
 				$row['id'],
 				$row['consentId'],
 				$row['revision'],
@@ -293,25 +286,13 @@ class Consent_Log {
 				$row['gpc'] ? '1' : '0',
 				$row['time'],
 			);
-			$lines[] = implode(
-				',',
-				array_map(
-					static function ( $cell ) {
-						$cell = (string) $cell;
-						if ( preg_match( '/^[=+\-@]/', $cell ) ) {
-							$cell = "'" . $cell;
-						}
-						return '"' . str_replace( '"', '""', $cell ) . '"';
-					},
-					$cells
-				)
-			);
 		}
-		return implode( "\r\n", $lines ) . "\r\n";
+		return Csv::document( array( 'id', 'consent_id', 'revision', 'action', 'categories', 'services', 'text_version', 'lang', 'gpc', 'time' ), $cells );
 	}
 
 	/**
-	 * Serves our CSV answer as it is (rest_pre_serve_request), not as a JSON string.
+	 * Filter rest_pre_serve_request (registered under this name in hooks.php):
+	 * every CSV answer of the plugin's routes goes out through Csv::serve().
 	 *
 	 * @param bool              $served  Whether the request was served already.
 	 * @param \WP_HTTP_Response $result  The response.
@@ -319,14 +300,6 @@ class Consent_Log {
 	 * @return bool
 	 */
 	public static function serve_csv( $served, $result, $request ) {
-		if ( $served || '/' . Rest::NAMESPACE . '/consent-log' !== $request->get_route() || 'GET' !== $request->get_method() ) {
-			return $served;
-		}
-		$headers = $result->get_headers();
-		if ( 0 !== strpos( (string) ( $headers['Content-Type'] ?? '' ), 'text/csv' ) || ! is_string( $result->get_data() ) ) {
-			return $served;
-		}
-		echo $result->get_data(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- CSV, quoted above; not HTML.
-		return true;
+		return Csv::serve( $served, $result, $request );
 	}
 }

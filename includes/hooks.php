@@ -42,3 +42,7 @@ add_action( 'admin_menu', array( Privacy_Page::class, 'add_menu' ) );
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	\WP_CLI::add_command( 'consent-chat', CLI::class );
 }
+// Statistics: Live chat → Statistics (after Agent_Page's menu, so it lands under it) and its REST route.
+add_action( 'rest_api_init', array( Stats::class, 'register_routes' ) );
+add_action( 'admin_menu', array( Stats_Page::class, 'add_menu' ) );
+add_action( 'admin_enqueue_scripts', array( Stats_Page::class, 'enqueue' ) );

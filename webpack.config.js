@@ -12,6 +12,7 @@ module.exports = {
 	entry: () => ( {
 		...defaultConfig.entry(),
 		'admin/console': './admin/console/index.tsx',
+		'admin/settings': './admin/settings/index.tsx',
 		'admin/stats': './admin/stats/index.tsx',
 		'client/loader': './client/loader/index.ts',
 		'client/widget': './client/widget/index.ts',

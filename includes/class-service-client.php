@@ -22,21 +22,36 @@ class Service_Client {
 	/** The service runs beside WordPress: an answer takes milliseconds, or something is wrong. */
 	const TIMEOUT = 10;
 
+	/** Option: the outcome of the last policy push { ok, message, time }, shown on the settings screen. */
+	const POLICY_SYNC = 'consent_chat_policy_sync';
+
+	/**
+	 * Whether the storage policy or the connection changed in this request
+	 * and the service has not been told yet.
+	 *
+	 * @var bool
+	 */
+	private static $policy_dirty = false;
+
 	/**
 	 * Calls the service.
 	 *
-	 * @param string     $method HTTP method.
-	 * @param string     $path   Path below the service's base URL, with its query.
-	 * @param array|null $body   JSON body, if any.
+	 * @param string     $method     HTTP method.
+	 * @param string     $path       Path below the service's base URL, with its query.
+	 * @param array|null $body       JSON body, if any.
+	 * @param array|null $connection { http, site, secret } to use instead of the saved
+	 *                               settings (the settings screen tests unsaved ones).
 	 * @return array|\WP_Error The decoded JSON answer of a 2xx response, or the error.
 	 */
-	public static function request( $method, $path, $body = null ) {
+	public static function request( $method, $path, $body = null, $connection = null ) {
 		$signed   = Tokens::sign(
 			array(
 				'role' => 'site',
 				'sub'  => 'wordpress',
 			),
-			self::TOKEN_TTL
+			self::TOKEN_TTL,
+			$connection['site'] ?? null,
+			$connection['secret'] ?? null
 		);
 		$args     = array(
 			'method'  => $method,
@@ -50,7 +65,8 @@ class Service_Client {
 			$args['headers']['Content-Type'] = 'application/json';
 			$args['body']                    = wp_json_encode( $body );
 		}
-		$response = wp_remote_request( Settings::service_http() . $path, $args );
+		$base     = $connection['http'] ?? Settings::service_http();
+		$response = wp_remote_request( $base . $path, $args );
 		if ( is_wp_error( $response ) ) {
 			return new \WP_Error(
 				'consent_chat_unreachable',
@@ -70,5 +86,60 @@ class Service_Client {
 			);
 		}
 		return $data;
+	}
+
+	/**
+	 * Tells the service what this site keeps (default mode, the visitor's
+	 * choice, retention): WordPress owns these settings, the service applies
+	 * them. Called once per request in which they (or the connection) changed.
+	 *
+	 * @return array|\WP_Error The policy the service now applies, or the error.
+	 */
+	public static function push_policy() {
+		$storage = Settings::storage();
+		$result  = self::request(
+			'PUT',
+			'/admin/policy',
+			array(
+				'defaultMode'        => (string) $storage['defaultMode'],
+				'visitorChoosesMode' => (bool) $storage['visitorChooses'],
+				'retentionDays'      => (int) $storage['retentionDays'],
+			)
+		);
+		update_option(
+			self::POLICY_SYNC,
+			array(
+				'ok'      => ! is_wp_error( $result ),
+				'message' => is_wp_error( $result ) ? $result->get_error_message() : '',
+				'time'    => time(),
+			),
+			false
+		);
+		return $result;
+	}
+
+	/**
+	 * Hooked to the storage and connection options changing, however they
+	 * change (settings screen, /wp/v2/settings, WP-CLI): the service is told
+	 * once, at the end of the request, unless flush_policy() ran earlier.
+	 */
+	public static function policy_changed() {
+		if ( ! self::$policy_dirty ) {
+			self::$policy_dirty = true;
+			add_action( 'shutdown', array( self::class, 'flush_policy' ) );
+		}
+	}
+
+	/**
+	 * Tells the service the policy now, if it changed in this request.
+	 *
+	 * @return array|\WP_Error|null The service's answer, the error, or null if nothing changed.
+	 */
+	public static function flush_policy() {
+		if ( ! self::$policy_dirty ) {
+			return null;
+		}
+		self::$policy_dirty = false;
+		return self::push_policy();
 	}
 }

@@ -567,7 +567,17 @@ class Settings {
 	 * @return string
 	 */
 	public static function service_http() {
-		$parts = wp_parse_url( self::service_url() );
+		return self::http_of( self::service_url() );
+	}
+
+	/**
+	 * The HTTP base of a service WebSocket URL.
+	 *
+	 * @param string $ws_url ws:// or wss:// URL.
+	 * @return string
+	 */
+	public static function http_of( $ws_url ) {
+		$parts = wp_parse_url( $ws_url );
 		if ( ! is_array( $parts ) || empty( $parts['host'] ) ) {
 			return '';
 		}

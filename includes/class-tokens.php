@@ -46,11 +46,13 @@ class Tokens {
 	 */
 	public static function agent( \WP_User $user ) {
 		return self::sign(
-			array(
-				'role'  => 'agent',
-				'sub'   => 'wp:' . $user->ID,
-				'name'  => mb_substr( $user->display_name, 0, 80 ),
-				'depts' => array(),
+			array_merge(
+				array(
+					'role' => 'agent',
+					'sub'  => 'wp:' . $user->ID,
+					'name' => mb_substr( $user->display_name, 0, 80 ),
+				),
+				Agents::claims( $user )
 			),
 			self::AGENT_TTL
 		);
@@ -59,16 +61,18 @@ class Tokens {
 	/**
 	 * Builds and signs a JWT.
 	 *
-	 * @param array $claims Role-specific claims.
-	 * @param int   $ttl    Lifetime in seconds.
+	 * @param array       $claims Role-specific claims.
+	 * @param int         $ttl    Lifetime in seconds.
+	 * @param string|null $site   Site id; null: the saved one (the connection test passes unsaved values).
+	 * @param string|null $secret Shared secret; null: the saved one.
 	 * @return array{token: string, expires: int}
 	 */
-	public static function sign( array $claims, $ttl ) {
+	public static function sign( array $claims, $ttl, $site = null, $secret = null ) {
 		$now     = time();
 		$payload = array_merge(
 			$claims,
 			array(
-				'iss' => Settings::site_id(),
+				'iss' => null === $site ? Settings::site_id() : (string) $site,
 				'aud' => self::AUDIENCE,
 				'iat' => $now,
 				'exp' => $now + (int) $ttl,
@@ -76,7 +80,7 @@ class Tokens {
 		);
 		$header  = self::b64( wp_json_encode( array( 'alg' => 'HS256', 'typ' => 'JWT' ) ) );
 		$body    = self::b64( wp_json_encode( $payload ) );
-		$sig     = self::b64( hash_hmac( 'sha256', $header . '.' . $body, Settings::secret(), true ) );
+		$sig     = self::b64( hash_hmac( 'sha256', $header . '.' . $body, null === $secret ? Settings::secret() : (string) $secret, true ) );
 		return array(
 			'token'   => $header . '.' . $body . '.' . $sig,
 			'expires' => $now + (int) $ttl,

@@ -39,6 +39,17 @@ add_filter( 'wp_privacy_personal_data_erasers', array( Privacy::class, 'register
 add_action( 'admin_init', array( Privacy::class, 'policy_content' ) );
 add_action( 'init', array( Roles::class, 'maybe_upgrade' ) );
 add_action( 'admin_menu', array( Privacy_Page::class, 'add_menu' ) );
+add_action( 'init', array( Agents::class, 'register' ) );
+add_action( 'rest_api_init', array( Settings_Rest::class, 'register_routes' ) );
+add_action( 'admin_menu', array( Settings_Page::class, 'add_menu' ) );
+add_action( 'admin_enqueue_scripts', array( Settings_Page::class, 'enqueue' ) );
+// The service applies the site's storage policy; tell it whenever that (or where the service is) changes.
+// (Not when the secret is first generated: the service cannot know a new secret yet.)
+foreach ( array( Settings::STORAGE, Settings::SERVICE_URL, Settings::SITE_ID ) as $consent_chat_option ) {
+	add_action( 'add_option_' . $consent_chat_option, array( Service_Client::class, 'policy_changed' ) );
+	add_action( 'update_option_' . $consent_chat_option, array( Service_Client::class, 'policy_changed' ) );
+}
+add_action( 'update_option_' . Settings::SECRET, array( Service_Client::class, 'policy_changed' ) );
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	\WP_CLI::add_command( 'consent-chat', CLI::class );
 }

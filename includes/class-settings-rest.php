@@ -1,0 +1,424 @@
+<?php
+/**
+ * REST routes of the settings screen: read and save the settings, test the
+ * connection to the chat service, and manage agents.
+ *
+ * @package ConsentChat
+ */
+
+namespace ConsentChat;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * One save route for all sections, so a submission is validated as a whole
+ * and either saved completely or not at all. Who may change what:
+ * administrators everything; privacy officers (capability
+ * consent_chat_privacy) the privacy and consent texts, forms and the
+ * retention period, and nothing else. The shared secret is write-only:
+ * no answer ever contains it.
+ */
+class Settings_Rest {
+	/** What a privacy officer may change in the texts of a language; the rest is appearance. */
+	const OFFICER_TEXT_KEYS = array( 'privacy', 'consent', 'prechat', 'contact', 'banner' );
+
+	/**
+	 * Action rest_api_init.
+	 */
+	public static function register_routes() {
+		register_rest_route(
+			Rest::NAMESPACE,
+			'/settings',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( self::class, 'get' ),
+					'permission_callback' => array( Rest::class, 'can_handle_privacy' ),
+					'args'                => array(),
+				),
+				array(
+					'methods'             => \WP_REST_Server::EDITABLE,
+					'callback'            => array( self::class, 'save' ),
+					'permission_callback' => array( Rest::class, 'can_handle_privacy' ),
+					'args'                => array(
+						'connection'  => array( 'type' => 'object' ),
+						'storage'     => array( 'type' => 'object' ),
+						'appearance'  => array( 'type' => 'object' ),
+						'texts'       => array( 'type' => 'object' ),
+						'departments' => array( 'type' => 'array' ),
+					),
+				),
+			)
+		);
+		register_rest_route(
+			Rest::NAMESPACE,
+			'/settings/test-connection',
+			array(
+				'methods'             => \WP_REST_Server::CREATABLE,
+				'callback'            => array( self::class, 'test_connection' ),
+				'permission_callback' => array( self::class, 'can_manage' ),
+				'args'                => array(
+					'serviceUrl' => array(
+						'type'      => 'string',
+						'maxLength' => 2000,
+					),
+					'siteId'     => array(
+						'type'      => 'string',
+						'maxLength' => 64,
+					),
+					'secret'     => array(
+						'type'      => 'string',
+						'maxLength' => 200,
+					),
+				),
+			)
+		);
+		register_rest_route(
+			Rest::NAMESPACE,
+			'/agents',
+			array(
+				'methods'             => \WP_REST_Server::READABLE,
+				'callback'            => array( self::class, 'agents' ),
+				'permission_callback' => array( self::class, 'can_manage' ),
+				'args'                => array(),
+			)
+		);
+		register_rest_route(
+			Rest::NAMESPACE,
+			'/agents/(?P<id>\d+)',
+			array(
+				'methods'             => \WP_REST_Server::EDITABLE,
+				'callback'            => array( self::class, 'update_agent' ),
+				'permission_callback' => array( self::class, 'can_manage_agent' ),
+				'args'                => array(
+					'id'       => array(
+						'type'     => 'integer',
+						'minimum'  => 1,
+						'required' => true,
+					),
+					'agent'    => array( 'type' => 'boolean' ),
+					'depts'    => array(
+						'type'     => 'array',
+						'maxItems' => 50,
+						'items'    => array(
+							'type'    => 'string',
+							'pattern' => Agents::ID_PATTERN,
+						),
+					),
+					'maxChats' => array(
+						'type'    => array( 'integer', 'null' ),
+						'minimum' => 1,
+						'maximum' => Agents::MAX_CHATS_LIMIT,
+					),
+				),
+			)
+		);
+	}
+
+	/**
+	 * Administrators only.
+	 *
+	 * @return bool|\WP_Error
+	 */
+	public static function can_manage() {
+		if ( current_user_can( 'manage_options' ) ) {
+			return true;
+		}
+		return new \WP_Error(
+			'consent_chat_forbidden',
+			__( 'Only administrators may change this.', 'consent-chat' ),
+			array( 'status' => is_user_logged_in() ? 403 : 401 )
+		);
+	}
+
+	/**
+	 * Administrators who may also change that user's roles.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return bool|\WP_Error
+	 */
+	public static function can_manage_agent( \WP_REST_Request $request ) {
+		$allowed = self::can_manage();
+		if ( true !== $allowed ) {
+			return $allowed;
+		}
+		if ( ! current_user_can( 'promote_user', (int) $request['id'] ) ) {
+			return new \WP_Error( 'consent_chat_forbidden', __( 'You may not change this user’s roles.', 'consent-chat' ), array( 'status' => 403 ) );
+		}
+		return true;
+	}
+
+	/**
+	 * Everything the screen shows, for what the current user may see.
+	 *
+	 * @return \WP_REST_Response
+	 */
+	public static function get() {
+		return new \WP_REST_Response( self::data() );
+	}
+
+	/**
+	 * The settings as the screen edits them.
+	 *
+	 * @return array
+	 */
+	public static function data() {
+		$admin   = current_user_can( 'manage_options' );
+		$texts   = get_option( Settings::TEXTS );
+		$texts   = is_array( $texts ) && $texts ? $texts : Defaults::texts();
+		$banners = array();
+		foreach ( array_unique( array_merge( array_keys( $texts ), array( 'en_US', 'de_DE', get_locale() ) ) ) as $locale ) {
+			$banners[ $locale ] = Defaults::banner( (string) $locale );
+		}
+		$data = array(
+			'can'            => array(
+				'manage'  => $admin,
+				'privacy' => current_user_can( Roles::PRIVACY ),
+			),
+			'texts'          => (object) $texts,
+			'storage'        => Settings::storage(),
+			'bannerDefaults' => $banners,
+			'versions'       => self::current_versions( $texts ),
+			'siteLocale'     => get_locale(),
+			'languages'      => self::language_choices(),
+		);
+		if ( $admin ) {
+			$data['connection']  = array(
+				'serviceUrl'     => (string) get_option( Settings::SERVICE_URL, '' ),
+				'defaultUrl'     => self::default_service_url(),
+				'siteId'         => Settings::site_id(),
+				'secretSet'      => strlen( (string) get_option( Settings::SECRET, '' ) ) >= 32,
+				'policySync'     => get_option( Service_Client::POLICY_SYNC, null ),
+			);
+			$data['appearance']  = Settings::appearance();
+			$data['departments'] = Agents::departments();
+			$data['snippets']    = Consent::snippets();
+		}
+		return $data;
+	}
+
+	/**
+	 * The URL used when the field is empty (the service beside WordPress).
+	 *
+	 * @return string
+	 */
+	private static function default_service_url() {
+		$host   = (string) wp_parse_url( home_url(), PHP_URL_HOST );
+		$scheme = is_ssl() ? 'wss' : 'ws';
+		return $scheme . '://' . $host . ':' . Settings::DEFAULT_PORT . '/ws';
+	}
+
+	/**
+	 * Locales to offer when adding a language: the site's and the installed ones.
+	 *
+	 * @return string[]
+	 */
+	private static function language_choices() {
+		return array_values( array_unique( array_merge( array( 'en_US', get_locale() ), get_available_languages() ) ) );
+	}
+
+	/**
+	 * The version of each language's consent text, as the history records it.
+	 *
+	 * @param array $texts Texts per locale.
+	 * @return array<string, string>
+	 */
+	private static function current_versions( array $texts ) {
+		$versions = array();
+		foreach ( $texts as $locale => $lang ) {
+			if ( is_array( $lang ) && ! empty( $lang['consent'] ) ) {
+				$versions[ $locale ] = Versions::of( (string) $lang['consent'] );
+			}
+		}
+		return (object) $versions;
+	}
+
+	/**
+	 * Validates the whole submission, then saves it. Answers the settings as
+	 * saved, plus warnings (e.g. the service could not be told the new policy).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public static function save( \WP_REST_Request $request ) {
+		$input = array_intersect_key( (array) $request->get_json_params(), array_flip( array( 'connection', 'storage', 'appearance', 'texts', 'departments' ) ) );
+		if ( ! $input ) {
+			return new \WP_Error( 'consent_chat_invalid', __( 'Nothing to save: send at least one section.', 'consent-chat' ), array( 'status' => 400 ) );
+		}
+		$admin = current_user_can( 'manage_options' );
+		if ( ! $admin ) {
+			$forbidden = array_diff( array_keys( $input ), array( 'texts', 'storage' ) );
+			if ( $forbidden || array_diff( array_keys( (array) ( $input['storage'] ?? array() ) ), array( 'retentionDays' ) ) ) {
+				return new \WP_Error(
+					'consent_chat_forbidden',
+					__( 'Privacy officers may change the privacy and consent texts, the forms and how long chats are kept; the other settings are for administrators.', 'consent-chat' ),
+					array( 'status' => 403 )
+				);
+			}
+			if ( isset( $input['texts'] ) && is_array( $input['texts'] ) ) {
+				$input['texts'] = self::keep_appearance_texts( $input['texts'] );
+			}
+		}
+		$errors = Settings_Validator::errors( $input );
+		if ( $errors ) {
+			return new \WP_Error(
+				'consent_chat_invalid',
+				_n( 'Nothing was saved: one setting needs correcting.', 'Nothing was saved: some settings need correcting.', count( $errors ), 'consent-chat' ),
+				array(
+					'status' => 400,
+					'errors' => $errors,
+				)
+			);
+		}
+
+		if ( isset( $input['connection'] ) ) {
+			$c = $input['connection'];
+			if ( array_key_exists( 'serviceUrl', $c ) ) {
+				update_option( Settings::SERVICE_URL, trim( (string) $c['serviceUrl'] ) );
+			}
+			if ( isset( $c['siteId'] ) ) {
+				update_option( Settings::SITE_ID, (string) $c['siteId'] );
+			}
+			if ( ! empty( $c['secret'] ) ) {
+				update_option( Settings::SECRET, (string) $c['secret'], false );
+			}
+		}
+		if ( isset( $input['storage'] ) ) {
+			update_option( Settings::STORAGE, array_merge( Settings::storage(), $input['storage'] ) );
+		}
+		if ( isset( $input['appearance'] ) ) {
+			update_option( Settings::APPEARANCE, array_merge( Settings::appearance(), $input['appearance'] ) );
+		}
+		if ( isset( $input['texts'] ) ) {
+			update_option( Settings::TEXTS, $input['texts'] );
+		}
+		if ( isset( $input['departments'] ) ) {
+			update_option( Agents::DEPARTMENTS, $input['departments'] );
+		}
+
+		$warnings = array();
+		$pushed   = Service_Client::flush_policy();
+		if ( is_wp_error( $pushed ) ) {
+			$warnings[] = sprintf(
+				/* translators: %s: why the service could not be reached. */
+				__( 'Saved. But the chat service has not been told the new storage settings yet, so it still applies the old ones: %s', 'consent-chat' ),
+				$pushed->get_error_message()
+			);
+		}
+		return new \WP_REST_Response( array_merge( self::data(), array( 'warnings' => $warnings ) ) );
+	}
+
+	/**
+	 * A privacy officer's texts: the greeting and home screen (appearance,
+	 * set by administrators) stay as saved, whatever was sent for them.
+	 *
+	 * @param array $texts Submitted texts per locale.
+	 * @return array
+	 */
+	private static function keep_appearance_texts( array $texts ) {
+		$saved = get_option( Settings::TEXTS );
+		$saved = is_array( $saved ) ? $saved : array();
+		foreach ( $texts as $locale => $lang ) {
+			if ( ! is_array( $lang ) ) {
+				continue;
+			}
+			$lang = array_intersect_key( $lang, array_flip( self::OFFICER_TEXT_KEYS ) );
+			foreach ( array( 'greeting', 'home' ) as $key ) {
+				$lang[ $key ] = $saved[ $locale ][ $key ] ?? null;
+			}
+			$texts[ $locale ] = $lang;
+		}
+		return $texts;
+	}
+
+	/**
+	 * Asks the service for its status with the given (possibly unsaved)
+	 * connection settings; an empty secret means the saved one.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public static function test_connection( \WP_REST_Request $request ) {
+		$input  = array(
+			'connection' => array_filter(
+				array(
+					'serviceUrl' => $request['serviceUrl'],
+					'siteId'     => $request['siteId'],
+					'secret'     => $request['secret'],
+				),
+				static fn( $v ) => null !== $v
+			),
+		);
+		$errors = Settings_Validator::errors( $input );
+		if ( $errors ) {
+			return new \WP_Error(
+				'consent_chat_invalid',
+				$errors[0]['message'],
+				array(
+					'status' => 400,
+					'errors' => $errors,
+				)
+			);
+		}
+		$c          = $input['connection'];
+		$url        = isset( $c['serviceUrl'] ) ? trim( (string) $c['serviceUrl'] ) : (string) get_option( Settings::SERVICE_URL, '' );
+		$connection = array(
+			'http'   => Settings::http_of( '' !== $url ? $url : self::default_service_url() ),
+			'site'   => $c['siteId'] ?? Settings::site_id(),
+			'secret' => ! empty( $c['secret'] ) ? (string) $c['secret'] : Settings::secret(),
+		);
+		$started    = microtime( true );
+		$status     = Service_Client::request( 'GET', '/admin/status', null, $connection );
+		$ms         = (int) round( ( microtime( true ) - $started ) * 1000 );
+		if ( is_wp_error( $status ) ) {
+			$code = (int) ( $status->get_error_data()['status'] ?? 0 );
+			$hint = 401 === $code
+				? __( 'The service does not accept this site id and secret: they must match the service’s configuration.', 'consent-chat' )
+				: ( 0 === $code ? __( 'Check the address and that the service is running.', 'consent-chat' ) : '' );
+			return new \WP_Error( 'consent_chat_connection_failed', trim( $status->get_error_message() . ' ' . $hint ), array( 'status' => 502 ) );
+		}
+		$storage = Settings::storage();
+		return new \WP_REST_Response(
+			array(
+				'ok'           => true,
+				'milliseconds' => $ms,
+				'site'         => (string) ( $status['site'] ?? '' ),
+				'openChats'    => (int) ( $status['open'] ?? 0 ),
+				'agentsOnline' => (int) ( $status['agentsOnline'] ?? 0 ),
+				'policyInSync' => ( $status['defaultMode'] ?? '' ) === $storage['defaultMode']
+					&& (bool) ( $status['visitorChoosesMode'] ?? false ) === (bool) $storage['visitorChooses']
+					&& (int) ( $status['retentionDays'] ?? 0 ) === (int) $storage['retentionDays'],
+			)
+		);
+	}
+
+	/**
+	 * The agents.
+	 *
+	 * @return \WP_REST_Response
+	 */
+	public static function agents() {
+		return new \WP_REST_Response( Agents::all() );
+	}
+
+	/**
+	 * Makes a user an agent (or not), and sets their departments and limit.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public static function update_agent( \WP_REST_Request $request ) {
+		$user = get_userdata( (int) $request['id'] );
+		if ( ! $user ) {
+			return new \WP_Error( 'consent_chat_not_found', __( 'There is no such user.', 'consent-chat' ), array( 'status' => 404 ) );
+		}
+		$changes = array();
+		foreach ( array( 'agent', 'depts', 'maxChats' ) as $key ) {
+			if ( $request->has_param( $key ) ) {
+				$changes[ $key ] = $request[ $key ];
+			}
+		}
+		$result = Agents::update( $user, $changes );
+		return is_wp_error( $result ) ? $result : new \WP_REST_Response( $result );
+	}
+}

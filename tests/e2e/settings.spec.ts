@@ -1,0 +1,302 @@
+/**
+ * Settings → Consent Chat, used as admins and privacy officers use it, in
+ * real Chromium against the real WordPress and service: an admin's changes
+ * reach the visitors' page and the service; a refused submission shows its
+ * message next to the field and saves nothing; a privacy officer edits the
+ * consent texts and nothing else; the connection test; departments and
+ * agents end up in the agent's token. Every test puts back what it changed,
+ * because the other specs share this WordPress.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { siteToken } from './agent-bot';
+import { AGENT, env, logIn } from './env';
+import { ADMIN, Rest } from './rest';
+
+test.describe.configure( { timeout: 150_000 } );
+
+const SETTINGS = `${ env.wpUrl }/wp-admin/options-general.php?page=consent-chat-settings`;
+const OPTIONS = [ 'consent_chat_texts', 'consent_chat_storage', 'consent_chat_appearance', 'consent_chat_departments' ] as const;
+
+type Saved = Record< ( typeof OPTIONS )[ number ], unknown >;
+
+/** The options as they are, to put back afterwards through /wp/v2/settings. */
+async function snapshot( admin: Rest ): Promise< Saved > {
+	const all = ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as Record< string, unknown >;
+	return Object.fromEntries( OPTIONS.map( ( o ) => [ o, all[ o ] ] ) ) as Saved;
+}
+
+async function restore( admin: Rest, saved: Saved ): Promise< void > {
+	const res = await admin.post( '/wp/v2/settings', saved );
+	expect( res.status(), await res.text() ).toBe( 200 );
+}
+
+async function service( path: string ): Promise< Record< string, unknown > > {
+	const res = await fetch( `${ env.serviceUrl }${ path }`, { headers: { authorization: `Bearer ${ siteToken() }` } } );
+	expect( res.status ).toBe( 200 );
+	return ( await res.json() ) as Record< string, unknown >;
+}
+
+async function openSettings( browser: Browser, user: { login: string; password: string } = ADMIN, tab = '' ): Promise< Page > {
+	const page = await ( await browser.newContext() ).newPage();
+	await logIn( page, user, SETTINGS + ( tab ? `&tab=${ tab }` : '' ) );
+	await expect( page.getByRole( 'button', { name: 'Save settings' } ) ).toBeVisible();
+	return page;
+}
+
+async function save( page: Page ): Promise< void > {
+	const answered = page.waitForResponse( ( r ) => r.url().includes( 'consent-chat/v1/settings' ) && r.request().method() === 'POST' );
+	await page.getByRole( 'button', { name: 'Save settings' } ).click();
+	await answered;
+}
+
+test( 'an admin changes appearance, greeting, consent text and storage; the visitors’ page and the service follow', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const before = await snapshot( admin );
+	const policyBefore = await service( '/admin/policy' );
+	try {
+		const page = await openSettings( browser, ADMIN, 'appearance' );
+		await page.getByLabel( 'Accent colour (#rrggbb)' ).fill( '#0b6e4f' );
+		await page.getByRole( 'radio', { name: 'Bottom left' } ).check();
+		await page.getByLabel( 'Language', { exact: true } ).selectOption( 'en_US' );
+		await page.getByRole( 'checkbox', { name: 'Show a greeting beside the launcher' } ).check();
+		await page.getByLabel( 'Greeting text' ).fill( 'Questions about your order?' );
+		await page.getByLabel( 'Show it after (seconds)' ).fill( '0' );
+		// The preview follows as the admin types.
+		const preview = page.locator( '.consent-chat-settings__stage' );
+		await expect( preview.locator( '.cc-greeting' ) ).toHaveText( 'Questions about your order?' );
+		await expect( preview.locator( '.cc-launcher' ) ).toHaveClass( /cc-launcher--left/ );
+		await expect( preview.locator( '.cc-launcher' ) ).toHaveCSS( 'background-color', 'rgb(11, 110, 79)' );
+		if ( process.env.CC_SCREENSHOTS ) {
+			const file = join( __dirname, '../../docs/screenshots/settings-appearance.png' );
+			mkdirSync( dirname( file ), { recursive: true } );
+			await page.screenshot( { path: file, fullPage: true } );
+		}
+
+		await page.getByRole( 'tab', { name: 'Privacy & consent' } ).click();
+		await page.getByLabel( /Text of the checkbox visitors must tick/ ).fill( 'I agree that my messages are used to answer me (v2).' );
+		await page.getByRole( 'tab', { name: 'Connection' } ).click();
+		await page.getByRole( 'radio', { name: /^Not stored/ } ).check();
+		await save( page );
+		await expect( page.locator( '#consent-chat-settings' ).getByText( 'Settings saved.' ) ).toBeVisible();
+
+		// The visitors' page: colour, corner, greeting and consent text, as saved.
+		const visitor = await ( await browser.newContext() ).newPage();
+		await visitor.goto( env.demoUrl );
+		const launcher = visitor.locator( '.cc-launcher' );
+		await expect( launcher ).toHaveClass( /cc-launcher--left/ );
+		await expect( launcher ).toHaveCSS( 'background-color', 'rgb(11, 110, 79)' );
+		await expect( visitor.locator( '.cc-greeting' ) ).toContainText( 'Questions about your order?' );
+		const config = JSON.parse( ( await visitor.locator( '[data-consent-chat]' ).first().getAttribute( 'data-consent-chat' ) )! ) as {
+			consent: { text: string } | null;
+			storage: { defaultMode: string };
+		};
+		expect( config.consent?.text ).toBe( 'I agree that my messages are used to answer me (v2).' );
+		expect( config.storage.defaultMode ).toBe( 'ephemeral' );
+		await visitor.context().close();
+
+		// The service was told: new chats are not stored.
+		expect( await service( '/admin/policy' ) ).toMatchObject( { defaultMode: 'ephemeral' } );
+		// The new consent text got a version of its own, kept with the old one.
+		const versions = ( await ( await admin.get( '/consent-chat/v1/text-versions' ) ).json() ) as Record< string, { text: string } >;
+		expect( Object.values( versions ).map( ( v ) => v.text ) ).toContain( 'I agree that my messages are used to answer me (v2).' );
+		await page.context().close();
+	} finally {
+		await restore( admin, before );
+		expect( await service( '/admin/policy' ) ).toEqual( policyBefore );
+		await admin.close();
+	}
+} );
+
+test( 'bad input is refused next to its field and nothing of the submission is saved', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const before = await snapshot( admin );
+	try {
+		const page = await openSettings( browser, ADMIN, 'appearance' );
+		await page.getByLabel( 'Accent colour (#rrggbb)' ).fill( '#123456' );
+		await page.getByRole( 'tab', { name: 'Privacy & consent' } ).click();
+		await page.getByRole( 'radio', { name: 'opens the privacy page in a new tab' } ).check();
+		const url = page.getByLabel( 'Address of the privacy page' );
+		await url.fill( 'javascript:alert(1)' );
+		// A contact field without a label, and two fields with one id.
+		const contact = page.getByRole( 'group', { name: 'Contact form (when no agent is online)' } );
+		await contact.getByRole( 'button', { name: 'Add field' } ).click();
+		const ids = contact.getByLabel( 'Id' );
+		await ids.last().fill( 'email' );
+		await save( page );
+
+		await expect( page.getByRole( 'alert' ).or( page.locator( '.components-notice.is-error' ) ).first() ).toContainText( 'Nothing was saved' );
+		await expect( url ).toHaveAttribute( 'aria-invalid', 'true' );
+		const urlError = page.locator( `#${ ( await url.getAttribute( 'aria-describedby' ) )! }` );
+		await expect( urlError ).toHaveText( 'Enter the full address of your privacy page, starting with https://.' );
+		await expect( contact.getByText( 'Every field needs a label.' ) ).toBeVisible();
+		await expect( contact.getByText( 'Another field already has the id “email”.' ) ).toBeVisible();
+		await expect( page.getByRole( 'tab', { name: /Privacy & consent \(3\)/ } ) ).toBeVisible();
+
+		// Nothing saved: not the bad texts, and not the valid colour sent with them.
+		expect( await snapshot( admin ) ).toEqual( before );
+
+		// Correcting the fields makes the messages go and the save go through.
+		await url.fill( 'https://example.org/privacy' );
+		await contact.getByRole( 'button', { name: /^Remove email$/ } ).last().click();
+		await save( page );
+		await expect( page.locator( '#consent-chat-settings' ).getByText( 'Settings saved.' ) ).toBeVisible();
+		await expect( url ).not.toHaveAttribute( 'aria-invalid', 'true' );
+		const after = ( await snapshot( admin ) ) as { consent_chat_appearance: { accent: string }; consent_chat_texts: Record< string, { privacy: { url: string } } > };
+		expect( after.consent_chat_appearance.accent ).toBe( '#123456' );
+		expect( Object.values( after.consent_chat_texts ).some( ( l ) => l.privacy.url === 'https://example.org/privacy' ) ).toBe( true );
+		await page.context().close();
+
+		// The REST route refuses malformed sections the screen could never send.
+		for ( const body of [
+			{ texts: [ 'not', 'per', 'language' ] },
+			{ texts: { 'xx-bad': {} } },
+			{ departments: [ { id: 'a b', name: '' } ] },
+			{ storage: { retentionDays: 0 } },
+			{ connection: { serviceUrl: 'http://not-a-websocket.example' } },
+			{ appearance: { accent: 'red' } },
+			{},
+		] ) {
+			const res = await admin.post( '/consent-chat/v1/settings', body );
+			expect( res.status(), JSON.stringify( body ) ).toBe( 400 );
+			expect( ( ( await res.json() ) as { message: string } ).message ).toBeTruthy();
+		}
+		expect( await snapshot( admin ) ).toMatchObject( { consent_chat_storage: ( after as unknown as Saved ).consent_chat_storage } );
+	} finally {
+		await restore( admin, before );
+		await admin.close();
+	}
+} );
+
+test( 'a privacy officer edits the consent texts, and only those', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const before = await snapshot( admin );
+	const login = `officer-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
+	const officer = { login, password: `pw-${ login }-Secret!` };
+	const created = await admin.post( '/wp/v2/users', { username: login, password: officer.password, email: `${ login }@example.org`, name: 'Pia Privacy', roles: [ 'consent_chat_privacy_officer' ] } );
+	expect( created.status(), await created.text() ).toBe( 201 );
+	try {
+		const page = await openSettings( browser, officer );
+		await expect( page.getByRole( 'tab' ) ).toHaveText( [ 'Privacy & consent' ] );
+		await page.getByLabel( 'Language', { exact: true } ).selectOption( 'de_DE' );
+		await page.getByLabel( /Text of the checkbox visitors must tick/ ).fill( 'Ich bin einverstanden (Fassung der Datenschutzbeauftragten).' );
+		await page.getByLabel( /Delete stored chats this many days/ ).fill( '14' );
+		if ( process.env.CC_SCREENSHOTS ) {
+			const file = join( __dirname, '../../docs/screenshots/settings-privacy.png' );
+			mkdirSync( dirname( file ), { recursive: true } );
+			await page.screenshot( { path: file, fullPage: true } );
+		}
+		await save( page );
+		await expect( page.locator( '#consent-chat-settings' ).getByText( 'Settings saved.' ) ).toBeVisible();
+		const saved = ( await snapshot( admin ) ) as { consent_chat_texts: Record< string, { consent: string } >; consent_chat_storage: { retentionDays: number } };
+		expect( saved.consent_chat_texts.de_DE.consent ).toBe( 'Ich bin einverstanden (Fassung der Datenschutzbeauftragten).' );
+		expect( saved.consent_chat_storage.retentionDays ).toBe( 14 );
+		expect( await service( '/admin/policy' ) ).toMatchObject( { retentionDays: 14 } );
+
+		// The officer's REST access: no connection or appearance data, and no way to change them.
+		const rest = await Rest.as( browser, officer );
+		const data = ( await ( await rest.get( '/consent-chat/v1/settings' ) ).json() ) as Record< string, unknown >;
+		expect( data ).not.toHaveProperty( 'connection' );
+		expect( data ).not.toHaveProperty( 'appearance' );
+		for ( const body of [ { appearance: { accent: '#000000', position: 'left' } }, { storage: { defaultMode: 'ephemeral' } }, { departments: [] } ] ) {
+			const res = await rest.post( '/consent-chat/v1/settings', body );
+			expect( res.status(), JSON.stringify( body ) ).toBe( 403 );
+		}
+		// The greeting is appearance: an officer's submission cannot change it.
+		const texts = saved.consent_chat_texts as Record< string, Record< string, unknown > >;
+		const withGreeting = { ...texts, en_US: { ...texts.en_US, greeting: { text: 'Officer greeting', delay: 1 } } };
+		expect( ( await rest.post( '/consent-chat/v1/settings', { texts: withGreeting } ) ).status() ).toBe( 200 );
+		const after = ( await snapshot( admin ) ) as { consent_chat_texts: Record< string, { greeting: unknown } > };
+		expect( after.consent_chat_texts.en_US.greeting ).toEqual( texts.en_US.greeting ?? null );
+		for ( const route of [ '/consent-chat/v1/agents', '/wp/v2/settings' ] ) {
+			expect( ( await rest.get( route ) ).status(), route ).toBe( 403 );
+		}
+		expect( ( await rest.post( '/consent-chat/v1/settings/test-connection', {} ) ).status() ).toBe( 403 );
+		await rest.close();
+		await page.context().close();
+	} finally {
+		await restore( admin, before );
+		await admin.close();
+	}
+} );
+
+test( 'the connection test, and the secret that never comes back', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const page = await openSettings( browser, ADMIN, 'connection' );
+	await page.getByRole( 'button', { name: 'Test connection' } ).click();
+	await expect( page.locator( '#consent-chat-settings' ).getByText( /^Connected in \d+ ms as site “demo”/ ) ).toBeVisible();
+	if ( process.env.CC_SCREENSHOTS ) {
+		const file = join( __dirname, '../../docs/screenshots/settings-connection.png' );
+		mkdirSync( dirname( file ), { recursive: true } );
+		await page.screenshot( { path: file, fullPage: true } );
+	}
+
+	// An unsaved wrong secret is tested as typed, and refused by the service.
+	await page.getByLabel( 'Shared secret' ).fill( 'w'.repeat( 40 ) );
+	await page.getByRole( 'button', { name: 'Test connection' } ).click();
+	await expect( page.locator( '#consent-chat-settings' ).getByText( /does not accept this site id and secret/ ) ).toBeVisible();
+	// A service that is not there.
+	await page.getByLabel( 'Shared secret' ).fill( '' );
+	await page.getByLabel( 'Service address' ).fill( 'ws://127.0.0.1:9/ws' );
+	await page.getByRole( 'button', { name: 'Test connection' } ).click();
+	await expect( page.locator( '#consent-chat-settings' ).getByText( /could not be reached/ ) ).toBeVisible();
+	await page.context().close();
+
+	const secret = ( await import( 'node:fs' ) ).readFileSync( join( process.env.CC_DATA_DIR!, 'shared-secret' ), 'utf8' ).trim();
+	const body = await ( await admin.get( '/consent-chat/v1/settings' ) ).text();
+	expect( body ).not.toContain( secret );
+	expect( JSON.parse( body ).connection ).toMatchObject( { secretSet: true, siteId: 'demo' } );
+	const wpSettings = await ( await admin.get( '/wp/v2/settings' ) ).text();
+	expect( wpSettings ).not.toContain( secret );
+	const bad = await admin.post( '/consent-chat/v1/settings', { connection: { secret: 'short' } } );
+	expect( bad.status() ).toBe( 400 );
+	expect( ( await bad.json() ).data.errors[ 0 ] ).toMatchObject( { field: 'connection.secret' } );
+	await admin.close();
+} );
+
+test( 'departments and agents: a department given to the agent is in the agent’s token', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const before = await snapshot( admin );
+	const agents = ( await ( await admin.get( '/consent-chat/v1/agents' ) ).json() ) as Array< { id: number; login: string } >;
+	const agent = agents.find( ( a ) => a.login === AGENT.login )!;
+	try {
+		const page = await openSettings( browser, ADMIN, 'agents' );
+		await page.getByRole( 'button', { name: 'Add department' } ).click();
+		await page.getByLabel( 'Name' ).last().fill( 'Sales' );
+		await page.getByLabel( 'Id (used in links and blocks)' ).last().fill( 'sales' );
+		await save( page );
+		await expect( page.locator( '#consent-chat-settings' ).getByText( 'Settings saved.' ) ).toBeVisible();
+
+		const row = page.locator( 'tr', { hasText: AGENT.name } );
+		const updated = page.waitForResponse( ( r ) => r.url().includes( `/agents/${ agent.id }` ) );
+		await row.getByLabel( `Departments of ${ AGENT.name }` ).fill( 'Sales' );
+		await row.getByLabel( `Departments of ${ AGENT.name }` ).press( 'Enter' );
+		expect( ( await updated ).status() ).toBe( 200 );
+		const limit = page.waitForResponse( ( r ) => r.url().includes( `/agents/${ agent.id }` ) );
+		await row.getByLabel( `Chats at once for ${ AGENT.name }` ).fill( '2' );
+		await row.getByLabel( `Chats at once for ${ AGENT.name }` ).blur();
+		expect( ( await limit ).status() ).toBe( 200 );
+		if ( process.env.CC_SCREENSHOTS ) {
+			const file = join( __dirname, '../../docs/screenshots/settings-agents.png' );
+			mkdirSync( dirname( file ), { recursive: true } );
+			await page.screenshot( { path: file, fullPage: true } );
+		}
+		await page.context().close();
+
+		const asAgent = await Rest.as( browser, AGENT );
+		const { token } = ( await ( await asAgent.post( '/consent-chat/v1/agent-token', {} ) ).json() ) as { token: string };
+		const claims = JSON.parse( Buffer.from( token.split( '.' )[ 1 ], 'base64url' ).toString() ) as { depts: string[]; maxChats: number };
+		expect( claims ).toMatchObject( { depts: [ 'sales' ], maxChats: 2 } );
+		await asAgent.close();
+
+		// Unknown departments and out-of-range limits are refused.
+		expect( ( await admin.post( `/consent-chat/v1/agents/${ agent.id }`, { depts: [ 'nope' ] } ) ).status() ).toBe( 400 );
+		expect( ( await admin.post( `/consent-chat/v1/agents/${ agent.id }`, { maxChats: 0 } ) ).status() ).toBe( 400 );
+		expect( ( await admin.post( '/consent-chat/v1/agents/999999', { maxChats: 1 } ) ).status() ).toBe( 404 );
+	} finally {
+		await admin.post( `/consent-chat/v1/agents/${ agent.id }`, { depts: [], maxChats: null } );
+		await restore( admin, before );
+		await admin.close();
+	}
+} );

@@ -4,7 +4,8 @@
  * deactivation). Removes what the plugin keeps in WordPress: its options
  * (settings, texts, the history of text versions, the shared secret), the
  * consent log table (export it first where it is still needed as proof),
- * the "Chat agent" role and the plugin's capabilities.
+ * the agents' departments and limits (user meta), the "Chat agent" and
+ * "Privacy officer" roles and the plugin's capabilities.
  *
  * It does not remove the chat service's data (chats, contact-form
  * submissions, statistics): the service keeps them in its own database,
@@ -28,6 +29,9 @@ function consent_chat_uninstall_site() {
 		delete_option( $name );
 	}
 	$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}consent_chat_consent_log" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange,WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- uninstalling: the plugin's own table goes.
+	// Agents' departments and parallel-chat limits.
+	delete_metadata( 'user', 0, 'consent_chat_depts', '', true );
+	delete_metadata( 'user', 0, 'consent_chat_max_chats', '', true );
 	remove_role( 'consent_chat_agent' );
 	remove_role( 'consent_chat_privacy_officer' );
 	foreach ( wp_roles()->role_objects as $role ) {

@@ -1,7 +1,8 @@
 /**
  * uninstall.php in a real WordPress (its own fresh site, so the shared test
  * site is untouched): WordPress's own uninstall_plugin() removes every option,
- * role and capability of the plugin and its consent log table, and nothing
+ * role and capability of the plugin, its consent log table and the agents'
+ * departments and limits, and nothing
  * that is not ours.
  */
 import { expect, test } from '@playwright/test';
@@ -26,6 +27,9 @@ ConsentChat\\Settings::secret();
 ConsentChat\\Consent_Log::maybe_upgrade();
 update_option( 'consent_chat_site_id', 'uninstall-test' );
 update_option( 'blogdescription', 'not ours' );
+update_option( 'consent_chat_departments', array( array( 'id' => 'sales', 'name' => 'Sales' ) ) );
+ConsentChat\\Agents::update( get_userdata( 1 ), array( 'depts' => array( 'sales' ), 'maxChats' => 4 ) );
+update_user_meta( 1, 'nickname_not_ours', 'kept' );
 $state = function () {
 	global $wpdb;
 	return array(
@@ -34,6 +38,7 @@ $state = function () {
 		'admin_cap'  => get_role( 'administrator' )->has_cap( 'consent_chat_answer' ),
 		'other'      => get_option( 'blogdescription' ),
 		'log_table'  => (bool) $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->prefix . 'consent_chat_consent_log' ) ),
+		'user_meta'  => $wpdb->get_col( "SELECT meta_key FROM {$wpdb->usermeta} WHERE meta_key LIKE 'consent\\\\_chat\\\\_%' OR meta_key = 'nickname_not_ours' ORDER BY meta_key" ),
 	);
 };
 $before = $state();
@@ -52,7 +57,8 @@ echo json_encode( array( 'before' => $before, 'after' => $state() ) );
 		expect( before.agent_role ).toBe( true );
 		expect( before.admin_cap ).toBe( true );
 		expect( before.log_table ).toBe( true );
-		expect( after ).toEqual( { options: [], agent_role: false, admin_cap: false, other: 'not ours', log_table: false } );
+		expect( before.user_meta ).toEqual( [ 'consent_chat_depts', 'consent_chat_max_chats', 'nickname_not_ours' ] );
+		expect( after ).toEqual( { options: [], agent_role: false, admin_cap: false, other: 'not ours', log_table: false, user_meta: [ 'nickname_not_ours' ] } );
 	} finally {
 		rmSync( dir, { recursive: true, force: true } );
 	}

@@ -70,6 +70,8 @@ class Agent_Page {
 		$config = array(
 			'tokenPath'   => '/' . Rest::NAMESPACE . '/agent-token',
 			'fieldLabels' => self::field_labels(),
+			// Department id => name, so agents read names where the service speaks in ids.
+			'departments' => (object) Agents::department_names(),
 		);
 		printf(
 			'<div class="wrap"><h1>%1$s</h1><div id="consent-chat-console" data-config="%2$s"></div></div>',

@@ -58,6 +58,10 @@ class Privacy_Page {
 		?>
 		<div class="wrap">
 			<h1><?php esc_html_e( 'Chat privacy', 'consent-chat' ); ?></h1>
+			<p>
+				<a class="button button-primary" href="<?php echo esc_url( Settings_Page::url( 'privacy' ) ); ?>"><?php esc_html_e( 'Edit privacy and consent texts', 'consent-chat' ); ?></a>
+				<?php esc_html_e( 'The privacy information, the consent checkbox, the forms’ opt-ins, the cookie banner and how long chats are kept.', 'consent-chat' ); ?>
+			</p>
 
 			<h2><?php esc_html_e( 'Consent log', 'consent-chat' ); ?></h2>
 			<p>

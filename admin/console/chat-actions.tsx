@@ -21,6 +21,8 @@ export interface ChatTools {
 	agents: AgentView[];
 	/** Known departments, for suggestions. */
 	depts: string[];
+	/** Department id → name, where the site named it. */
+	deptNames: Record< string, string >;
 	/** The site's labels of its pre-chat form fields, by field id. */
 	fieldLabels: Record< string, string >;
 	transfer: ( chatId: string, to: { toAgent: string } | { toDept: string } ) => void;
@@ -138,7 +140,7 @@ function TransferModal( { view, tools, onClose }: { view: ChatView; tools: ChatT
 						/>
 						<datalist id={ listId }>
 							{ tools.depts.map( ( d ) => (
-								<option key={ d } value={ d } />
+								<option key={ d } value={ d } label={ tools.deptNames[ d ] } />
 							) ) }
 						</datalist>
 					</>

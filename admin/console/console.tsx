@@ -22,18 +22,20 @@ export function Console( { config }: { config: ConsoleConfig } ) {
 	selectRef.current = actions.select;
 	const connected = state.connection === 'open';
 	const targets = transferTargets( state );
-	const depts = knownDepts( state );
+	// The site's departments first-class, plus any the service mentions (e.g. from an older link).
+	const depts = [ ...new Set( [ ...Object.keys( config.departments ), ...knownDepts( state ) ] ) ].sort();
 	const tools: ChatTools = useMemo(
 		() => ( {
 			agents: targets,
 			depts,
+			deptNames: config.departments,
 			fieldLabels: config.fieldLabels,
 			transfer: actions.transfer,
 			keep: actions.keep,
 			typing: actions.typing,
 		} ),
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[ state.agents, state.me, state.queue, state.chats, state.depts, config.fieldLabels ]
+		[ state.agents, state.me, state.queue, state.chats, state.depts, config.fieldLabels, config.departments ]
 	);
 	return (
 		<div className="consent-chat-console__layout">
@@ -50,7 +52,7 @@ export function Console( { config }: { config: ConsoleConfig } ) {
 			) ) }
 			<div className="consent-chat-console__columns">
 				<aside className="consent-chat-console__side">
-					<Presence state={ state } setOnline={ actions.setOnline } setDepts={ actions.setDepts } alerts={ alerts } />
+					<Presence state={ state } setOnline={ actions.setOnline } setDepts={ actions.setDepts } alerts={ alerts } deptNames={ config.departments } />
 					<Queue waiting={ state.queue } onTake={ actions.take } disabled={ ! connected } />
 				</aside>
 				<section className="consent-chat-console__main" aria-label={ __( 'Open chats', 'consent-chat' ) }>

@@ -8,6 +8,17 @@ import { Console } from './console';
 import type { ConsoleConfig } from './use-agent-connection';
 import './console.scss';
 
+/** An object of strings from the page, with anything else dropped. */
+function stringMap( value: unknown ): Record< string, string > {
+	const out: Record< string, string > = {};
+	if ( typeof value === 'object' && value !== null ) {
+		for ( const [ key, text ] of Object.entries( value ) ) {
+			if ( typeof text === 'string' ) out[ key ] = text;
+		}
+	}
+	return out;
+}
+
 function readConfig( el: HTMLElement ): ConsoleConfig {
 	let data: unknown = null;
 	try {
@@ -15,15 +26,9 @@ function readConfig( el: HTMLElement ): ConsoleConfig {
 	} catch {
 		// fall through to the default
 	}
-	const raw = ( typeof data === 'object' && data !== null ? data : {} ) as { tokenPath?: unknown; fieldLabels?: unknown };
+	const raw = ( typeof data === 'object' && data !== null ? data : {} ) as { tokenPath?: unknown; fieldLabels?: unknown; departments?: unknown };
 	const tokenPath = typeof raw.tokenPath === 'string' ? raw.tokenPath : '/consent-chat/v1/agent-token';
-	const fieldLabels: Record< string, string > = {};
-	if ( typeof raw.fieldLabels === 'object' && raw.fieldLabels !== null ) {
-		for ( const [ id, label ] of Object.entries( raw.fieldLabels ) ) {
-			if ( typeof label === 'string' ) fieldLabels[ id ] = label;
-		}
-	}
-	return { tokenPath, fieldLabels };
+	return { tokenPath, fieldLabels: stringMap( raw.fieldLabels ), departments: stringMap( raw.departments ) };
 }
 
 function mount(): void {

@@ -19,11 +19,13 @@ interface PresenceProps {
 	setOnline: ( online: boolean ) => void;
 	setDepts: ( depts: string[] ) => void;
 	alerts: Alerts;
+	/** Department id → name, where the site named it. */
+	deptNames: Record< string, string >;
 }
 
 const DEPT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function Presence( { state, setOnline, setDepts, alerts }: PresenceProps ) {
+export function Presence( { state, setOnline, setDepts, alerts, deptNames }: PresenceProps ) {
 	const disabled = state.online === null;
 	return (
 		<Card size="small" className="consent-chat-console__presence">
@@ -40,7 +42,7 @@ export function Presence( { state, setOnline, setDepts, alerts }: PresenceProps 
 					disabled={ disabled }
 					onChange={ setOnline }
 				/>
-				<Departments state={ state } setDepts={ setDepts } disabled={ disabled } />
+				<Departments state={ state } setDepts={ setDepts } disabled={ disabled } names={ deptNames } />
 				<CheckboxControl
 					__nextHasNoMarginBottom
 					className="consent-chat-console__alerts"
@@ -82,7 +84,17 @@ function alertsHelp( alerts: Alerts ): string {
  * An agent whose token names departments picks among those (at least one);
  * an agent who may serve all is online for all, or only for the ones named.
  */
-function Departments( { state, setDepts, disabled }: { state: ConsoleState; setDepts: ( d: string[] ) => void; disabled: boolean } ) {
+function Departments( {
+	state,
+	setDepts,
+	disabled,
+	names,
+}: {
+	state: ConsoleState;
+	setDepts: ( d: string[] ) => void;
+	disabled: boolean;
+	names: Record< string, string >;
+} ) {
 	const tokenDepts = state.me?.depts ?? [];
 	const [ limiting, setLimiting ] = useState( false );
 	if ( tokenDepts.length > 0 ) {
@@ -97,7 +109,7 @@ function Departments( { state, setDepts, disabled }: { state: ConsoleState; setD
 						<CheckboxControl
 							__nextHasNoMarginBottom
 							key={ dept }
-							label={ dept }
+							label={ names[ dept ] ?? dept }
 							checked={ checked }
 							// At least one: with none the agent would simply be offline.
 							disabled={ disabled || ( checked && chosen.length === 1 ) }
@@ -134,7 +146,7 @@ function Departments( { state, setDepts, disabled }: { state: ConsoleState; setD
 					__nextHasNoMarginBottom
 					label={ __( 'Only these departments', 'consent-chat' ) }
 					value={ state.depts }
-					suggestions={ knownDepts( state ) }
+					suggestions={ [ ...new Set( [ ...Object.keys( names ), ...knownDepts( state ) ] ) ] }
 					disabled={ disabled }
 					__experimentalValidateInput={ ( token: string ) => DEPT_PATTERN.test( token ) }
 					help={ __( 'Type a department id (letters, digits, - and _) and press Enter.', 'consent-chat' ) }

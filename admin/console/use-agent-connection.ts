@@ -24,6 +24,8 @@ export interface ConsoleConfig {
 	tokenPath: string;
 	/** The site's pre-chat form labels (field id → label), to show the visitor's answers. */
 	fieldLabels: Record< string, string >;
+	/** The site's departments (id → name), from Settings → Consent Chat. */
+	departments: Record< string, string >;
 }
 
 export interface AgentActions {

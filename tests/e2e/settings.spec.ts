@@ -177,7 +177,11 @@ test( 'a privacy officer edits the consent texts, and only those', async ( { bro
 	const created = await admin.post( '/wp/v2/users', { username: login, password: officer.password, email: `${ login }@example.org`, name: 'Pia Privacy', roles: [ 'consent_chat_privacy_officer' ] } );
 	expect( created.status(), await created.text() ).toBe( 201 );
 	try {
-		const page = await openSettings( browser, officer );
+		// The officer's way in: from Chat privacy.
+		const page = await ( await browser.newContext() ).newPage();
+		await logIn( page, officer, `${ env.wpUrl }/wp-admin/admin.php?page=consent-chat-privacy` );
+		await page.getByRole( 'link', { name: 'Edit privacy and consent texts' } ).click();
+		await expect( page.getByRole( 'button', { name: 'Save settings' } ) ).toBeVisible();
 		await expect( page.getByRole( 'tab' ) ).toHaveText( [ 'Privacy & consent' ] );
 		await page.getByLabel( 'Language', { exact: true } ).selectOption( 'de_DE' );
 		await page.getByLabel( /Text of the checkbox visitors must tick/ ).fill( 'Ich bin einverstanden (Fassung der Datenschutzbeauftragten).' );
@@ -289,6 +293,12 @@ test( 'departments and agents: a department given to the agent is in the agentâ€
 		const claims = JSON.parse( Buffer.from( token.split( '.' )[ 1 ], 'base64url' ).toString() ) as { depts: string[]; maxChats: number };
 		expect( claims ).toMatchObject( { depts: [ 'sales' ], maxChats: 2 } );
 		await asAgent.close();
+
+		// The agent's console offers the department by its name.
+		const agentPage = await ( await browser.newContext() ).newPage();
+		await logIn( agentPage, AGENT, env.consoleUrl );
+		await expect( agentPage.getByRole( 'group', { name: 'Departments' } ).getByRole( 'checkbox', { name: 'Sales' } ) ).toBeChecked();
+		await agentPage.context().close();
 
 		// Unknown departments and out-of-range limits are refused.
 		expect( ( await admin.post( `/consent-chat/v1/agents/${ agent.id }`, { depts: [ 'nope' ] } ) ).status() ).toBe( 400 );

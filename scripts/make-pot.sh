@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates languages/consent-chat.pot from every __()/esc_html__()/… call in the plugin's PHP
-# and merges new strings into each languages/*.po (GNU gettext: apt-get install gettext).
-# The .mo files are compiled by `npm run build` (scripts/build-translations.mjs).
+# and in the wp-admin/block editor scripts (scripts/extract-js-strings.mjs), and merges new
+# strings into each languages/*.po (GNU gettext: apt-get install gettext).
+# The .mo and the scripts' .json files are made by `npm run build` (scripts/build-translations.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find plugin.php includes blocks -name '*.php' -not -path '*/node_modules/*' | sort)
@@ -12,6 +13,11 @@ xgettext --language=PHP --from-code=UTF-8 \
   --package-name="Consent Chat" --package-version="$(node -p "require('./package.json').version")" \
   --msgid-bugs-address="https://github.com/consent-chat/consent-chat/issues" \
   -o languages/consent-chat.pot "${files[@]}"
+js_pot="$(mktemp --suffix=.pot)"
+trap 'rm -f "$js_pot"' EXIT
+node scripts/extract-js-strings.mjs "$js_pot"
+# One template: a string used in PHP and JS keeps both references.
+msgcat --use-first --sort-by-file -o languages/consent-chat.pot languages/consent-chat.pot "$js_pot"
 sed -i -e 's/charset=CHARSET/charset=UTF-8/' \
   -e "1,4c # Consent Chat: the template for translations (scripts/make-pot.sh).\\n# This file is distributed under the same license as the Consent Chat package." \
   languages/consent-chat.pot

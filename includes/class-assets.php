@@ -65,7 +65,8 @@ class Assets {
 	 * inline script, so a strict Content-Security-Policy holds). The shape is
 	 * FrontendConfig in client/contract.ts.
 	 *
-	 * @param array $attributes Block attributes (dept, direct, display); the
+	 * @param array $attributes Block attributes (dept, direct, display,
+	 *                          greetingText, greetingDelay; unchecked); the
 	 *                          standalone page adds from and standalone.
 	 * @return array
 	 */
@@ -79,7 +80,9 @@ class Assets {
 		$privacy = $texts['privacy'];
 		$consent = trim( (string) $texts['consent'] );
 		$storage = Settings::storage();
-		$config  = array(
+		// A block's own greeting replaces the site's for that page.
+		$greeting = Block_Attributes::greeting( $attributes ) ?? $texts['greeting'];
+		$config   = array(
 			'widget'      => array(
 				'js'  => add_query_arg( 'ver', $widget['version'], CONSENT_CHAT_URL . 'build/client/widget.js' ),
 				'css' => add_query_arg( 'ver', $widget['version'], CONSENT_CHAT_URL . 'build/client/widget.css' ),
@@ -87,7 +90,7 @@ class Assets {
 			'tokenUrl'    => rest_url( Rest::NAMESPACE . '/visitor-token' ),
 			'site'        => Settings::site_id(),
 			'serviceHttp' => Settings::service_http(),
-			'dept'        => isset( $attributes['dept'] ) ? self::dept( (string) $attributes['dept'] ) : '',
+			'dept'        => Block_Attributes::dept( $attributes['dept'] ?? '' ),
 			'direct'      => $direct,
 			'lang'        => $lang,
 			'strings'     => self::widget_strings(),
@@ -108,9 +111,9 @@ class Assets {
 				'retentionDays'  => (int) $storage['retentionDays'],
 			),
 			'contact'     => self::fields( (array) $texts['contact'], $locale ),
-			'greeting'    => empty( $texts['greeting']['text'] ) ? null : array(
-				'text'    => (string) $texts['greeting']['text'],
-				'delayMs' => 1000 * (int) ( $texts['greeting']['delay'] ?? 0 ),
+			'greeting'    => empty( $greeting['text'] ) ? null : array(
+				'text'    => (string) $greeting['text'],
+				'delayMs' => 1000 * (int) ( $greeting['delay'] ?? 0 ),
 			),
 			'home'        => empty( $texts['home']['welcome'] ) ? null : array(
 				'welcome'     => (string) $texts['home']['welcome'],
@@ -130,16 +133,6 @@ class Assets {
 			$config['standalone'] = $attributes['standalone'];
 		}
 		return $config;
-	}
-
-	/**
-	 * A department id as the service accepts it (letters, digits, - and _).
-	 *
-	 * @param string $dept Raw value.
-	 * @return string
-	 */
-	public static function dept( $dept ) {
-		return substr( (string) preg_replace( '/[^A-Za-z0-9_-]/', '', $dept ), 0, 64 );
 	}
 
 	/**

@@ -57,3 +57,7 @@ if ( defined( 'WP_CLI' ) && WP_CLI ) {
 add_action( 'rest_api_init', array( Stats::class, 'register_routes' ) );
 add_action( 'admin_menu', array( Stats_Page::class, 'add_menu' ) );
 add_action( 'admin_enqueue_scripts', array( Stats_Page::class, 'enqueue' ) );
+// The site-wide launcher (option consent_chat_sitewide) and the Chat block's editor preview data.
+add_action( 'init', array( Sitewide::class, 'register' ) );
+add_action( 'wp_footer', array( Sitewide::class, 'print_mount' ), 5 );
+add_action( 'enqueue_block_editor_assets', array( Block_Editor::class, 'enqueue' ) );

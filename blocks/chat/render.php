@@ -10,7 +10,10 @@
 
 defined( 'ABSPATH' ) || exit;
 
+// frontend_config() checks every attribute again: post content is not trusted.
 $consent_chat_config = ConsentChat\Assets::frontend_config( $attributes );
+// This page has its chat; the site-wide launcher stays out (one chat per page).
+ConsentChat\Sitewide::note_block();
 ?>
 <div <?php echo get_block_wrapper_attributes( array( 'data-consent-chat' => wp_json_encode( $consent_chat_config ) ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- get_block_wrapper_attributes escapes. ?>></div>
 <?php

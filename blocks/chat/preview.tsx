@@ -6,7 +6,7 @@
  * tree, being inert).
  */
 import { useEffect, useRef } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 import type { FrontendConfig } from '../../client/contract';
 import { renderPreview } from './preview-dom';
 
@@ -38,14 +38,16 @@ function describe( config: FrontendConfig ): string {
 				: __( 'Visitors see this launcher in the bottom right corner of the page.', 'consent-chat' )
 		);
 		if ( config.greeting ) {
+			const seconds = Math.round( config.greeting.delayMs / 1000 );
 			/* translators: %d: seconds after the page loaded. */
-			parts.push( sprintf( __( 'The greeting appears after %d seconds.', 'consent-chat' ), Math.round( config.greeting.delayMs / 1000 ) ) );
+			parts.push( sprintf( _n( 'The greeting appears after %d second.', 'The greeting appears after %d seconds.', seconds, 'consent-chat' ), seconds ) );
 		}
 	}
-	parts.push(
-		config.dept
-			? /* translators: %s: a department's id. */ sprintf( __( 'Chats go to the department “%s”.', 'consent-chat' ), config.dept )
-			: __( 'Chats go to any agent.', 'consent-chat' )
-	);
+	if ( config.dept ) {
+		/* translators: %s: a department's id. */
+		parts.push( sprintf( __( 'Chats go to the department “%s”.', 'consent-chat' ), config.dept ) );
+	} else {
+		parts.push( __( 'Chats go to any agent.', 'consent-chat' ) );
+	}
 	return parts.join( ' ' );
 }

@@ -18,9 +18,11 @@ export function Sidebar( {
 	data: BlockEditorData | null;
 } ) {
 	const siteGreeting = data?.config.greeting?.text;
-	const fallback = siteGreeting
-		? /* translators: %s: the site's greeting text. */ sprintf( __( 'Shown beside the launcher after the delay. Empty: the site’s greeting, “%s”.', 'consent-chat' ), siteGreeting )
-		: __( 'Shown beside the launcher after the delay. Empty: no greeting (the site has none).', 'consent-chat' );
+	let fallback: string = __( 'Shown beside the launcher after the delay. Empty: no greeting (the site has none).', 'consent-chat' );
+	if ( siteGreeting ) {
+		/* translators: %s: the site's greeting text. */
+		fallback = sprintf( __( 'Shown beside the launcher after the delay. Empty: the site’s greeting, “%s”.', 'consent-chat' ), siteGreeting );
+	}
 	return (
 		<InspectorControls>
 			<PanelBody title={ __( 'Chat', 'consent-chat' ) }>

@@ -7,6 +7,8 @@
 const transform = {
 	'\\.[jt]sx?$': [ 'babel-jest', { presets: [ '@wordpress/babel-preset-default' ] } ],
 };
+// Browser code imports its CSS for webpack; in jest it is nothing.
+const moduleNameMapper = { '\\.s?css$': '<rootDir>/tests/helpers/style-stub.js' };
 
 module.exports = {
 	projects: [
@@ -16,6 +18,7 @@ module.exports = {
 			roots: [ '<rootDir>/tests/unit' ],
 			testMatch: [ '**/*.test.ts' ],
 			transform,
+			moduleNameMapper,
 		},
 		{
 			displayName: 'integration',
@@ -24,6 +27,7 @@ module.exports = {
 			roots: [ '<rootDir>/tests/integration' ],
 			testMatch: [ '**/*.test.ts' ],
 			transform,
+			moduleNameMapper,
 		},
 	],
 };

@@ -58,7 +58,18 @@ class Block_Editor {
 	 * @return array
 	 */
 	private static function site_config() {
-		$site     = get_locale();
+		return self::config_in( get_locale() );
+	}
+
+	/**
+	 * The configuration of a block with default attributes as a visitor
+	 * reading in `$locale` gets it (the settings screen previews each language).
+	 *
+	 * @param string $locale A locale.
+	 * @return array
+	 */
+	public static function config_in( $locale ) {
+		$site     = (string) $locale;
 		$switched = switch_to_locale( $site );
 		$pin      = static function () use ( $site ) {
 			return $site;
@@ -74,25 +85,12 @@ class Block_Editor {
 	}
 
 	/**
-	 * The site's departments (option consent_chat_departments: a list of
-	 * {id, name}), for a drop-down in the sidebar. Read defensively: entries
-	 * that break the id rule are left out. Empty: the sidebar offers a text field.
+	 * The site's departments, for a drop-down in the sidebar (the option is
+	 * validated on save, see Agents). Empty: the sidebar offers a text field.
 	 *
 	 * @return array<int, array{id: string, name: string}>
 	 */
 	public static function departments() {
-		$list = get_option( 'consent_chat_departments', array() );
-		$out  = array();
-		foreach ( is_array( $list ) ? $list : array() as $dept ) {
-			$id = is_array( $dept ) ? Block_Attributes::dept( $dept['id'] ?? '' ) : '';
-			if ( '' !== $id ) {
-				$name  = isset( $dept['name'] ) && is_string( $dept['name'] ) && '' !== $dept['name'] ? $dept['name'] : $id;
-				$out[] = array(
-					'id'   => $id,
-					'name' => sanitize_text_field( $name ),
-				);
-			}
-		}
-		return $out;
+		return Agents::departments();
 	}
 }

@@ -54,10 +54,8 @@ class Settings_Page {
 		$asset = Assets::asset_info( 'admin/settings' );
 		wp_enqueue_script( self::HANDLE, CONSENT_CHAT_URL . 'build/admin/settings.js', $asset['dependencies'], $asset['version'], true );
 		wp_set_script_translations( self::HANDLE, 'consent-chat', CONSENT_CHAT_DIR . 'languages' );
+		// Includes the visitors' launcher and window styles, which the preview draws with (client/preview).
 		wp_enqueue_style( self::HANDLE, CONSENT_CHAT_URL . 'build/admin/settings.css', array( 'wp-components' ), $asset['version'] );
-		// The preview draws the real launcher and chat window with the visitors' own styles.
-		wp_enqueue_style( Assets::LOADER );
-		wp_enqueue_style( 'consent-chat-widget-preview', CONSENT_CHAT_URL . 'build/client/widget.css', array(), Assets::asset_info( 'client/widget' )['version'] );
 	}
 
 	/**

@@ -46,6 +46,7 @@ class Settings_Rest {
 						'appearance'  => array( 'type' => 'object' ),
 						'texts'       => array( 'type' => 'object' ),
 						'departments' => array( 'type' => 'array' ),
+						'sitewide'    => array( 'type' => 'boolean' ),
 					),
 				),
 			)
@@ -192,7 +193,14 @@ class Settings_Rest {
 			);
 			$data['appearance']  = Settings::appearance();
 			$data['departments'] = Agents::departments();
+			$data['sitewide']    = Sitewide::enabled();
 			$data['snippets']    = Consent::snippets();
+			// What visitors of each language get, for the Appearance tab's preview; the screen lays the unsaved changes over it.
+			$data['previews'] = array();
+			foreach ( array_keys( $texts ) as $locale ) {
+				$data['previews'][ $locale ] = Block_Editor::config_in( (string) $locale );
+			}
+			$data['previews'] = (object) $data['previews'];
 		}
 		return $data;
 	}
@@ -241,7 +249,7 @@ class Settings_Rest {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public static function save( \WP_REST_Request $request ) {
-		$input = array_intersect_key( (array) $request->get_json_params(), array_flip( array( 'connection', 'storage', 'appearance', 'texts', 'departments' ) ) );
+		$input = array_intersect_key( (array) $request->get_json_params(), array_flip( array( 'connection', 'storage', 'appearance', 'texts', 'departments', 'sitewide' ) ) );
 		if ( ! $input ) {
 			return new \WP_Error( 'consent_chat_invalid', __( 'Nothing to save: send at least one section.', 'consent-chat' ), array( 'status' => 400 ) );
 		}
@@ -294,6 +302,9 @@ class Settings_Rest {
 		}
 		if ( isset( $input['departments'] ) ) {
 			update_option( Agents::DEPARTMENTS, $input['departments'] );
+		}
+		if ( isset( $input['sitewide'] ) ) {
+			update_option( Sitewide::OPTION, (bool) $input['sitewide'] );
 		}
 
 		$warnings = array();

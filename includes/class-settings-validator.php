@@ -48,6 +48,9 @@ class Settings_Validator {
 		if ( isset( $input['departments'] ) ) {
 			$v->departments( $input['departments'] );
 		}
+		if ( isset( $input['sitewide'] ) && ! is_bool( $input['sitewide'] ) ) {
+			$v->add( 'sitewide', __( 'The site-wide launcher is either on or off.', 'consent-chat' ) );
+		}
 		if ( ! $v->errors ) {
 			$v->schemas( $input );
 		}

@@ -39,9 +39,21 @@ class Sitewide {
 				'description'       => __( 'Show the chat launcher on every page of the site, also where no Chat block is placed.', 'consent-chat' ),
 				'default'           => false,
 				'show_in_rest'      => array( 'schema' => array( 'type' => 'boolean' ) ),
-				'sanitize_callback' => 'rest_sanitize_boolean',
+				'sanitize_callback' => array( self::class, 'sanitize' ),
 			)
 		);
+	}
+
+	/**
+	 * Stored as 1 or 0: update_option() would store false as '', which the
+	 * REST settings endpoint does not read as a boolean (it then answers null
+	 * and refuses to save the settings back).
+	 *
+	 * @param mixed $value Submitted value.
+	 * @return int
+	 */
+	public static function sanitize( $value ) {
+		return rest_sanitize_boolean( $value ) ? 1 : 0;
 	}
 
 	/**

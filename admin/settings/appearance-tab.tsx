@@ -12,19 +12,22 @@ import {
 	__experimentalNumberControl as NumberControl,
 } from '@wordpress/components';
 import { __ } from '@wordpress/i18n';
+import type { FrontendConfig } from '../../client/contract';
 import { updateLanguage } from './draft';
 import { FieldError, invalidProps } from './field-error';
 import { ChatPreview } from './preview';
 import type { Appearance, Draft, FieldErrors, LanguageTexts } from './types';
 
 interface Props {
+	/** What visitors of each language get now, for the preview. */
+	previews: Record< string, FrontendConfig >;
 	draft: Draft;
 	locale: string;
 	errors: FieldErrors;
 	onChange: ( draft: Draft ) => void;
 }
 
-export function AppearanceTab( { draft, locale, errors, onChange }: Props ) {
+export function AppearanceTab( { previews, draft, locale, errors, onChange }: Props ) {
 	const appearance = draft.appearance ?? { accent: '#1d4ed8', position: 'right' };
 	const lang = draft.texts[ locale ];
 	const at = `texts.${ locale }`;
@@ -47,6 +50,13 @@ export function AppearanceTab( { draft, locale, errors, onChange }: Props ) {
 				/>
 				<FieldError errors={ errors } path="appearance.accent" />
 				<ColorPicker color={ /^#[0-9a-f]{6}$/i.test( appearance.accent ) ? appearance.accent : '#1d4ed8' } onChange={ ( accent ) => setAppearance( { accent: accent.slice( 0, 7 ) } ) } />
+				<ToggleControl
+					__nextHasNoMarginBottom
+					label={ __( 'Show the chat on every page (site-wide launcher)', 'consent-chat' ) }
+					help={ __( 'Without it, the chat is only where a Consent Chat block is. A page with the block shows that block’s chat, never two.', 'consent-chat' ) }
+					checked={ !! draft.sitewide }
+					onChange={ ( sitewide ) => onChange( { ...draft, sitewide } ) }
+				/>
 				<RadioControl
 					label={ __( 'Launcher corner', 'consent-chat' ) }
 					selected={ appearance.position }
@@ -128,7 +138,7 @@ export function AppearanceTab( { draft, locale, errors, onChange }: Props ) {
 					</>
 				) }
 			</div>
-			<ChatPreview appearance={ appearance } texts={ lang } />
+			<ChatPreview base={ previews[ locale ] } draft={ draft } locale={ locale } />
 		</div>
 	);
 }

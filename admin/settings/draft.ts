@@ -13,6 +13,7 @@ export function draftOf( data: SettingsData ): Draft {
 		appearance: data.appearance ? { ...data.appearance } : undefined,
 		texts: structuredClone( data.texts ),
 		departments: data.departments ? data.departments.map( ( d ) => ( { ...d } ) ) : undefined,
+		sitewide: data.sitewide,
 	};
 }
 
@@ -36,6 +37,7 @@ export function submission( draft: Draft, canManage: boolean ): Submission {
 	}
 	if ( draft.appearance ) out.appearance = draft.appearance;
 	if ( draft.departments ) out.departments = draft.departments;
+	if ( draft.sitewide !== undefined ) out.sitewide = draft.sitewide;
 	return out;
 }
 

@@ -119,7 +119,7 @@ export function SettingsApp( { initial }: { initial: SettingsData } ) {
 						{ tab.name === 'connection' && data.connection && (
 							<ConnectionTab draft={ draft } saved={ data.connection } errors={ errors } onChange={ setDraft } />
 						) }
-						{ tab.name === 'appearance' && <AppearanceTab draft={ draft } locale={ locale } errors={ errors } onChange={ setDraft } /> }
+						{ tab.name === 'appearance' && <AppearanceTab previews={ data.previews ?? {} } draft={ draft } locale={ locale } errors={ errors } onChange={ setDraft } /> }
 						{ tab.name === 'privacy' && <PrivacyTab data={ data } draft={ draft } locale={ locale } errors={ errors } onChange={ setDraft } /> }
 						{ tab.name === 'agents' && (
 							<AgentsTab draft={ draft } savedDepartments={ data.departments ?? [] } errors={ errors } onChange={ setDraft } />

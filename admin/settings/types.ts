@@ -4,6 +4,8 @@
  * shape of the `consent_chat_texts` option (includes/class-settings.php).
  */
 
+import type { FrontendConfig } from '../../client/contract';
+
 export type FieldType = 'text' | 'email' | 'textarea' | 'checkbox';
 
 export interface FormField {
@@ -59,6 +61,8 @@ export interface Draft {
 	appearance?: Appearance;
 	texts: Texts;
 	departments?: Department[];
+	/** The launcher on every page (option consent_chat_sitewide). */
+	sitewide?: boolean;
 }
 
 export interface SettingsData {
@@ -73,6 +77,9 @@ export interface SettingsData {
 	connection?: Connection;
 	appearance?: Appearance;
 	departments?: Department[];
+	sitewide?: boolean;
+	/** Locale → the configuration visitors of that language get (admins only). */
+	previews?: Record< string, FrontendConfig >;
 	snippets?: { plain: string; tracking: string };
 	warnings?: string[];
 }

@@ -1,7 +1,7 @@
 /**
  * Editor side of the Chat block. The front end is rendered by PHP
  * (render.php); the editor shows what visitors will see, drawn by the
- * visitors' own code with the site's texts and colours (preview-dom.ts).
+ * visitors' own code with the site's texts and colours (client/preview).
  */
 import { registerBlockType, type BlockConfiguration } from '@wordpress/blocks';
 import { useBlockProps } from '@wordpress/block-editor';

@@ -1,6 +1,6 @@
 /**
  * The block's body in the editor: the visitors' launcher or chat window
- * (preview-dom.ts), inert, so a click selects the block instead of
+ * (client/preview), inert, so a click selects the block instead of
  * operating a form nobody can send from here, plus a line of text saying
  * what the picture shows (the picture itself is outside the accessibility
  * tree, being inert).
@@ -8,7 +8,7 @@
 import { useEffect, useRef } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 import type { FrontendConfig } from '../../client/contract';
-import { renderPreview } from './preview-dom';
+import { renderPreview } from '../../client/preview';
 
 export function Preview( { config }: { config: FrontendConfig } ) {
 	const ref = useRef< HTMLDivElement >( null );

@@ -17,7 +17,7 @@ import { ADMIN, Rest } from './rest';
 test.describe.configure( { timeout: 150_000 } );
 
 const SETTINGS = `${ env.wpUrl }/wp-admin/options-general.php?page=consent-chat-settings`;
-const OPTIONS = [ 'consent_chat_texts', 'consent_chat_storage', 'consent_chat_appearance', 'consent_chat_departments' ] as const;
+const OPTIONS = [ 'consent_chat_texts', 'consent_chat_storage', 'consent_chat_appearance', 'consent_chat_departments', 'consent_chat_sitewide' ] as const;
 
 type Saved = Record< ( typeof OPTIONS )[ number ], unknown >;
 
@@ -45,6 +45,16 @@ async function openSettings( browser: Browser, user: { login: string; password: 
 	return page;
 }
 
+/** For the README, when CC_SCREENSHOTS is set: the top of the screen, as an admin sees it. */
+async function screenshot( page: Page, name: string ): Promise< void > {
+	if ( ! process.env.CC_SCREENSHOTS ) return;
+	const file = join( __dirname, `../../docs/screenshots/${ name }.png` );
+	mkdirSync( dirname( file ), { recursive: true } );
+	await page.setViewportSize( { width: 1280, height: 1000 } );
+	await page.evaluate( () => window.scrollTo( 0, 0 ) );
+	await page.screenshot( { path: file } );
+}
+
 async function save( page: Page ): Promise< void > {
 	const answered = page.waitForResponse( ( r ) => r.url().includes( 'consent-chat/v1/settings' ) && r.request().method() === 'POST' );
 	await page.getByRole( 'button', { name: 'Save settings' } ).click();
@@ -59,20 +69,17 @@ test( 'an admin changes appearance, greeting, consent text and storage; the visi
 		const page = await openSettings( browser, ADMIN, 'appearance' );
 		await page.getByLabel( 'Accent colour (#rrggbb)' ).fill( '#0b6e4f' );
 		await page.getByRole( 'radio', { name: 'Bottom left' } ).check();
+		await page.getByRole( 'checkbox', { name: 'Show the chat on every page (site-wide launcher)' } ).check();
 		await page.getByLabel( 'Language', { exact: true } ).selectOption( 'en_US' );
 		await page.getByRole( 'checkbox', { name: 'Show a greeting beside the launcher' } ).check();
 		await page.getByLabel( 'Greeting text' ).fill( 'Questions about your order?' );
 		await page.getByLabel( 'Show it after (seconds)' ).fill( '0' );
 		// The preview follows as the admin types.
-		const preview = page.locator( '.consent-chat-settings__stage' );
-		await expect( preview.locator( '.cc-greeting' ) ).toHaveText( 'Questions about your order?' );
+		const preview = page.locator( '.consent-chat-settings__preview' );
+		await expect( preview.locator( '.cc-greeting__text' ) ).toHaveText( 'Questions about your order?' );
 		await expect( preview.locator( '.cc-launcher' ) ).toHaveClass( /cc-launcher--left/ );
 		await expect( preview.locator( '.cc-launcher' ) ).toHaveCSS( 'background-color', 'rgb(11, 110, 79)' );
-		if ( process.env.CC_SCREENSHOTS ) {
-			const file = join( __dirname, '../../docs/screenshots/settings-appearance.png' );
-			mkdirSync( dirname( file ), { recursive: true } );
-			await page.screenshot( { path: file, fullPage: true } );
-		}
+		await screenshot( page, 'settings-appearance' );
 
 		await page.getByRole( 'tab', { name: 'Privacy & consent' } ).click();
 		await page.getByLabel( /Text of the checkbox visitors must tick/ ).fill( 'I agree that my messages are used to answer me (v2).' );
@@ -94,6 +101,11 @@ test( 'an admin changes appearance, greeting, consent text and storage; the visi
 		};
 		expect( config.consent?.text ).toBe( 'I agree that my messages are used to answer me (v2).' );
 		expect( config.storage.defaultMode ).toBe( 'ephemeral' );
+		// Site-wide: a page without the block has the launcher too, once; the demo page (with the block) still has one.
+		await expect( visitor.locator( '.cc-launcher' ) ).toHaveCount( 1 );
+		await visitor.goto( `${ env.wpUrl }/?p=1` );
+		await expect( visitor.locator( '.cc-launcher' ) ).toHaveCount( 1 );
+		await expect( visitor.locator( '.cc-launcher' ) ).toHaveClass( /cc-launcher--left/ );
 		await visitor.context().close();
 
 		// The service was told: new chats are not stored.
@@ -186,11 +198,7 @@ test( 'a privacy officer edits the consent texts, and only those', async ( { bro
 		await page.getByLabel( 'Language', { exact: true } ).selectOption( 'de_DE' );
 		await page.getByLabel( /Text of the checkbox visitors must tick/ ).fill( 'Ich bin einverstanden (Fassung der Datenschutzbeauftragten).' );
 		await page.getByLabel( /Delete stored chats this many days/ ).fill( '14' );
-		if ( process.env.CC_SCREENSHOTS ) {
-			const file = join( __dirname, '../../docs/screenshots/settings-privacy.png' );
-			mkdirSync( dirname( file ), { recursive: true } );
-			await page.screenshot( { path: file, fullPage: true } );
-		}
+		await screenshot( page, 'settings-privacy' );
 		await save( page );
 		await expect( page.locator( '#consent-chat-settings' ).getByText( 'Settings saved.' ) ).toBeVisible();
 		const saved = ( await snapshot( admin ) ) as { consent_chat_texts: Record< string, { consent: string } >; consent_chat_storage: { retentionDays: number } };
@@ -230,11 +238,7 @@ test( 'the connection test, and the secret that never comes back', async ( { bro
 	const page = await openSettings( browser, ADMIN, 'connection' );
 	await page.getByRole( 'button', { name: 'Test connection' } ).click();
 	await expect( page.locator( '#consent-chat-settings' ).getByText( /^Connected in \d+ ms as site “demo”/ ) ).toBeVisible();
-	if ( process.env.CC_SCREENSHOTS ) {
-		const file = join( __dirname, '../../docs/screenshots/settings-connection.png' );
-		mkdirSync( dirname( file ), { recursive: true } );
-		await page.screenshot( { path: file, fullPage: true } );
-	}
+	await screenshot( page, 'settings-connection' );
 
 	// An unsaved wrong secret is tested as typed, and refused by the service.
 	await page.getByLabel( 'Shared secret' ).fill( 'w'.repeat( 40 ) );
@@ -281,11 +285,7 @@ test( 'departments and agents: a department given to the agent is in the agent�
 		await row.getByLabel( `Chats at once for ${ AGENT.name }` ).fill( '2' );
 		await row.getByLabel( `Chats at once for ${ AGENT.name }` ).blur();
 		expect( ( await limit ).status() ).toBe( 200 );
-		if ( process.env.CC_SCREENSHOTS ) {
-			const file = join( __dirname, '../../docs/screenshots/settings-agents.png' );
-			mkdirSync( dirname( file ), { recursive: true } );
-			await page.screenshot( { path: file, fullPage: true } );
-		}
+		await screenshot( page, 'settings-agents' );
 		await page.context().close();
 
 		const asAgent = await Rest.as( browser, AGENT );

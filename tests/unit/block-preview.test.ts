@@ -7,10 +7,8 @@
  */
 import type { FrontendConfig } from '../../client/contract';
 import { blockConfig, blockGreeting, clampDelay, effectiveDept, type Attributes } from '../../blocks/chat/attributes';
-import { renderPreview } from '../../blocks/chat/preview-dom';
+import { renderPreview } from '../../client/preview';
 
-jest.mock( '../../client/loader/launcher.css', () => ( {} ) );
-jest.mock( '../../client/widget/window.css', () => ( {} ) );
 
 const site = {
 	widget: { js: '/w.js', css: '/w.css' },

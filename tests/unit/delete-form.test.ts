@@ -3,7 +3,6 @@
  */
 import type { DeleteFormConfig } from '../../client/contract';
 
-jest.mock( '../../client/delete-form/delete-form.css', () => ( {} ) );
 
 const config: DeleteFormConfig = {
 	site: 'default',

@@ -3,7 +3,6 @@
  */
 import type { FrontendConfig, WidgetApi } from '../../client/contract';
 
-jest.mock( '../../client/loader/launcher.css', () => ( {} ) );
 
 function config( over: Partial< FrontendConfig > = {} ): FrontendConfig {
 	return {

@@ -30,6 +30,7 @@ function data( manage: boolean ): SettingsData {
 					connection: { serviceUrl: '', defaultUrl: 'ws://x:8787/ws', siteId: 'demo', secretSet: true, policySync: null },
 					appearance: { accent: '#1d4ed8', position: 'right' },
 					departments: [ { id: 'sales', name: 'Sales' } ],
+					sitewide: false,
 			  }
 			: {} ),
 	};
@@ -44,7 +45,7 @@ test( 'a privacy officer sends only the texts and the retention period', () => {
 test( 'an admin sends every section, and the secret only when one was typed', () => {
 	const draft = draftOf( data( true ) );
 	const sent = submission( draft, true );
-	expect( Object.keys( sent ).sort() ).toEqual( [ 'appearance', 'connection', 'departments', 'storage', 'texts' ] );
+	expect( Object.keys( sent ).sort() ).toEqual( [ 'appearance', 'connection', 'departments', 'sitewide', 'storage', 'texts' ] );
 	expect( sent.connection ).toEqual( { serviceUrl: '', siteId: 'demo', secret: '' } );
 	draft.connection = { serviceUrl: 'wss://chat.example.org/ws', siteId: 'demo', secret: 's'.repeat( 40 ) };
 	expect( submission( draft, true ).connection?.secret ).toBe( 's'.repeat( 40 ) );

@@ -1,17 +1,19 @@
 /**
- * The editor preview, drawn with the visitors' own code: the loader's
+ * Previews in wp-admin (the block editor, Settings → Consent Chat), drawn
+ * with the visitors' own code: the loader's
  * launcher and greeting bubble, and the widget's home screen or start window
  * (title, § privacy link, consent checkbox, start button), styled by the same
  * CSS. Nothing here opens a connection or fetches anything: those are the
  * loader's click handler and the chat window's open(), neither used here.
  */
-import type { FrontendConfig } from '../../client/contract';
-import { applyAppearance, drawLauncher, showGreeting } from '../../client/loader/launcher';
-import { h } from '../../client/widget/dom';
-import { PrivacyFlyout } from '../../client/widget/privacy';
-import { homeView, startView } from '../../client/widget/start-view';
-import '../../client/loader/launcher.css';
-import '../../client/widget/window.css';
+import type { FrontendConfig } from '../contract';
+import { applyAppearance, drawLauncher, showGreeting } from '../loader/launcher';
+import { h } from '../widget/dom';
+import { PrivacyFlyout } from '../widget/privacy';
+import { homeView, startView } from '../widget/start-view';
+import '../loader/launcher.css';
+import '../widget/window.css';
+import './preview.css';
 
 let uid = 0;
 

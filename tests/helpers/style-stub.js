@@ -1,0 +1,2 @@
+// Stylesheets imported by browser code mean nothing to jest (webpack bundles them).
+module.exports = {};

@@ -31,6 +31,8 @@ class Block_Editor {
 		if ( ! wp_script_is( $handle, 'registered' ) ) {
 			return;
 		}
+		// The block's strings ship in this plugin's languages/ (WordPress would look only in wp-content/languages).
+		wp_set_script_translations( $handle, 'consent-chat', CONSENT_CHAT_DIR . 'languages' );
 		wp_add_inline_script(
 			$handle,
 			'window.' . self::GLOBAL_NAME . ' = ' . wp_json_encode( self::data(), JSON_HEX_TAG | JSON_HEX_AMP ) . ';',

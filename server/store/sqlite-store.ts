@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ChatMessage, ChatStatus } from '../protocol';
+import type { Author, ChatMessage, ChatStatus, FieldValues, SystemEvent } from '../protocol';
 import {
 	toHour,
 	type ChatChanges,
@@ -20,7 +20,7 @@ import {
 	type StatRow,
 } from './types';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const STATS_FLUSH_MS = 5_000;
 /** Counters per site: one service may carry several sites, and each sees only its own. */
 const statsTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ name } (
@@ -31,9 +31,15 @@ const statsTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ na
 	PRIMARY KEY (site, hour, kind)
 ) WITHOUT ROWID;`;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS chats (
-	id TEXT PRIMARY KEY,
+/**
+ * Chats have an integer key (\`rid\`) besides their public id (a UUID), and
+ * messages are keyed by (rid, seq): small keys, cheap comparisons. AUTOINCREMENT,
+ * so a deleted chat's number is never given to another chat. The public id
+ * stays in \`chats\` only.
+ */
+const chatsTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ name } (
+	rid INTEGER PRIMARY KEY AUTOINCREMENT,
+	id TEXT NOT NULL UNIQUE,
 	site TEXT NOT NULL,
 	code_hash TEXT NOT NULL,
 	mode TEXT NOT NULL,
@@ -48,30 +54,44 @@ CREATE TABLE IF NOT EXISTS chats (
 	agent_name TEXT,
 	from_ref TEXT,
 	consent_version TEXT
-);
+);`;
+
+/**
+ * One row per message: its chat's rid, its seq, and everything else (which is
+ * only ever read back together) as one compact JSON text (see encodeBody).
+ *
+ * Rows are kept in the order they were written (\`id\`), so a commit appends
+ * them to the end of the table (a page or two for a whole batch) instead of
+ * inserting into one page per busy chat; the index on (chat, seq), whose
+ * entries are a few bytes, is what is read by chat. No foreign key: that
+ * would cost a lookup in \`chats\` per insert. Every deletion of a chat
+ * deletes its messages in the same transaction instead.
+ */
+const messagesTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ name } (
+	id INTEGER PRIMARY KEY,
+	chat INTEGER NOT NULL,
+	seq INTEGER NOT NULL,
+	body TEXT NOT NULL
+);`;
+/** Made after any migration (a schema-2 `messages` has no `chat` column). */
+const MESSAGES_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS messages_chat ON messages(chat, seq);';
+
+const CHAT_INDEXES = `
 CREATE INDEX IF NOT EXISTS chats_status ON chats(status, closed_at);
 CREATE INDEX IF NOT EXISTS chats_code ON chats(code_hash);
 CREATE INDEX IF NOT EXISTS chats_agent ON chats(site, agent_sub, closed_at);
+`;
+
+const SCHEMA = `
+${ chatsTable( 'chats' ) }
+${ CHAT_INDEXES }
 CREATE TABLE IF NOT EXISTS chat_events (
 	chat_id TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
 	status TEXT NOT NULL,
 	at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chat_events_chat ON chat_events(chat_id);
-CREATE TABLE IF NOT EXISTS messages (
-	chat_id TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
-	seq INTEGER NOT NULL,
-	author TEXT NOT NULL,
-	text TEXT NOT NULL,
-	at INTEGER NOT NULL,
-	name TEXT,
-	event TEXT,
-	client_id TEXT,
-	dialog TEXT,
-	fields TEXT,
-	options TEXT,
-	PRIMARY KEY (chat_id, seq)
-) WITHOUT ROWID;
+${ messagesTable( 'messages' ) }
 CREATE TABLE IF NOT EXISTS contact_submissions (
 	id TEXT PRIMARY KEY,
 	site TEXT NOT NULL,
@@ -102,7 +122,8 @@ interface ChatRow {
 	consent_version: string | null;
 }
 
-interface MessageRow {
+/** A message row of schema 2 and before (read only by the migration). */
+interface MessageRowV2 {
 	chat_id: string;
 	seq: number;
 	author: ChatMessage[ 'from' ];
@@ -154,7 +175,7 @@ const toContact = ( r: ContactRow ): ContactSubmission => ( {
 	consents: JSON.parse( r.consents ) as ContactSubmission[ 'consents' ],
 } );
 
-const toMessage = ( r: MessageRow ): ChatMessage => {
+const fromRowV2 = ( r: MessageRowV2 ): ChatMessage => {
 	const m: ChatMessage = { chatId: r.chat_id, seq: r.seq, from: r.author, text: r.text, at: r.at };
 	if ( r.name !== null ) m.name = r.name;
 	if ( r.event !== null ) m.event = r.event;
@@ -162,6 +183,45 @@ const toMessage = ( r: MessageRow ): ChatMessage => {
 	if ( r.dialog !== null ) m.dialog = r.dialog;
 	if ( r.fields !== null ) m.fields = JSON.parse( r.fields ) as Record< string, string >;
 	if ( r.options !== null ) m.options = JSON.parse( r.options ) as string[];
+	return m;
+};
+
+/**
+ * A message's stored body: short keys, absent fields left out. `d` and `v`
+ * are what the e-mail search (findByEmail) reads with SQLite's JSON functions.
+ */
+interface Body {
+	f: Author;
+	t: string;
+	a: number;
+	n?: string;
+	e?: SystemEvent;
+	c?: string;
+	d?: string;
+	v?: FieldValues;
+	o?: string[];
+}
+
+const encodeBody = ( m: ChatMessage ): string => {
+	const b: Body = { f: m.from, t: m.text, a: m.at };
+	if ( m.name !== undefined ) b.n = m.name;
+	if ( m.event !== undefined ) b.e = m.event;
+	if ( m.clientId !== undefined ) b.c = m.clientId;
+	if ( m.dialog !== undefined ) b.d = m.dialog;
+	if ( m.fields !== undefined ) b.v = m.fields;
+	if ( m.options !== undefined ) b.o = m.options;
+	return JSON.stringify( b );
+};
+
+const decodeBody = ( chatId: string, seq: number, body: string ): ChatMessage => {
+	const b = JSON.parse( body ) as Body;
+	const m: ChatMessage = { chatId, seq, from: b.f, text: b.t, at: b.a };
+	if ( b.n !== undefined ) m.name = b.n;
+	if ( b.e !== undefined ) m.event = b.e;
+	if ( b.c !== undefined ) m.clientId = b.c;
+	if ( b.d !== undefined ) m.dialog = b.d;
+	if ( b.v !== undefined ) m.fields = b.v;
+	if ( b.o !== undefined ) m.options = b.o;
 	return m;
 };
 
@@ -184,6 +244,12 @@ export class SqliteStore implements ChatStore {
 	 */
 	private pendingStats = new Map< string, number >();
 	private statsTimer: ReturnType< typeof setTimeout > | null = null;
+	/**
+	 * Chat id → rid of chats written to lately (open ones), so a message
+	 * insert needs no lookup. Dropped when a chat closes or is deleted;
+	 * a miss is looked up.
+	 */
+	private rids = new Map< string, number >();
 	private readonly stmt;
 
 	/**
@@ -199,9 +265,12 @@ export class SqliteStore implements ChatStore {
 		this.db.pragma( 'synchronous = FULL' );
 		// Deleted chats are overwritten in the file, not just unlinked from the b-tree.
 		this.db.pragma( 'secure_delete = ON' );
-		this.db.pragma( 'foreign_keys = ON' );
 		this.db.exec( SCHEMA );
 		this.migrateStatsToSites( legacyStatsSite );
+		this.migrateMessagesToRids();
+		this.db.exec( MESSAGES_INDEX );
+		// Only chat_events has a foreign key (messages are deleted explicitly).
+		this.db.pragma( 'foreign_keys = ON' );
 		this.db.pragma( `user_version = ${ SCHEMA_VERSION }` );
 		const db = this.db;
 		this.stmt = {
@@ -217,13 +286,15 @@ export class SqliteStore implements ChatStore {
 			),
 			setAgent: db.prepare( 'UPDATE chats SET agent_sub = ?, agent_name = ? WHERE id = ?' ),
 			setDept: db.prepare( 'UPDATE chats SET dept = ? WHERE id = ?' ),
-			insertMessage: db.prepare(
-				// Positional parameters: binding them is cheaper on this hot path.
-				`INSERT INTO messages (chat_id, seq, author, text, at, name, event, client_id, dialog, fields, options)
-				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			// Positional parameters, three of them: this is the relay's hot path.
+			insertMessage: db.prepare( 'INSERT INTO messages (chat, seq, body) VALUES (?, ?, ?)' ),
+			rid: db.prepare( 'SELECT rid FROM chats WHERE id = ?' ).pluck(),
+			messagesAfter: db.prepare(
+				'SELECT seq, body FROM messages WHERE chat = (SELECT rid FROM chats WHERE id = ?) AND seq > ? ORDER BY seq'
 			),
-			messagesAfter: db.prepare( 'SELECT * FROM messages WHERE chat_id = ? AND seq > ? ORDER BY seq' ),
-			lastSeq: db.prepare( 'SELECT COALESCE(MAX(seq), 0) AS s FROM messages WHERE chat_id = ?' ),
+			lastSeq: db
+				.prepare( 'SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat = (SELECT rid FROM chats WHERE id = ?)' )
+				.pluck(),
 			getChat: db.prepare( 'SELECT * FROM chats WHERE id = ?' ),
 			openChats: db.prepare( "SELECT * FROM chats WHERE status != 'closed' ORDER BY created_at" ),
 			history: db.prepare( 'SELECT status, at FROM chat_events WHERE chat_id = ? ORDER BY rowid' ),
@@ -236,7 +307,14 @@ export class SqliteStore implements ChatStore {
 			),
 			byCode: db.prepare( 'SELECT * FROM chats WHERE site = ? AND code_hash = ?' ),
 			setKeep: db.prepare( 'UPDATE chats SET keep = ? WHERE id = ?' ),
-			deleteChat: db.prepare( 'DELETE FROM chats WHERE id = ?' ),
+			deleteMessages: db.prepare( 'DELETE FROM messages WHERE chat = ?' ),
+			deleteChat: db.prepare( 'DELETE FROM chats WHERE rid = ?' ),
+			// The same condition twice, in one transaction: messages first, then their chats.
+			purgeMessages: db.prepare(
+				`DELETE FROM messages WHERE chat IN (
+					SELECT rid FROM chats WHERE site = ? AND status = 'closed' AND keep = 0 AND closed_at < ?
+				)`
+			),
 			purge: db.prepare(
 				"DELETE FROM chats WHERE site = ? AND status = 'closed' AND keep = 0 AND closed_at < ?"
 			),
@@ -255,9 +333,9 @@ export class SqliteStore implements ChatStore {
 				 ORDER BY created_at`
 			),
 			chatsByEmail: db.prepare(
-				`SELECT * FROM chats WHERE site = ? AND id IN (
-					SELECT chat_id FROM messages WHERE dialog = 'prechat'
-					AND EXISTS ( SELECT 1 FROM json_each( messages.fields ) WHERE lower( value ) = lower( ? ) )
+				`SELECT * FROM chats WHERE site = ? AND rid IN (
+					SELECT chat FROM messages WHERE json_extract( body, '$.d' ) = 'prechat'
+					AND EXISTS ( SELECT 1 FROM json_each( messages.body, '$.v' ) WHERE lower( value ) = lower( ? ) )
 				 ) ORDER BY created_at`
 			),
 			deleteContact: db.prepare( 'DELETE FROM contact_submissions WHERE id = ?' ),
@@ -313,10 +391,21 @@ export class SqliteStore implements ChatStore {
 		}
 	}
 
+	/** The chat's rid (undefined: no such chat). Called inside a commit. */
+	private ridOf( chatId: string ): number | undefined {
+		let rid = this.rids.get( chatId );
+		if ( rid === undefined ) {
+			rid = this.stmt.rid.get( chatId ) as number | undefined;
+			if ( rid !== undefined ) this.rids.set( chatId, rid );
+		}
+		return rid;
+	}
+
 	insertChat( chat: ChatRecord ): Promise< void > {
 		return this.enqueue( () => {
-			this.stmt.insertChat.run( { ...chat, keep: chat.keep ? 1 : 0 } );
+			const { lastInsertRowid } = this.stmt.insertChat.run( { ...chat, keep: chat.keep ? 1 : 0 } );
 			this.stmt.insertEvent.run( chat.id, chat.status, chat.createdAt );
+			this.rids.set( chat.id, Number( lastInsertRowid ) );
 		} );
 	}
 
@@ -330,34 +419,28 @@ export class SqliteStore implements ChatStore {
 			if ( changes.dept !== undefined ) {
 				this.stmt.setDept.run( changes.dept, chatId );
 			}
+			if ( status === 'closed' ) this.rids.delete( chatId );
 		} );
 	}
 
 	appendMessage( m: ChatMessage ): Promise< void > {
-		const insert = this.stmt.insertMessage;
-		return this.enqueue( () =>
-			insert.run(
-				m.chatId,
-				m.seq,
-				m.from,
-				m.text,
-				m.at,
-				m.name ?? null,
-				m.event ?? null,
-				m.clientId ?? null,
-				m.dialog ?? null,
-				m.fields ? JSON.stringify( m.fields ) : null,
-				m.options ? JSON.stringify( m.options ) : null
-			)
-		);
+		const body = encodeBody( m );
+		return this.enqueue( () => {
+			const rid = this.ridOf( m.chatId );
+			// What the foreign key used to refuse: a message of no (or a deleted) chat.
+			if ( rid === undefined ) throw new Error( `no chat ${ m.chatId } for message ${ m.seq }` );
+			this.stmt.insertMessage.run( rid, m.seq, body );
+		} );
 	}
 
 	messagesAfter( chatId: string, afterSeq: number ): ChatMessage[] {
-		return ( this.stmt.messagesAfter.all( chatId, afterSeq ) as MessageRow[] ).map( toMessage );
+		return ( this.stmt.messagesAfter.all( chatId, afterSeq ) as Array< { seq: number; body: string } > ).map(
+			( r ) => decodeBody( chatId, r.seq, r.body )
+		);
 	}
 
 	lastSeq( chatId: string ): number {
-		return ( this.stmt.lastSeq.get( chatId ) as { s: number } ).s;
+		return this.stmt.lastSeq.get( chatId ) as number;
 	}
 
 	getChat( chatId: string ): ChatRecord | undefined {
@@ -384,7 +467,11 @@ export class SqliteStore implements ChatStore {
 
 	deleteChat( chatId: string ): Promise< void > {
 		return this.enqueue( () => {
-			this.stmt.deleteChat.run( chatId );
+			const rid = this.ridOf( chatId );
+			this.rids.delete( chatId );
+			if ( rid === undefined ) return;
+			this.stmt.deleteMessages.run( rid );
+			this.stmt.deleteChat.run( rid ); // and its status history (foreign key)
 			this.deleted = true;
 		} );
 	}
@@ -392,8 +479,12 @@ export class SqliteStore implements ChatStore {
 	async purgeClosedBefore( site: string, cutoff: number ): Promise< number > {
 		let count = 0;
 		await this.enqueue( () => {
+			this.stmt.purgeMessages.run( site, cutoff );
 			count = this.stmt.purge.run( site, cutoff ).changes;
-			if ( count > 0 ) this.deleted = true;
+			if ( count > 0 ) {
+				this.deleted = true;
+				this.rids.clear(); // only closed chats went, but their rids may be cached
+			}
 		} );
 		return count;
 	}
@@ -458,6 +549,49 @@ export class SqliteStore implements ChatStore {
 				.run( site );
 			this.db.exec( 'DROP TABLE stats_hourly; ALTER TABLE stats_hourly_v2 RENAME TO stats_hourly;' );
 		} )();
+	}
+
+	/**
+	 * Schema 2 and before keyed messages by the chat's UUID, with eleven
+	 * columns and a foreign key. Both tables are rebuilt (schema 3): chats get
+	 * their rid, in order of creation, and every message becomes (rid, seq,
+	 * body). One transaction, so a crash leaves the old tables intact and the
+	 * next start tries again. The foreign key of chat_events is kept; it is
+	 * switched off for the rebuild (dropping the old chats table would cascade
+	 * to it otherwise) and checked before the commit.
+	 */
+	private migrateMessagesToRids(): void {
+		const columns = this.db.pragma( 'table_info(messages)' ) as Array< { name: string } >;
+		if ( ! columns.some( ( c ) => c.name === 'chat_id' ) ) return;
+		const db = this.db;
+		db.pragma( 'foreign_keys = OFF' );
+		db.transaction( () => {
+			db.exec( chatsTable( 'chats_v3' ) );
+			db.exec( messagesTable( 'messages_v3' ) );
+			db.exec(
+				`INSERT INTO chats_v3 (id, site, code_hash, mode, dept, status, created_at, closed_at, keep,
+					visitor_sub, visitor_name, agent_sub, agent_name, from_ref, consent_version)
+				 SELECT id, site, code_hash, mode, dept, status, created_at, closed_at, keep,
+					visitor_sub, visitor_name, agent_sub, agent_name, from_ref, consent_version
+				 FROM chats ORDER BY created_at, rowid`
+			);
+			const chats = db.prepare( 'SELECT rid, id FROM chats_v3 ORDER BY rid' ).all() as Array< { rid: number; id: string } >;
+			const read = db.prepare( 'SELECT * FROM messages WHERE chat_id = ? ORDER BY seq' );
+			const write = db.prepare( 'INSERT INTO messages_v3 (chat, seq, body) VALUES (?, ?, ?)' );
+			for ( const { rid, id } of chats ) {
+				for ( const row of read.all( id ) as MessageRowV2[] ) {
+					write.run( rid, row.seq, encodeBody( fromRowV2( row ) ) );
+				}
+			}
+			db.exec( 'DROP TABLE messages; DROP TABLE chats;' );
+			db.exec( 'ALTER TABLE chats_v3 RENAME TO chats; ALTER TABLE messages_v3 RENAME TO messages;' );
+			db.exec( CHAT_INDEXES );
+			db.exec( MESSAGES_INDEX );
+			const broken = db.pragma( 'foreign_key_check' ) as unknown[];
+			if ( broken.length > 0 ) throw new Error( `schema 3 migration: ${ broken.length } foreign key violations` );
+		} )();
+		// The old tables' pages are overwritten (secure_delete); their copies in the WAL go too.
+		db.pragma( 'wal_checkpoint(TRUNCATE)' );
 	}
 
 	flush(): Promise< void > {

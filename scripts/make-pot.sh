@@ -6,18 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find plugin.php includes blocks -name '*.php' -not -path '*/node_modules/*' | sort)
-xgettext --language=PHP --from-code=UTF-8 \
+# The scripts' strings first, then xgettext adds the PHP ones to the same file (--join-existing):
+# a string used in PHP and in a script keeps both references. (msgcat --use-first dropped the
+# script's reference, and with it the string from that script's JSON translations.)
+node scripts/extract-js-strings.mjs languages/consent-chat.pot
+xgettext --join-existing --language=PHP --from-code=UTF-8 \
   --keyword=__ --keyword=esc_html__ --keyword=esc_attr__ --keyword=_e --keyword=esc_html_e --keyword=esc_attr_e \
   --keyword=_x:1,2c --keyword=esc_html_x:1,2c --keyword=_n:1,2 \
   --add-comments=translators: --sort-by-file \
   --package-name="Consent Chat" --package-version="$(node -p "require('./package.json').version")" \
   --msgid-bugs-address="https://github.com/consent-chat/consent-chat/issues" \
   -o languages/consent-chat.pot "${files[@]}"
-js_pot="$(mktemp --suffix=.pot)"
-trap 'rm -f "$js_pot"' EXIT
-node scripts/extract-js-strings.mjs "$js_pot"
-# One template: a string used in PHP and JS keeps both references.
-msgcat --use-first --sort-by-file -o languages/consent-chat.pot languages/consent-chat.pot "$js_pot"
 sed -i -e 's/charset=CHARSET/charset=UTF-8/' \
   -e "1,4c # Consent Chat: the template for translations (scripts/make-pot.sh).\\n# This file is distributed under the same license as the Consent Chat package." \
   languages/consent-chat.pot

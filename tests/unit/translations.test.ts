@@ -42,6 +42,11 @@ function entries( translations: Parsed[ 'translations' ] ): Entry[] {
 	return Object.values( translations ).flatMap( ( context ) => Object.values( context ).filter( ( e ) => e.msgid !== '' ) );
 }
 
+/** The source files an entry's references name, without line numbers. */
+function files( e: Entry | undefined ): string[] {
+	return ( e?.comments?.reference ?? '' ).split( /\s+/ ).filter( Boolean ).map( ( r ) => r.replace( /:\d+$/, '' ) );
+}
+
 function label( e: Entry ): string {
 	return e.msgctxt ? `[${ e.msgctxt }] ${ e.msgid }` : e.msgid;
 }
@@ -106,10 +111,17 @@ describe( 'German (de_DE)', () => {
 		expect( refs.some( ( r ) => /^(admin|blocks)\/.*\.tsx?:\d/m.test( r ) ) ).toBe( true );
 	} );
 
-	test( 'the template has every string of the wp-admin scripts and the block editor', () => {
-		const stale = entries( js ).filter( ( e ) => ! pot.translations[ e.msgctxt ?? '' ]?.[ e.msgid ] ).map( label );
+	test( 'the template has every string of the wp-admin scripts and the block editor, with its script files', () => {
+		// build-translations.mjs puts a string into a script's JSON by the template's references,
+		// so a string also used in PHP must keep the reference to the script, too.
+		const stale: Record< string, string[] > = {};
+		for ( const e of entries( js ) ) {
+			const inPot = files( pot.translations[ e.msgctxt ?? '' ]?.[ e.msgid ] );
+			const lost = files( e ).filter( ( f ) => ! inPot.includes( f ) );
+			if ( lost.length ) stale[ label( e ) ] = lost;
+		}
 		// Not empty: a string was added to admin/ or blocks/ and scripts/make-pot.sh was not run.
-		expect( stale ).toEqual( [] );
+		expect( stale ).toEqual( {} );
 	} );
 
 	test( 'the header has German plural forms', () => {

@@ -43,11 +43,17 @@ function literal( node ) {
 	return null;
 }
 
-/** The "translators:" comment nearest before the call (on it or on the lines just above). */
-function translatorsComment( comments, line ) {
-	const found = comments.filter( ( c ) => c.loc.end.line >= line - 3 && c.loc.end.line <= line && /translators:/i.test( c.value ) );
+/**
+ * The "translators:" comment ending on the call's line or the line just
+ * above it, if no earlier call took it: a comment belongs to the first
+ * string after it, not to a fallback string nested in the same sprintf().
+ */
+function translatorsComment( comments, line, used ) {
+	const found = comments.filter( ( c ) => c.loc.end.line >= line - 1 && c.loc.end.line <= line && /translators:/i.test( c.value ) && ! used.has( c ) );
 	const last = found[ found.length - 1 ];
-	return last ? last.value.replace( /^\s*\*?\s*/gm, '' ).trim() : '';
+	if ( ! last ) return '';
+	used.add( last );
+	return last.value.replace( /^\s*\*?\s*/gm, '' ).trim();
 }
 
 function walk( node, visit ) {
@@ -68,6 +74,7 @@ export function extract() {
 		for ( const file of files( path.join( ROOT, dir ) ).sort() ) {
 			const rel = path.relative( ROOT, file );
 			const ast = parse( readFileSync( file, 'utf8' ), { sourceType: 'module', plugins: [ 'typescript', 'jsx' ] } );
+			const used = new Set();
 			walk( ast.program, ( node ) => {
 				if ( node.type !== 'CallExpression' ) return;
 				const name = node.callee.type === 'Identifier' ? node.callee.name : node.callee.property?.name;
@@ -87,7 +94,7 @@ export function extract() {
 				} );
 				const ref = `${ rel }:${ node.loc.start.line }`;
 				entry.comments.reference = entry.comments.reference ? `${ entry.comments.reference }\n${ ref }` : ref;
-				const note = translatorsComment( ast.comments, node.loc.start.line );
+				const note = translatorsComment( ast.comments, node.loc.start.line, used );
 				if ( note && ! entry.comments.extracted.includes( note ) ) {
 					entry.comments.extracted = entry.comments.extracted ? `${ entry.comments.extracted }\n${ note }` : note;
 				}

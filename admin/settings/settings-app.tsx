@@ -7,7 +7,7 @@
  */
 import { Button, Notice, TabPanel } from '@wordpress/components';
 import { useEffect, useMemo, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 import { AgentsTab } from './agents-tab';
 import { refusalOf, saveSettings } from './api';
 import { AppearanceTab } from './appearance-tab';
@@ -144,7 +144,7 @@ export function SettingsApp( { initial }: { initial: SettingsData } ) {
 					<span className="consent-chat-settings__error">
 						{ sprintf(
 							/* translators: %d: number of fields. */
-							__( '%d fields need correcting.', 'consent-chat' ),
+							_n( '%d field needs correcting.', '%d fields need correcting.', Object.keys( errors ).length, 'consent-chat' ),
 							Object.keys( errors ).length
 						) }
 					</span>

@@ -186,7 +186,7 @@ class Settings_Rest {
 		if ( $admin ) {
 			$data['connection']  = array(
 				'serviceUrl'     => (string) get_option( Settings::SERVICE_URL, '' ),
-				'defaultUrl'     => self::default_service_url(),
+				'defaultUrl'     => Settings::default_service_url(),
 				'siteId'         => Settings::site_id(),
 				'secretSet'      => strlen( (string) get_option( Settings::SECRET, '' ) ) >= 32,
 				'policySync'     => get_option( Service_Client::POLICY_SYNC, null ),
@@ -203,17 +203,6 @@ class Settings_Rest {
 			$data['previews'] = (object) $data['previews'];
 		}
 		return $data;
-	}
-
-	/**
-	 * The URL used when the field is empty (the service beside WordPress).
-	 *
-	 * @return string
-	 */
-	private static function default_service_url() {
-		$host   = (string) wp_parse_url( home_url(), PHP_URL_HOST );
-		$scheme = is_ssl() ? 'wss' : 'ws';
-		return $scheme . '://' . $host . ':' . Settings::DEFAULT_PORT . '/ws';
 	}
 
 	/**
@@ -374,7 +363,7 @@ class Settings_Rest {
 		$c          = $input['connection'];
 		$url        = isset( $c['serviceUrl'] ) ? trim( (string) $c['serviceUrl'] ) : (string) get_option( Settings::SERVICE_URL, '' );
 		$connection = array(
-			'http'   => Settings::http_of( '' !== $url ? $url : self::default_service_url() ),
+			'http'   => Settings::http_of( '' !== $url ? $url : Settings::default_service_url() ),
 			'site'   => $c['siteId'] ?? Settings::site_id(),
 			'secret' => ! empty( $c['secret'] ) ? (string) $c['secret'] : Settings::secret(),
 		);

@@ -81,9 +81,15 @@ class Settings {
 	 */
 	public static function service_url() {
 		$url = (string) get_option( self::SERVICE_URL, '' );
-		if ( '' !== $url ) {
-			return $url;
-		}
+		return '' !== $url ? $url : self::default_service_url();
+	}
+
+	/**
+	 * The URL used while none is set: port 8787 of the site's own host.
+	 *
+	 * @return string
+	 */
+	public static function default_service_url() {
 		$host   = (string) wp_parse_url( home_url(), PHP_URL_HOST );
 		$scheme = is_ssl() ? 'wss' : 'ws';
 		return $scheme . '://' . $host . ':' . self::DEFAULT_PORT . '/ws';

@@ -42,6 +42,14 @@ const LimitsSchema = v.object( {
 	deleteAttemptsPerIp: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 10 ),
 } );
 
+/** How the store maintains its index of messages by chat (see store/sqlite-store.ts). */
+const StoreSchema = v.object( {
+	/** Messages written since the last fold that make the next commit fold them too. */
+	foldRows: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 4096 ),
+	/** A smaller tail of unfolded messages is folded this long after a write. */
+	foldIdleMs: v.optional( v.pipe( v.number(), v.minValue( 1 ) ), 2000 ),
+} );
+
 const ConfigSchema = v.object( {
 	host: v.optional( v.string(), '127.0.0.1' ),
 	port: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 0 ), v.maxValue( 65535 ) ), 8787 ),
@@ -52,6 +60,7 @@ const ConfigSchema = v.object( {
 	),
 	sites: v.pipe( v.array( SiteSchema ), v.minLength( 1, 'configure at least one site' ) ),
 	limits: v.optional( LimitsSchema, {} ),
+	store: v.optional( StoreSchema, {} ),
 	/** How often the retention job and the inactivity sweep run. */
 	retentionIntervalMinutes: v.optional( Positive, 60 ),
 	heartbeatSeconds: v.optional( Positive, 30 ),
@@ -62,6 +71,7 @@ export type SiteConfigInput = v.InferInput< typeof SiteSchema >;
 export type ServiceConfig = v.InferOutput< typeof ConfigSchema >;
 export type ServiceConfigInput = v.InferInput< typeof ConfigSchema >;
 export type ServiceLimits = v.InferOutput< typeof LimitsSchema >;
+export type StoreOptions = v.InferOutput< typeof StoreSchema >;
 
 export class ConfigError extends Error {}
 

@@ -32,7 +32,7 @@ export async function startService(
 ): Promise< RunningService > {
 	const log = opts.log ?? createLogger( config.logLevel );
 	// Counters from before they were kept per site belong to the first site.
-	const store = opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ), config.sites[ 0 ].id );
+	const store = opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ), config.sites[ 0 ].id, config.store );
 	const sites = new Map< string, SiteConfig >( config.sites.map( ( s ) => [ s.id, s ] ) );
 	const allOrigins = new Set( config.sites.flatMap( ( s ) => s.origins ) );
 	const policies = new SitePolicies( config.dataDir, sites );

@@ -20,7 +20,14 @@ import {
 	type StatRow,
 } from './types';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
+/** Defaults of the index's folding (see foldTail; the service's config can set them). */
+const FOLD_DEFAULTS = {
+	/** Messages written since the last fold that make the next commit fold them too. */
+	foldRows: 4096,
+	/** A smaller tail is folded this long after a write (an idle store folds soon). */
+	foldIdleMs: 2_000,
+};
 const STATS_FLUSH_MS = 5_000;
 /** Counters per site: one service may carry several sites, and each sees only its own. */
 const statsTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ name } (
@@ -62,10 +69,9 @@ const chatsTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ na
  *
  * Rows are kept in the order they were written (\`id\`), so a commit appends
  * them to the end of the table (a page or two for a whole batch) instead of
- * inserting into one page per busy chat; the index on (chat, seq), whose
- * entries are a few bytes, is what is read by chat. No foreign key: that
- * would cost a lookup in \`chats\` per insert. Every deletion of a chat
- * deletes its messages in the same transaction instead.
+ * inserting into one page per busy chat. No foreign key: that would cost a
+ * lookup in \`chats\` per insert. Every deletion of a chat deletes its
+ * messages in the same transaction instead.
  */
 const messagesTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ name } (
 	id INTEGER PRIMARY KEY,
@@ -73,8 +79,25 @@ const messagesTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${
 	seq INTEGER NOT NULL,
 	body TEXT NOT NULL
 );`;
-/** Made after any migration (a schema-2 `messages` has no `chat` column). */
-const MESSAGES_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS messages_chat ON messages(chat, seq);';
+/**
+ * The index by chat (schema 4): (chat, seq) → message id, maintained in
+ * batches ("folds", see foldTail), not per insert, because an index entry
+ * per insert wrote one b-tree page per busy chat per commit. Messages with
+ * an id above \`message_fold.up_to\` (the tail, about foldRows rows at most)
+ * are not in it yet, and every read by chat scans that tail too. The index
+ * is derived data: a crash leaves the tail unfolded, and nothing needs repair.
+ */
+const MESSAGE_INDEX = `
+CREATE TABLE IF NOT EXISTS message_index (
+	chat INTEGER NOT NULL,
+	seq INTEGER NOT NULL,
+	id INTEGER NOT NULL,
+	PRIMARY KEY (chat, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS message_fold (
+	one INTEGER PRIMARY KEY CHECK (one = 1),
+	up_to INTEGER NOT NULL
+);`;
 
 const CHAT_INDEXES = `
 CREATE INDEX IF NOT EXISTS chats_status ON chats(status, closed_at);
@@ -250,6 +273,13 @@ export class SqliteStore implements ChatStore {
 	 * a miss is looked up.
 	 */
 	private rids = new Map< string, number >();
+	/** message_fold.up_to as committed: messages above it are the unfolded tail. */
+	private folded = 0;
+	/** Messages appended since the last fold (an upper bound of the tail's length). */
+	private unfolded = 0;
+	private foldTimer: ReturnType< typeof setTimeout > | null = null;
+	private lastWriteAt = 0;
+	private readonly fold: typeof FOLD_DEFAULTS;
 	private readonly stmt;
 
 	/**
@@ -257,7 +287,8 @@ export class SqliteStore implements ChatStore {
 	 * @param legacyStatsSite Owner of counters written before they had a site
 	 *                        (schema version 1): the service's first configured site.
 	 */
-	constructor( file: string, legacyStatsSite = 'default' ) {
+	constructor( file: string, legacyStatsSite = 'default', fold: Partial< typeof FOLD_DEFAULTS > = {} ) {
+		this.fold = { ...FOLD_DEFAULTS, ...fold };
 		if ( file !== ':memory:' ) mkdirSync( dirname( file ), { recursive: true } );
 		this.db = new Database( file );
 		this.db.pragma( 'journal_mode = WAL' );
@@ -268,7 +299,7 @@ export class SqliteStore implements ChatStore {
 		this.db.exec( SCHEMA );
 		this.migrateStatsToSites( legacyStatsSite );
 		this.migrateMessagesToRids();
-		this.db.exec( MESSAGES_INDEX );
+		this.migrateToFoldedIndex();
 		// Only chat_events has a foreign key (messages are deleted explicitly).
 		this.db.pragma( 'foreign_keys = ON' );
 		this.db.pragma( `user_version = ${ SCHEMA_VERSION }` );
@@ -289,12 +320,32 @@ export class SqliteStore implements ChatStore {
 			// Positional parameters, three of them: this is the relay's hot path.
 			insertMessage: db.prepare( 'INSERT INTO messages (chat, seq, body) VALUES (?, ?, ?)' ),
 			rid: db.prepare( 'SELECT rid FROM chats WHERE id = ?' ).pluck(),
+			// Reads by chat: the folded messages through the index, then the unfolded tail.
 			messagesAfter: db.prepare(
-				'SELECT seq, body FROM messages WHERE chat = (SELECT rid FROM chats WHERE id = ?) AND seq > ? ORDER BY seq'
+				`SELECT m.seq, m.body FROM message_index i JOIN messages m ON m.id = i.id
+				 WHERE i.chat = @chat AND i.seq > @after
+				 UNION ALL
+				 SELECT seq, body FROM messages WHERE id > @folded AND chat = @chat AND seq > @after
+				 ORDER BY 1`
 			),
 			lastSeq: db
-				.prepare( 'SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat = (SELECT rid FROM chats WHERE id = ?)' )
+				.prepare(
+					`SELECT COALESCE(MAX(s), 0) FROM (
+						SELECT MAX(seq) AS s FROM message_index WHERE chat = @chat
+						UNION ALL
+						SELECT MAX(seq) FROM messages WHERE id > @folded AND chat = @chat
+					)`
+				)
 				.pluck(),
+			maxMessageId: db.prepare( 'SELECT COALESCE(MAX(id), 0) FROM messages' ).pluck(),
+			foldedUpTo: db.prepare( 'SELECT up_to FROM message_fold' ).pluck(),
+			foldIndex: db.prepare(
+				'INSERT INTO message_index (chat, seq, id) SELECT chat, seq, id FROM messages WHERE id > ? AND id <= ? ORDER BY chat, seq'
+			),
+			setFolded: db.prepare( 'UPDATE message_fold SET up_to = ?' ),
+			// After a deletion: if the highest folded rows went, rowids below up_to may be
+			// given out again, so up_to comes down to the highest row left.
+			clampFolded: db.prepare( 'UPDATE message_fold SET up_to = MIN(up_to, (SELECT COALESCE(MAX(id), 0) FROM messages))' ),
 			getChat: db.prepare( 'SELECT * FROM chats WHERE id = ?' ),
 			openChats: db.prepare( "SELECT * FROM chats WHERE status != 'closed' ORDER BY created_at" ),
 			history: db.prepare( 'SELECT status, at FROM chat_events WHERE chat_id = ? ORDER BY rowid' ),
@@ -307,14 +358,14 @@ export class SqliteStore implements ChatStore {
 			),
 			byCode: db.prepare( 'SELECT * FROM chats WHERE site = ? AND code_hash = ?' ),
 			setKeep: db.prepare( 'UPDATE chats SET keep = ? WHERE id = ?' ),
-			deleteMessages: db.prepare( 'DELETE FROM messages WHERE chat = ?' ),
+			deleteIndexedMessages: db.prepare( 'DELETE FROM messages WHERE id IN (SELECT id FROM message_index WHERE chat = ?)' ),
+			deleteTailMessages: db.prepare( 'DELETE FROM messages WHERE id > ? AND chat = ?' ),
+			deleteIndex: db.prepare( 'DELETE FROM message_index WHERE chat = ?' ),
 			deleteChat: db.prepare( 'DELETE FROM chats WHERE rid = ?' ),
 			// The same condition twice, in one transaction: messages first, then their chats.
-			purgeMessages: db.prepare(
-				`DELETE FROM messages WHERE chat IN (
-					SELECT rid FROM chats WHERE site = ? AND status = 'closed' AND keep = 0 AND closed_at < ?
-				)`
-			),
+			purgeRids: db
+				.prepare( "SELECT rid FROM chats WHERE site = ? AND status = 'closed' AND keep = 0 AND closed_at < ?" )
+				.pluck(),
 			purge: db.prepare(
 				"DELETE FROM chats WHERE site = ? AND status = 'closed' AND keep = 0 AND closed_at < ?"
 			),
@@ -340,6 +391,11 @@ export class SqliteStore implements ChatStore {
 			),
 			deleteContact: db.prepare( 'DELETE FROM contact_submissions WHERE id = ?' ),
 		};
+		this.folded = this.stmt.foldedUpTo.get() as number;
+		// A tail left by a crash or a stop needs no repair; it is folded now, so
+		// that recovering the open chats reads them through the index.
+		this.unfolded = ( this.stmt.maxMessageId.get() as number ) - this.folded;
+		if ( this.unfolded > 0 ) this.foldNow();
 	}
 
 	/** Queues a write; the promise settles after the transaction that carries it. */
@@ -372,6 +428,8 @@ export class SqliteStore implements ChatStore {
 			waiters.forEach( ( w ) => w.resolve() );
 			return;
 		}
+		let folded: number | undefined;
+		this.lastWriteAt = Date.now();
 		try {
 			this.db.transaction( () => {
 				ops.forEach( ( op ) => op() );
@@ -379,15 +437,81 @@ export class SqliteStore implements ChatStore {
 					const [ site, hour, kind ] = key.split( '|' );
 					this.stmt.addStat.run( site, Number( hour ), kind, n );
 				}
+				// A long tail is folded in this commit: no transaction (and fsync) of its own.
+				if ( this.unfolded >= this.fold.foldRows ) folded = this.foldTail();
 			} )();
+			if ( folded !== undefined ) {
+				this.folded = folded;
+				this.unfolded = 0;
+			}
 			if ( this.deleted ) {
 				// Deleted text must not linger in WAL frames until some later checkpoint.
 				this.deleted = false;
+				this.folded = this.stmt.foldedUpTo.get() as number;
 				this.db.pragma( 'wal_checkpoint(TRUNCATE)' );
 			}
 			waiters.forEach( ( w ) => w.resolve() );
 		} catch ( e ) {
+			this.deleted = false;
+			if ( this.db.open ) this.folded = this.stmt.foldedUpTo.get() as number;
 			waiters.forEach( ( w ) => w.reject( e ) );
+		}
+		if ( this.unfolded > 0 && this.db.open ) this.scheduleFold();
+	}
+
+	/**
+	 * A shorter tail is folded once the store has had no write for
+	 * foldIdleMs (under steady load, the commits fold it as it grows).
+	 */
+	private scheduleFold( delay = this.fold.foldIdleMs ): void {
+		if ( this.foldTimer ) return;
+		this.foldTimer = setTimeout( () => {
+			this.foldTimer = null;
+			if ( ! this.db.open || this.unfolded === 0 ) return;
+			const quiet = Date.now() - this.lastWriteAt;
+			if ( quiet < this.fold.foldIdleMs ) this.scheduleFold( this.fold.foldIdleMs - quiet );
+			else this.foldNow();
+		}, delay );
+		this.foldTimer.unref();
+	}
+
+	/** Folds the tail in a transaction of its own (at start-up, and when idle). */
+	private foldNow(): void {
+		let folded: number | undefined;
+		try {
+			this.db.transaction( () => {
+				folded = this.foldTail();
+			} )();
+		} catch {
+			// Nothing is lost: reads scan the longer tail until a later fold.
+		}
+		if ( folded !== undefined ) {
+			this.folded = folded;
+			this.unfolded = 0;
+		}
+	}
+
+	/**
+	 * Adds the tail's (chat, seq, id) entries to message_index, sorted, so a
+	 * busy chat's index page is written once per fold rather than once per
+	 * commit, and moves up_to past them. Runs inside a transaction, in a
+	 * savepoint of its own: if it fails, it leaves the tail as it was (reads
+	 * scan it, a later fold tries again) and the commit it rides along with
+	 * goes through. Only keys are copied, never text. Returns the new up_to,
+	 * or undefined if it failed.
+	 */
+	private foldTail(): number | undefined {
+		try {
+			return this.db.transaction( () => {
+				const upTo = this.stmt.maxMessageId.get() as number;
+				if ( upTo > this.folded ) {
+					this.stmt.foldIndex.run( this.folded, upTo );
+					this.stmt.setFolded.run( upTo );
+				}
+				return Math.max( upTo, this.folded );
+			} )();
+		} catch {
+			return undefined;
 		}
 	}
 
@@ -430,17 +554,30 @@ export class SqliteStore implements ChatStore {
 			// What the foreign key used to refuse: a message of no (or a deleted) chat.
 			if ( rid === undefined ) throw new Error( `no chat ${ m.chatId } for message ${ m.seq }` );
 			this.stmt.insertMessage.run( rid, m.seq, body );
+			this.unfolded++;
 		} );
 	}
 
 	messagesAfter( chatId: string, afterSeq: number ): ChatMessage[] {
-		return ( this.stmt.messagesAfter.all( chatId, afterSeq ) as Array< { seq: number; body: string } > ).map(
-			( r ) => decodeBody( chatId, r.seq, r.body )
-		);
+		const chat = this.rids.get( chatId ) ?? ( this.stmt.rid.get( chatId ) as number | undefined );
+		if ( chat === undefined ) return [];
+		const rows = this.stmt.messagesAfter.all( { chat, after: afterSeq, folded: this.folded } ) as Array< { seq: number; body: string } >;
+		return rows.map( ( r ) => decodeBody( chatId, r.seq, r.body ) );
 	}
 
 	lastSeq( chatId: string ): number {
-		return this.stmt.lastSeq.get( chatId ) as number;
+		const chat = this.rids.get( chatId ) ?? ( this.stmt.rid.get( chatId ) as number | undefined );
+		if ( chat === undefined ) return 0;
+		return this.stmt.lastSeq.get( { chat, folded: this.folded } ) as number;
+	}
+
+	/** Deletes a chat's messages, folded and not, and its index entries. Called inside a commit. */
+	private deleteMessagesOf( rid: number ): void {
+		this.stmt.deleteIndexedMessages.run( rid );
+		this.stmt.deleteTailMessages.run( this.folded, rid );
+		this.stmt.deleteIndex.run( rid );
+		this.stmt.clampFolded.run();
+		this.folded = this.stmt.foldedUpTo.get() as number;
 	}
 
 	getChat( chatId: string ): ChatRecord | undefined {
@@ -470,7 +607,7 @@ export class SqliteStore implements ChatStore {
 			const rid = this.ridOf( chatId );
 			this.rids.delete( chatId );
 			if ( rid === undefined ) return;
-			this.stmt.deleteMessages.run( rid );
+			this.deleteMessagesOf( rid );
 			this.stmt.deleteChat.run( rid ); // and its status history (foreign key)
 			this.deleted = true;
 		} );
@@ -479,7 +616,7 @@ export class SqliteStore implements ChatStore {
 	async purgeClosedBefore( site: string, cutoff: number ): Promise< number > {
 		let count = 0;
 		await this.enqueue( () => {
-			this.stmt.purgeMessages.run( site, cutoff );
+			for ( const rid of this.stmt.purgeRids.all( site, cutoff ) as number[] ) this.deleteMessagesOf( rid );
 			count = this.stmt.purge.run( site, cutoff ).changes;
 			if ( count > 0 ) {
 				this.deleted = true;
@@ -586,12 +723,31 @@ export class SqliteStore implements ChatStore {
 			db.exec( 'DROP TABLE messages; DROP TABLE chats;' );
 			db.exec( 'ALTER TABLE chats_v3 RENAME TO chats; ALTER TABLE messages_v3 RENAME TO messages;' );
 			db.exec( CHAT_INDEXES );
-			db.exec( MESSAGES_INDEX );
 			const broken = db.pragma( 'foreign_key_check' ) as unknown[];
 			if ( broken.length > 0 ) throw new Error( `schema 3 migration: ${ broken.length } foreign key violations` );
 		} )();
 		// The old tables' pages are overwritten (secure_delete); their copies in the WAL go too.
 		db.pragma( 'wal_checkpoint(TRUNCATE)' );
+	}
+
+	/**
+	 * Schema 4: the unique index on messages(chat, seq), written on every
+	 * insert, gives way to message_index, folded in batches. A file without
+	 * the fold mark (schema 3, or new) gets its index built from all its
+	 * messages and the mark set past them, in one transaction; the old index
+	 * holds no text (its pages are overwritten all the same: secure_delete).
+	 */
+	private migrateToFoldedIndex(): void {
+		const db = this.db;
+		db.transaction( () => {
+			db.exec( MESSAGE_INDEX );
+			if ( db.prepare( 'SELECT 1 FROM message_fold' ).get() !== undefined ) return;
+			db.exec(
+				`INSERT INTO message_index (chat, seq, id) SELECT chat, seq, id FROM messages ORDER BY chat, seq;
+				 INSERT INTO message_fold (one, up_to) SELECT 1, COALESCE(MAX(id), 0) FROM messages;
+				 DROP INDEX IF EXISTS messages_chat;`
+			);
+		} )();
 	}
 
 	flush(): Promise< void > {
@@ -600,6 +756,8 @@ export class SqliteStore implements ChatStore {
 
 	close(): void {
 		this.commit();
+		if ( this.foldTimer ) clearTimeout( this.foldTimer );
+		this.foldTimer = null;
 		this.db.close();
 	}
 }

@@ -142,8 +142,9 @@ test( 'a schema-2 database is migrated at start-up and reads back unchanged', as
 	await svc.stop();
 	svc = null;
 	const db = new Database( file, { readonly: true } );
-	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 3 );
+	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 4 );
 	expect( ( db.pragma( 'table_info(messages)' ) as Array< { name: string } > ).map( ( c ) => c.name ) ).toEqual( [ 'id', 'chat', 'seq', 'body' ] );
+	expect( db.prepare( "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'" ).pluck().all() ).toEqual( [] );
 	expect( db.prepare( 'SELECT COUNT(*) FROM chats' ).pluck().get() ).toBe( 1 );
 	expect( db.prepare( "SELECT COUNT(*) FROM chat_events WHERE chat_id = ?" ).pluck().get( CLOSED.id ) ).toBe( 0 );
 	expect( db.pragma( 'foreign_key_check' ) ).toEqual( [] );
@@ -184,5 +185,50 @@ test( 'chat numbers are never reused, and a deleted chat leaves no messages behi
 	store.close();
 	const db = new Database( file, { readonly: true } );
 	expect( db.prepare( 'SELECT chat, seq FROM messages' ).all() ).toEqual( [ { chat: 2, seq: 1 } ] );
+	db.close();
+} );
+
+test( 'a schema-3 database gets its folded index at start-up: every message is found, numbering goes on', async () => {
+	const file = join( dir, 'chats.sqlite' );
+	// A schema-3 file: the tables as schema 4 has them, less its two, plus the unique index it drops.
+	const store3 = new SqliteStore( file, SITE.id );
+	store3.close();
+	const raw = new Database( file );
+	raw.exec( `DROP TABLE message_index; DROP TABLE message_fold; PRAGMA user_version = 3;
+		CREATE UNIQUE INDEX messages_chat ON messages(chat, seq);` );
+	const chat = raw.prepare(
+		`INSERT INTO chats (id, site, code_hash, mode, status, created_at, visitor_sub, agent_sub, agent_name)
+		 VALUES (?, ?, ?, 'stored', 'active', ?, ?, 'wp:1', 'Ann')`
+	);
+	const ridOpen = Number( chat.run( OPEN.id, SITE.id, hashCode( OPEN.code ), now - HOUR, 'v-open' ).lastInsertRowid );
+	const ridOther = Number( chat.run( CLOSED.id, SITE.id, hashCode( CLOSED.code ), now - HOUR, 'v-other' ).lastInsertRowid );
+	const message = raw.prepare( 'INSERT INTO messages (chat, seq, body) VALUES (?, ?, ?)' );
+	for ( let i = 1; i <= 6; i++ ) {
+		message.run( ridOpen, i, JSON.stringify( { f: 'visitor', t: `v3 text ${ i }`, a: now - HOUR + i, c: `c${ i }` } ) );
+		message.run( ridOther, i, JSON.stringify( { f: 'visitor', t: `other ${ i }`, a: now - HOUR + i } ) );
+	}
+	raw.close();
+
+	svc = await startTestService( {}, { dataDir: dir } );
+	const visitor = await TestClient.open( svc.wsUrl, ORIGIN );
+	clients.push( visitor );
+	visitor.send( { type: 'hello', token: svc.token( 'visitor', 'v-open' ), resume: { chatId: OPEN.id, code: OPEN.code, lastSeq: 2 } } );
+	await visitor.next( 'welcome', ( w ) => w.chats.length === 1 );
+	const texts: string[] = [];
+	for ( let i = 3; i <= 6; i++ ) texts.push( ( await visitor.next( 'message', ( f ) => f.chatId === OPEN.id && f.seq === i ) ).text );
+	expect( texts ).toEqual( [ 'v3 text 3', 'v3 text 4', 'v3 text 5', 'v3 text 6' ] );
+	visitor.send( { type: 'send', chatId: OPEN.id, clientId: 'c4', text: 'v3 text 4' } );
+	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'c4' ) ).toMatchObject( { seq: 4 } );
+	visitor.send( { type: 'send', chatId: OPEN.id, clientId: 'c-new', text: 'after schema 4' } );
+	expect( ( await visitor.next( 'ack', ( a ) => a.clientId === 'c-new' ) ).seq ).toBeGreaterThan( 6 );
+	await svc.stop();
+	svc = null;
+
+	const db = new Database( file, { readonly: true } );
+	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 4 );
+	expect( db.prepare( "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'" ).pluck().all() ).toEqual( [] );
+	expect( db.prepare( 'SELECT chat, seq FROM message_index WHERE chat = ? ORDER BY seq LIMIT 6' ).all( ridOther ) ).toEqual(
+		Array.from( { length: 6 }, ( _, i ) => ( { chat: ridOther, seq: i + 1 } ) )
+	);
 	db.close();
 } );

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { expect, test, type Browser, type FrameLocator, type Page } from '@playwright/test';
 import type { FrontendConfig } from '../../client/contract';
 import { AgentBot } from './agent-bot';
+import { draftPageForEditor, editorCanvas } from './editor';
 import { env, logIn } from './env';
 import { ADMIN, Rest } from './rest';
 import { Visitor } from './visitor';
@@ -44,32 +45,11 @@ async function chatsOn( page: Page ): Promise< { mounts: number; sitewideMounts:
 	};
 }
 
-/**
- * Opens the editor on an empty draft page. The editor reads the user's
- * preferences once, as it boots, so they are stored first: no welcome guide,
- * no pattern chooser (it would open whenever the theme's patterns arrive, at
- * no predictable moment), no pre-publish checks.
- */
+/** Opens the editor on an empty draft page (see draftPageForEditor for why preferences come first). */
 async function editEmptyPage( page: Page, rest: Rest, title: string ): Promise< FrameLocator > {
-	const prefs = await rest.post( '/wp/v2/users/me', {
-		meta: {
-			persisted_preferences: {
-				core: { enableChoosePatternModal: false, isPublishSidebarEnabled: false },
-				'core/edit-post': { welcomeGuide: false },
-				_modified: new Date().toISOString(),
-			},
-		},
-	} );
-	expect( prefs.status() ).toBe( 200 );
-	const res = await rest.post( '/wp/v2/pages', { title, status: 'draft', content: '' } );
-	expect( res.status() ).toBe( 201 );
-	const { id } = ( await res.json() ) as { id: number };
+	const id = await draftPageForEditor( rest, title );
 	await logIn( page, ADMIN, `${ env.wpUrl }/wp-admin/post.php?post=${ id }&action=edit` );
-	await page.waitForFunction( () => {
-		const wp = ( window as unknown as { wp?: { data?: { select: ( s: string ) => unknown }; blocks?: { getBlockType: ( n: string ) => unknown } } } ).wp;
-		return !! wp?.data?.select( 'core/editor' ) && !! wp.blocks?.getBlockType( 'consent-chat/chat' );
-	} );
-	return page.frameLocator( 'iframe[name="editor-canvas"]' );
+	return editorCanvas( page );
 }
 
 test.describe( 'the Chat block in the editor', () => {

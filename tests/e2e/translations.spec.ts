@@ -9,6 +9,7 @@
  * has no German on the test site, so its own labels stay English.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { draftPageForEditor, editorCanvas } from './editor';
 import { env, logIn } from './env';
 import { ADMIN, Rest } from './rest';
 
@@ -77,29 +78,13 @@ test( 'Live chat → Statistics is in German', async ( { browser } ) => {
 } );
 
 test( 'the Chat block’s sidebar and preview in the block editor are in German', async ( { browser } ) => {
-	// A draft page, and no welcome guide or pattern chooser in the way (as in block.spec.ts).
+	// A draft page, and no welcome guide or pattern chooser in the way (editor.ts).
 	const rest = await Rest.as( browser );
-	const prefs = await rest.post( '/wp/v2/users/me', {
-		meta: {
-			persisted_preferences: {
-				core: { enableChoosePatternModal: false, isPublishSidebarEnabled: false },
-				'core/edit-post': { welcomeGuide: false },
-				_modified: new Date().toISOString(),
-			},
-		},
-	} );
-	expect( prefs.status() ).toBe( 200 );
-	const created = await rest.post( '/wp/v2/pages', { title: 'Deutsch im Editor', status: 'draft', content: '' } );
-	expect( created.status() ).toBe( 201 );
-	const { id } = ( await created.json() ) as { id: number };
+	const id = await draftPageForEditor( rest, 'Deutsch im Editor' );
 	await rest.close();
 
 	const page = await germanAdmin( browser, `${ env.wpUrl }/wp-admin/post.php?post=${ id }&action=edit` );
-	await page.waitForFunction( () => {
-		const wp = ( window as unknown as { wp?: { data?: { select: ( s: string ) => unknown }; blocks?: { getBlockType: ( n: string ) => unknown } } } ).wp;
-		return !! wp?.data?.select( 'core/editor' ) && !! wp.blocks?.getBlockType( 'consent-chat/chat' );
-	} );
-	const canvas = page.frameLocator( 'iframe[name="editor-canvas"]' );
+	const canvas = await editorCanvas( page );
 	await expect( canvas.getByRole( 'textbox', { name: 'Add title' } ) ).toHaveText( 'Deutsch im Editor' );
 
 	// The editor itself stays English (no German WordPress here); the block is inserted and selected.

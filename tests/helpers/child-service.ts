@@ -8,6 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ServiceConfigInput } from '../../server/config';
+import { signToken } from '../../server/tokens';
+import { ORIGIN, SITE } from './service';
+import { TestClient } from './ws-client';
 
 const MAIN = resolve( __dirname, '../../build/server/main.js' );
 
@@ -61,4 +64,12 @@ export async function spawnService( config: ServiceConfigInput, dataDir = mkdtem
 			rmSync( configFile, { force: true } );
 		},
 	};
+}
+
+/** Opens a connection to a child service as the test site's visitor or agent (optionally resuming); resolves after the welcome. */
+export async function hello( svc: ChildService, role: 'visitor' | 'agent', sub: string, resume?: { chatId: string; code: string; lastSeq: number } ) {
+	const c = await TestClient.open( svc.wsUrl, ORIGIN );
+	c.send( { type: 'hello', token: signToken( SITE, { role, sub, name: role === 'agent' ? 'Ann' : undefined } ), ...( resume ? { resume } : {} ) } );
+	const welcome = await c.next( 'welcome' );
+	return { c, welcome };
 }

@@ -3,24 +3,15 @@
  * mid-conversation; clients resume with their last seen number and get the
  * gap; a resent unacknowledged message is never doubled. SIGTERM is graceful.
  */
-import { signToken } from '../../server/tokens';
 import { CLOSE } from '../../server/protocol';
-import { spawnService, type ChildService } from '../helpers/child-service';
-import { ORIGIN, SITE } from '../helpers/service';
-import { TestClient } from '../helpers/ws-client';
+import { hello, spawnService, type ChildService } from '../helpers/child-service';
+import { SITE } from '../helpers/service';
 
 const config = { sites: [ SITE ] };
 const services: ChildService[] = [];
 afterAll( async () => {
 	for ( const s of services ) await s.remove();
 } );
-
-async function hello( svc: ChildService, role: 'visitor' | 'agent', sub: string, resume?: { chatId: string; code: string; lastSeq: number } ) {
-	const c = await TestClient.open( svc.wsUrl, ORIGIN );
-	c.send( { type: 'hello', token: signToken( SITE, { role, sub, name: role === 'agent' ? 'Ann' : undefined } ), ...( resume ? { resume } : {} ) } );
-	const welcome = await c.next( 'welcome' );
-	return { c, welcome };
-}
 
 test( 'SIGKILL mid-conversation loses no acknowledged message; both sides resume and fill the gap', async () => {
 	const first = await spawnService( config );

@@ -10,10 +10,9 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signToken } from '../../server/tokens';
 import { SqliteStore } from '../../server/store/sqlite-store';
 import type { ChatRecord } from '../../server/store/types';
-import { spawnService, type ChildService } from '../helpers/child-service';
+import { hello, spawnService, type ChildService } from '../helpers/child-service';
 import { ORIGIN, SITE, startTestService, type TestService } from '../helpers/service';
 import { TestClient } from '../helpers/ws-client';
 
@@ -187,12 +186,6 @@ describe( 'SIGKILL', () => {
 		for ( const s of services ) await s.remove();
 	} );
 	const config = { sites: [ SITE ], store: FOLD };
-	async function hello( svc: ChildService, role: 'visitor' | 'agent', sub: string, resume?: { chatId: string; code: string; lastSeq: number } ) {
-		const c = await TestClient.open( svc.wsUrl, ORIGIN );
-		c.send( { type: 'hello', token: signToken( SITE, { role, sub, name: role === 'agent' ? 'Ann' : undefined } ), ...( resume ? { resume } : {} ) } );
-		const welcome = await c.next( 'welcome' );
-		return { c, welcome };
-	}
 
 	test( 'after a SIGKILL with an unfolded tail the chat resumes whole and numbering goes on; start-up folds the tail', async () => {
 		const first = await spawnService( config );

@@ -8,7 +8,7 @@ import { useMemo, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 import { byDay, hourOfWeek, topPages, totals, type HeatMetric } from './aggregate';
 import type { StatsConfig } from './config';
-import { DayChart } from './day-chart';
+import { DayChart, type Series } from './day-chart';
 import { lastDays, RangePicker } from './range-picker';
 import type { StatsData } from './stats-data';
 import { TopPages } from './top-pages';
@@ -21,6 +21,30 @@ function csvHref( base: string, range: Range ): string {
 	url.searchParams.set( 'from', range.from );
 	url.searchParams.set( 'to', range.to );
 	return url.toString();
+}
+
+/** The charts per day: what each one adds up. */
+function dayCharts(): Array< { id: string; title: string; series: Series[] } > {
+	return [
+		{
+			id: 'consent-chat-stats-chats',
+			title: __( 'Chats per day', 'consent-chat' ),
+			series: [ { label: __( 'Chats', 'consent-chat' ), tone: 'primary', value: ( d ) => d.chats } ],
+		},
+		{
+			id: 'consent-chat-stats-messages',
+			title: __( 'Messages per day', 'consent-chat' ),
+			series: [
+				{ label: __( 'From visitors', 'consent-chat' ), tone: 'primary', value: ( d ) => d.visitorMessages },
+				{ label: __( 'From agents', 'consent-chat' ), tone: 'secondary', value: ( d ) => d.agentMessages },
+			],
+		},
+		{
+			id: 'consent-chat-stats-visits',
+			title: __( 'Visits per day', 'consent-chat' ),
+			series: [ { label: __( 'Visits', 'consent-chat' ), tone: 'tertiary', value: ( d ) => d.visits } ],
+		},
+	];
 }
 
 function Figures( { data, config }: { data: StatsData; config: StatsConfig } ): JSX.Element {
@@ -42,45 +66,13 @@ function Figures( { data, config }: { data: StatsData; config: StatsConfig } ): 
 				onChange={ setShowTables }
 			/>
 			<div className="consent-chat-stats__grid">
-				<Card>
-					<CardBody>
-						<DayChart
-							id="consent-chat-stats-chats"
-							title={ __( 'Chats per day', 'consent-chat' ) }
-							days={ days }
-							series={ [ { label: __( 'Chats', 'consent-chat' ), tone: 'primary', value: ( d ) => d.chats } ] }
-							locale={ locale }
-							showTable={ showTables }
-						/>
-					</CardBody>
-				</Card>
-				<Card>
-					<CardBody>
-						<DayChart
-							id="consent-chat-stats-messages"
-							title={ __( 'Messages per day', 'consent-chat' ) }
-							days={ days }
-							series={ [
-								{ label: __( 'From visitors', 'consent-chat' ), tone: 'primary', value: ( d ) => d.visitorMessages },
-								{ label: __( 'From agents', 'consent-chat' ), tone: 'secondary', value: ( d ) => d.agentMessages },
-							] }
-							locale={ locale }
-							showTable={ showTables }
-						/>
-					</CardBody>
-				</Card>
-				<Card>
-					<CardBody>
-						<DayChart
-							id="consent-chat-stats-visits"
-							title={ __( 'Visits per day', 'consent-chat' ) }
-							days={ days }
-							series={ [ { label: __( 'Visits', 'consent-chat' ), tone: 'tertiary', value: ( d ) => d.visits } ] }
-							locale={ locale }
-							showTable={ showTables }
-						/>
-					</CardBody>
-				</Card>
+				{ dayCharts().map( ( chart ) => (
+					<Card key={ chart.id }>
+						<CardBody>
+							<DayChart { ...chart } days={ days } locale={ locale } showTable={ showTables } />
+						</CardBody>
+					</Card>
+				) ) }
 				<Card>
 					<CardBody>
 						<WeekHeatmap map={ week } metric={ metric } onMetric={ setMetric } locale={ locale } showTable={ showTables } />

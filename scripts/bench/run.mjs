@@ -20,6 +20,10 @@
  * --only=echo,ephemeral,stored   (seconds are totals over the rounds)
  * --cpu-prof=<dir>   V8 CPU profile of each server process (not the drivers),
  *                    written to <dir> when it stops; open in Chrome DevTools
+ * --compare=<dir>    A/B: a fourth variant, stored mode, running another build
+ *                    of the service (e.g. `cp -r build/server build/server-before`
+ *                    before a change, then `--compare=build/server-before`); it
+ *                    takes its turns in the same rounds, so both see the same load
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -73,6 +77,9 @@ const VARIANTS = [
 	{ key: 'ephemeral', label: 'service ephemeral', script: 'service-process.mjs', kind: 'service', mode: 'ephemeral' },
 	{ key: 'stored', label: 'service stored', script: 'service-process.mjs', kind: 'service', mode: 'stored' },
 ];
+if ( typeof args.compare === 'string' ) {
+	VARIANTS.push( { key: 'compare', label: 'stored (--compare)', script: 'service-process.mjs', kind: 'service', mode: 'stored', serverDir: resolve( args.compare ) } );
+}
 
 /* ------------------------------------------------------------------ */
 /* Children: tracked, and killed however this process ends              */
@@ -153,7 +160,7 @@ async function prepare( v ) {
 		serverStats: ( a ) => unit.server.rpc.call( 'stats', a, 10_000 ),
 	} );
 	try {
-		const started = await unit.server.rpc.call( 'start', { ...SITE, mode: v.mode, dataDir: unit.dataDir }, 20_000 );
+		const started = await unit.server.rpc.call( 'start', { ...SITE, mode: v.mode, dataDir: unit.dataDir, serverDir: v.serverDir }, 20_000 );
 		out.ignoredKnobs = started.ignoredKnobs ?? [];
 		if ( out.ignoredKnobs.length ) log( `WARNING: the service ignored bench knobs: ${ out.ignoredKnobs.join( ', ' ) }` );
 		await unit.driver.rpc.call( 'init', { kind: v.kind, port: started.port, ...SITE } );

@@ -7,12 +7,12 @@
  * BENCH_SERVICE_KNOBS below, and nowhere else.
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRpc, exitWithParent, selfStats } from './ipc.mjs';
 
 const require = createRequire( import.meta.url );
-const { startService } = require( '../../build/server/service.js' );
-const { parseConfig } = require( '../../build/server/config.js' );
-const { createLogger } = require( '../../build/server/log.js' );
+const BUILD = fileURLToPath( new URL( '../../build/server', import.meta.url ) );
 
 /**
  * The service settings the bench depends on (merged into the service config).
@@ -64,7 +64,11 @@ exitWithParent();
 let service = null;
 
 createRpc( process, {
-	async start( { siteId, secret, origin, mode, dataDir } ) {
+	/** serverDir: another build of the service (run.mjs --compare); by default build/server. */
+	async start( { siteId, secret, origin, mode, dataDir, serverDir = BUILD } ) {
+		const { startService } = require( join( serverDir, 'service.js' ) );
+		const { parseConfig } = require( join( serverDir, 'config.js' ) );
+		const { createLogger } = require( join( serverDir, 'log.js' ) );
 		const config = parseConfig( {
 			...BENCH_SERVICE_KNOBS,
 			host: '127.0.0.1',

@@ -11,7 +11,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Author, ChatMessage, ChatStatus, FieldValues, SystemEvent } from '../protocol';
 import {
-	toHour,
 	type ChatChanges,
 	type ChatRecord,
 	type ChatStore,
@@ -19,6 +18,7 @@ import {
 	type StatKind,
 	type StatRow,
 } from './types';
+import { PendingStats } from './pending-stats';
 
 const SCHEMA_VERSION = 4;
 /** Defaults of the index's folding (see foldTail; the service's config can set them). */
@@ -273,11 +273,11 @@ export class SqliteStore implements ChatStore {
 	/** Set by deletions: the WAL is checkpointed and truncated after the commit. */
 	private deleted = false;
 	/**
-	 * Counters not yet written ("hour|kind" → n). They ride along with the
-	 * next commit, or are written within STATS_FLUSH_MS, so counting never
-	 * costs the message relay a transaction of its own.
+	 * Counters not yet written. They ride along with the next commit, or are
+	 * written within STATS_FLUSH_MS, so counting never costs the message
+	 * relay a transaction of its own.
 	 */
-	private pendingStats = new Map< string, number >();
+	private pendingStats = new PendingStats();
 	private statsTimer: ReturnType< typeof setTimeout > | null = null;
 	/**
 	 * Chat id → rid of chats written to lately (open ones), so a message
@@ -429,12 +429,12 @@ export class SqliteStore implements ChatStore {
 		const stats = this.pendingStats;
 		this.queue = [];
 		this.waiters = [];
-		this.pendingStats = new Map();
+		this.pendingStats = new PendingStats();
 		if ( this.statsTimer ) {
 			clearTimeout( this.statsTimer );
 			this.statsTimer = null;
 		}
-		if ( ops.length === 0 && stats.size === 0 ) {
+		if ( ops.length === 0 && stats.empty ) {
 			waiters.forEach( ( w ) => w.resolve() );
 			return;
 		}
@@ -443,9 +443,8 @@ export class SqliteStore implements ChatStore {
 		try {
 			this.db.transaction( () => {
 				this.run( ops );
-				for ( const [ key, n ] of stats ) {
-					const [ site, hour, kind ] = key.split( '|' );
-					this.stmt.addStat.run( site, Number( hour ), kind, n );
+				for ( const { site, hour, kind, count } of stats.rows() ) {
+					this.stmt.addStat.run( site, hour, kind, count );
 				}
 				// A long tail is folded in this commit: no transaction (and fsync) of its own.
 				if ( this.unfolded >= this.fold.foldRows ) folded = this.foldTail();
@@ -697,9 +696,7 @@ export class SqliteStore implements ChatStore {
 	}
 
 	bumpStat( site: string, kind: StatKind, at: number ): void {
-		// Site ids are [a-z0-9_-] (config.ts), so '|' cannot occur in one.
-		const key = `${ site }|${ toHour( at ) }|${ kind }`;
-		this.pendingStats.set( key, ( this.pendingStats.get( key ) ?? 0 ) + 1 );
+		this.pendingStats.add( site, kind, at );
 		if ( ! this.statsTimer && ! this.scheduled ) {
 			this.statsTimer = setTimeout( () => this.schedule(), STATS_FLUSH_MS );
 			this.statsTimer.unref();
@@ -708,7 +705,7 @@ export class SqliteStore implements ChatStore {
 
 	stats( site: string, fromHour: number, toHourIncl: number ): StatRow[] {
 		// Write what is pending first, so a reader sees every count so far.
-		if ( this.pendingStats.size > 0 ) this.commit();
+		if ( ! this.pendingStats.empty ) this.commit();
 		return this.stmt.stats.all( site, fromHour, toHourIncl ) as StatRow[];
 	}
 

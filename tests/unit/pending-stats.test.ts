@@ -1,0 +1,22 @@
+import { PendingStats } from '../../server/store/pending-stats';
+import { HOUR_MS } from '../../server/store/types';
+
+test( 'counts per site, hour and kind, whatever order the bumps come in', () => {
+	const p = new PendingStats();
+	expect( p.empty ).toBe( true );
+	expect( [ ...p.rows() ] ).toEqual( [] );
+	const h = 1_000 * HOUR_MS;
+	p.add( 'a', 'message_received', h + 5 );
+	p.add( 'a', 'message_received', h + HOUR_MS - 1 );
+	p.add( 'b', 'message_received', h + 7 );
+	p.add( 'a', 'message_sent', h + 9 );
+	p.add( 'a', 'message_received', h + HOUR_MS ); // the next hour
+	p.add( 'a', 'message_received', h + 10 ); // back to the first bucket after others
+	expect( p.empty ).toBe( false );
+	expect( [ ...p.rows() ] ).toEqual( [
+		{ site: 'a', hour: h, kind: 'message_received', count: 3 },
+		{ site: 'a', hour: h, kind: 'message_sent', count: 1 },
+		{ site: 'a', hour: h + HOUR_MS, kind: 'message_received', count: 1 },
+		{ site: 'b', hour: h, kind: 'message_received', count: 1 },
+	] );
+} );

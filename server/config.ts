@@ -44,9 +44,9 @@ const LimitsSchema = v.object( {
 
 /** How the store maintains its index of messages by chat (see store/sqlite-store.ts). */
 const StoreSchema = v.object( {
-	/** Messages written since the last fold that make the next commit fold them too. */
+	/** Message rows (one per chat per commit) written since the last fold that make the next commit fold them too. */
 	foldRows: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 4096 ),
-	/** A smaller tail of unfolded messages is folded this long after a write. */
+	/** A smaller tail of unfolded rows is folded this long after a write. */
 	foldIdleMs: v.optional( v.pipe( v.number(), v.minValue( 1 ) ), 2000 ),
 } );
 

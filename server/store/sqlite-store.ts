@@ -20,19 +20,19 @@ import {
 } from './types';
 import { PendingStats } from './pending-stats';
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 /** Defaults of the index's folding (see foldTail; the service's config can set them). */
 const FOLD_DEFAULTS = {
-	/** Messages written since the last fold that make the next commit fold them too. */
+	/** Rows written since the last fold that make the next commit fold them too. */
 	foldRows: 4096,
 	/** A smaller tail is folded this long after a write (an idle store folds soon). */
 	foldIdleMs: 2_000,
 };
 const STATS_FLUSH_MS = 5_000;
-/** Message rows per INSERT statement (3 parameters each). */
+/** Rows per INSERT statement (3 parameters each). */
 const INSERT_BATCH = 32;
 
-/** A message waiting for the next transaction, its body already encoded. */
+/** A message waiting for the next transaction, its body already encoded (see encodeBody). */
 interface MessageRow {
 	chatId: string;
 	seq: number;
@@ -73,14 +73,18 @@ const chatsTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ na
 );`;
 
 /**
- * One row per message: its chat's rid, its seq, and everything else (which is
- * only ever read back together) as one compact JSON text (see encodeBody).
+ * One row per chat per commit (schema 5): its chat's rid, the highest seq in
+ * it, and its messages as a JSON array of compact bodies, each with its own
+ * seq (see encodeBody), only ever read back together. At a message or two per
+ * commit that is a row per message; under load a commit carries dozens per
+ * busy chat, and a row per message was most of what the store cost (the
+ * b-tree insert, and the index entry its fold writes).
  *
  * Rows are kept in the order they were written (\`id\`), so a commit appends
  * them to the end of the table (a page or two for a whole batch) instead of
- * inserting into one page per busy chat. No foreign key: that would cost a
- * lookup in \`chats\` per insert. Every deletion of a chat deletes its
- * messages in the same transaction instead.
+ * inserting into one page per busy chat; a chat's rows are in seq order. No
+ * foreign key: that would cost a lookup in \`chats\` per insert. Every
+ * deletion of a chat deletes its messages in the same transaction instead.
  */
 const messagesTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${ name } (
 	id INTEGER PRIMARY KEY,
@@ -89,7 +93,7 @@ const messagesTable = ( name: string ): string => `CREATE TABLE IF NOT EXISTS ${
 	body TEXT NOT NULL
 );`;
 /**
- * The index by chat (schema 4): (chat, seq) → message id, maintained in
+ * The index by chat (schema 4): (chat, highest seq) → row id, maintained in
  * batches ("folds", see foldTail), not per insert, because an index entry
  * per insert wrote one b-tree page per busy chat per commit. Messages with
  * an id above \`message_fold.up_to\` (the tail, about foldRows rows at most)
@@ -219,10 +223,12 @@ const fromRowV2 = ( r: MessageRowV2 ): ChatMessage => {
 };
 
 /**
- * A message's stored body: short keys, absent fields left out. `d` and `v`
- * are what the e-mail search (findByEmail) reads with SQLite's JSON functions.
+ * A message's stored body: short keys, absent fields left out. A row's body
+ * is a JSON array of these. `d` and `v` are what the e-mail search
+ * (findByEmail) reads with SQLite's JSON functions.
  */
 interface Body {
+	s: number;
 	f: Author;
 	t: string;
 	a: number;
@@ -235,7 +241,7 @@ interface Body {
 }
 
 const encodeBody = ( m: ChatMessage ): string => {
-	const b: Body = { f: m.from, t: m.text, a: m.at };
+	const b: Body = { s: m.seq, f: m.from, t: m.text, a: m.at };
 	if ( m.name !== undefined ) b.n = m.name;
 	if ( m.event !== undefined ) b.e = m.event;
 	if ( m.clientId !== undefined ) b.c = m.clientId;
@@ -245,9 +251,12 @@ const encodeBody = ( m: ChatMessage ): string => {
 	return JSON.stringify( b );
 };
 
-const decodeBody = ( chatId: string, seq: number, body: string ): ChatMessage => {
-	const b = JSON.parse( body ) as Body;
-	const m: ChatMessage = { chatId, seq, from: b.f, text: b.t, at: b.a };
+/** The messages of one row (a JSON array of bodies) numbered above `after`. */
+const decodeRow = ( chatId: string, body: string, after: number ): ChatMessage[] =>
+	( JSON.parse( body ) as Body[] ).filter( ( b ) => b.s > after ).map( ( b ) => decodeBody( chatId, b ) );
+
+const decodeBody = ( chatId: string, b: Body ): ChatMessage => {
+	const m: ChatMessage = { chatId, seq: b.s, from: b.f, text: b.t, at: b.a };
 	if ( b.n !== undefined ) m.name = b.n;
 	if ( b.e !== undefined ) m.event = b.e;
 	if ( b.c !== undefined ) m.clientId = b.c;
@@ -267,7 +276,7 @@ export class SqliteStore implements ChatStore {
 	/** Writes of the next transaction, in order: a function, or a message row (inserted in batches). */
 	private queue: Array< ( () => void ) | MessageRow > = [];
 	/** Multi-row INSERT statements by row count, prepared on first use. */
-	private readonly insertMany = new Map< number, Database.Statement >();
+	private readonly insertStatements = new Map< number, Database.Statement >();
 	private waiters: Waiter[] = [];
 	private scheduled = false;
 	/** Set by deletions: the WAL is checkpointed and truncated after the commit. */
@@ -287,7 +296,7 @@ export class SqliteStore implements ChatStore {
 	private rids = new Map< string, number >();
 	/** message_fold.up_to as committed: messages above it are the unfolded tail. */
 	private folded = 0;
-	/** Messages appended since the last fold (an upper bound of the tail's length). */
+	/** Rows appended since the last fold (an upper bound of the tail's length). */
 	private unfolded = 0;
 	private foldTimer: ReturnType< typeof setTimeout > | null = null;
 	private lastWriteAt = 0;
@@ -312,6 +321,7 @@ export class SqliteStore implements ChatStore {
 		this.migrateStatsToSites( legacyStatsSite );
 		this.migrateMessagesToRids();
 		this.migrateToFoldedIndex();
+		this.migrateToMessageRows();
 		// Only chat_events has a foreign key (messages are deleted explicitly).
 		this.db.pragma( 'foreign_keys = ON' );
 		this.db.pragma( `user_version = ${ SCHEMA_VERSION }` );
@@ -330,7 +340,8 @@ export class SqliteStore implements ChatStore {
 			setAgent: db.prepare( 'UPDATE chats SET agent_sub = ?, agent_name = ? WHERE id = ?' ),
 			setDept: db.prepare( 'UPDATE chats SET dept = ? WHERE id = ?' ),
 			rid: db.prepare( 'SELECT rid FROM chats WHERE id = ?' ).pluck(),
-			// Reads by chat: the folded messages through the index, then the unfolded tail.
+			// Reads by chat: the folded rows through the index, then the unfolded tail.
+			// A row's seq is its highest, so these are the rows with a message after @after.
 			messagesAfter: db.prepare(
 				`SELECT m.seq, m.body FROM message_index i JOIN messages m ON m.id = i.id
 				 WHERE i.chat = @chat AND i.seq > @after
@@ -395,8 +406,9 @@ export class SqliteStore implements ChatStore {
 			),
 			chatsByEmail: db.prepare(
 				`SELECT * FROM chats WHERE site = ? AND rid IN (
-					SELECT chat FROM messages WHERE json_extract( body, '$.d' ) = 'prechat'
-					AND EXISTS ( SELECT 1 FROM json_each( messages.body, '$.v' ) WHERE lower( value ) = lower( ? ) )
+					SELECT m.chat FROM messages m, json_each( m.body ) b
+					WHERE json_extract( b.value, '$.d' ) = 'prechat'
+					AND EXISTS ( SELECT 1 FROM json_each( b.value, '$.v' ) WHERE lower( value ) = lower( ? ) )
 				 ) ORDER BY created_at`
 			),
 			deleteContact: db.prepare( 'DELETE FROM contact_submissions WHERE id = ?' ),
@@ -561,10 +573,10 @@ export class SqliteStore implements ChatStore {
 	}
 
 	/**
-	 * Runs a transaction's writes in order. Consecutive message rows go in
-	 * multi-row INSERTs: under load a commit carries hundreds of messages,
-	 * and one statement call per row was a measurable share of the relay's
-	 * CPU (the call into SQLite, not the row itself).
+	 * Runs a transaction's writes in order. Consecutive messages become one
+	 * row per chat (see messagesTable), and those rows go in multi-row
+	 * INSERTs: one statement call per row was a measurable share of the
+	 * relay's CPU (the call into SQLite, not the row itself).
 	 */
 	private run( ops: ReadonlyArray< ( () => void ) | MessageRow > ): void {
 		let rows: MessageRow[] = [];
@@ -580,31 +592,50 @@ export class SqliteStore implements ChatStore {
 		this.insertRows( rows );
 	}
 
-	private insertRows( rows: MessageRow[] ): void {
-		for ( let start = 0; start < rows.length; start += INSERT_BATCH ) {
-			const chunk = rows.slice( start, start + INSERT_BATCH );
-			const args: Array< number | string > = [];
-			for ( const row of chunk ) {
-				const rid = this.ridOf( row.chatId );
+	/** Writes messages as one row per chat, each in the order given (their seq order). */
+	private insertRows( messages: MessageRow[] ): void {
+		if ( messages.length === 0 ) return;
+		const byChat = new Map< string, { rid: number; seq: number; bodies: string[] } >();
+		for ( const m of messages ) {
+			let row = byChat.get( m.chatId );
+			if ( ! row ) {
+				const rid = this.ridOf( m.chatId );
 				// What the foreign key used to refuse: a message of no (or a deleted) chat.
-				if ( rid === undefined ) throw new Error( `no chat ${ row.chatId } for message ${ row.seq }` );
-				args.push( rid, row.seq, row.body );
+				if ( rid === undefined ) throw new Error( `no chat ${ m.chatId } for message ${ m.seq }` );
+				row = { rid, seq: m.seq, bodies: [] };
+				byChat.set( m.chatId, row );
 			}
-			let stmt = this.insertMany.get( chunk.length );
-			if ( ! stmt ) {
-				stmt = this.db.prepare( `INSERT INTO messages (chat, seq, body) VALUES ${ Array( chunk.length ).fill( '(?, ?, ?)' ).join( ', ' ) }` );
-				this.insertMany.set( chunk.length, stmt );
-			}
-			stmt.run( args );
-			this.unfolded += chunk.length;
+			row.seq = Math.max( row.seq, m.seq );
+			row.bodies.push( m.body );
 		}
+		let args: Array< number | string > = [];
+		for ( const row of byChat.values() ) {
+			args.push( row.rid, row.seq, `[${ row.bodies.join( ',' ) }]` );
+			if ( args.length === 3 * INSERT_BATCH ) {
+				this.insertMany( args );
+				args = [];
+			}
+		}
+		if ( args.length > 0 ) this.insertMany( args );
+	}
+
+	/** One INSERT of args.length / 3 rows (chat, seq, body). */
+	private insertMany( args: Array< number | string > ): void {
+		const n = args.length / 3;
+		let stmt = this.insertStatements.get( n );
+		if ( ! stmt ) {
+			stmt = this.db.prepare( `INSERT INTO messages (chat, seq, body) VALUES ${ Array( n ).fill( '(?, ?, ?)' ).join( ', ' ) }` );
+			this.insertStatements.set( n, stmt );
+		}
+		stmt.run( args );
+		this.unfolded += n;
 	}
 
 	messagesAfter( chatId: string, afterSeq: number ): ChatMessage[] {
 		const chat = this.rids.get( chatId ) ?? ( this.stmt.rid.get( chatId ) as number | undefined );
 		if ( chat === undefined ) return [];
 		const rows = this.stmt.messagesAfter.all( { chat, after: afterSeq, folded: this.folded } ) as Array< { seq: number; body: string } >;
-		return rows.map( ( r ) => decodeBody( chatId, r.seq, r.body ) );
+		return rows.flatMap( ( r ) => decodeRow( chatId, r.body, afterSeq ) );
 	}
 
 	lastSeq( chatId: string ): number {
@@ -787,6 +818,22 @@ export class SqliteStore implements ChatStore {
 				 INSERT INTO message_fold (one, up_to) SELECT 1, COALESCE(MAX(id), 0) FROM messages;
 				 DROP INDEX IF EXISTS messages_chat;`
 			);
+		} )();
+	}
+
+	/**
+	 * Schema 5: a row holds an array of bodies, each with its seq. Rows of
+	 * earlier schemas hold one message each, so each body becomes an array of
+	 * one, its seq put in; the index stays valid (a row's seq is unchanged).
+	 * The schema version is set in the same transaction: a crash leaves the
+	 * file as it was, and a finished migration is never run twice.
+	 */
+	private migrateToMessageRows(): void {
+		const db = this.db;
+		if ( ( db.pragma( 'user_version', { simple: true } ) as number ) >= 5 ) return;
+		db.transaction( () => {
+			db.exec( "UPDATE messages SET body = json_array( json_set( body, '$.s', seq ) )" );
+			db.pragma( 'user_version = 5' );
 		} )();
 	}
 

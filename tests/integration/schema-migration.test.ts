@@ -5,7 +5,8 @@
  * on such a file: every message comes back as it was written (to a resuming
  * visitor, in the personal-data export), resent clientIds are still
  * recognised, numbering goes on, and deleting a migrated chat removes its
- * text from the database and its WAL.
+ * text from the database and its WAL. Files of schemas 3 and 4 go on to the
+ * folded index (4) and to rows that hold an array of bodies (5).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -142,7 +143,7 @@ test( 'a schema-2 database is migrated at start-up and reads back unchanged', as
 	await svc.stop();
 	svc = null;
 	const db = new Database( file, { readonly: true } );
-	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 4 );
+	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 5 );
 	expect( ( db.pragma( 'table_info(messages)' ) as Array< { name: string } > ).map( ( c ) => c.name ) ).toEqual( [ 'id', 'chat', 'seq', 'body' ] );
 	expect( db.prepare( "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'" ).pluck().all() ).toEqual( [] );
 	expect( db.prepare( 'SELECT COUNT(*) FROM chats' ).pluck().get() ).toBe( 1 );
@@ -188,7 +189,7 @@ test( 'chat numbers are never reused, and a deleted chat leaves no messages behi
 	db.close();
 } );
 
-test( 'a schema-3 database gets its folded index at start-up: every message is found, numbering goes on', async () => {
+test( 'a schema-3 database gets its folded index and one-array rows (schema 5) at start-up: every message is found, numbering goes on', async () => {
 	const file = join( dir, 'chats.sqlite' );
 	// A schema-3 file: the tables as schema 4 has them, less its two, plus the unique index it drops.
 	const store3 = new SqliteStore( file, SITE.id );
@@ -225,10 +226,14 @@ test( 'a schema-3 database gets its folded index at start-up: every message is f
 	svc = null;
 
 	const db = new Database( file, { readonly: true } );
-	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 4 );
+	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 5 );
 	expect( db.prepare( "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'" ).pluck().all() ).toEqual( [] );
 	expect( db.prepare( 'SELECT chat, seq FROM message_index WHERE chat = ? ORDER BY seq LIMIT 6' ).all( ridOther ) ).toEqual(
 		Array.from( { length: 6 }, ( _, i ) => ( { chat: ridOther, seq: i + 1 } ) )
+	);
+	// Schema 5: each row's body became an array of one, with its seq inside.
+	expect( ( db.prepare( 'SELECT body FROM messages WHERE chat = ? ORDER BY id' ).pluck().all( ridOther ) as string[] ).map( ( b ) => JSON.parse( b ) ) ).toEqual(
+		Array.from( { length: 6 }, ( _, i ) => [ { f: 'visitor', t: `other ${ i + 1 }`, a: now - HOUR + i + 1, s: i + 1 } ] )
 	);
 	db.close();
 } );

@@ -116,7 +116,7 @@ test( 'counters of a schema-1 database are kept and given to the first configure
 	await service!.close();
 	service = null;
 	const db = new Database( join( dir, 'chats.sqlite' ), { readonly: true } );
-	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 4 ); // schema 4: messages keyed by the chat's rid, index folded
+	expect( db.pragma( 'user_version', { simple: true } ) ).toBe( 5 ); // the current schema (5: message rows per chat and commit)
 	expect( ( db.pragma( 'table_info(stats_hourly)' ) as Array< { name: string } > ).map( ( c ) => c.name ) ).toEqual( [ 'site', 'hour', 'kind', 'count' ] );
 	db.close();
 } );

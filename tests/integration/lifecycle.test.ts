@@ -140,4 +140,6 @@ test( 'heartbeats find a dead connection (no pong): the visitor is marked away',
 	( visitor.ws as unknown as { _socket: { pause(): void } } )._socket.pause();
 	const away = await agent.next( 'chat', ( c ) => c.chat.id === chatId && c.chat.status === 'away' );
 	expect( away.chat.status ).toBe( 'away' );
+	// Its socket never reads the service's close, so ws would keep it (and jest) alive for its 30 s close timeout.
+	visitor.ws.terminate();
 } );

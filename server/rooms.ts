@@ -382,8 +382,17 @@ export class ChatRooms {
 		this.store.bumpStat( chat.record.site, from === 'visitor' ? 'message_received' : 'message_sent', message.at );
 		const newPreview = from === 'visitor' && chat.preview === null && content.text !== '';
 		if ( newPreview ) chat.preview = content.text.slice( 0, 200 );
-		await this.commit( chat, message );
-		peer.send( { type: 'ack', chatId, clientId, seq: message.seq } );
+		let delivered: boolean;
+		try {
+			delivered = await this.commit( chat, message, peer );
+		} catch ( e ) {
+			// Not durable: a resend must be written again, not answered with this seq.
+			chat.clientSeqs.delete( clientId );
+			throw e;
+		}
+		// The message's own copy, with its clientId, is the sender's acknowledgement;
+		// an `ack` only where that copy did not reach the sending connection.
+		if ( ! delivered ) peer.send( { type: 'ack', chatId, clientId, seq: message.seq } );
 		if ( newPreview && chat.record.status === 'waiting' ) {
 			this.broadcastQueue( chat.record.site );
 		}
@@ -692,8 +701,11 @@ export class ChatRooms {
 		return message;
 	}
 
-	/** Durable first (stored) or buffered (ephemeral), then handed to everyone in the chat. */
-	private async commit( chat: LiveChat, message: ChatMessage ): Promise< void > {
+	/**
+	 * Durable first (stored) or buffered (ephemeral), then handed to everyone
+	 * in the chat. Resolves to whether `sender` was among them.
+	 */
+	private async commit( chat: LiveChat, message: ChatMessage, sender?: Peer ): Promise< boolean > {
 		if ( chat.record.mode === 'stored' ) {
 			await this.store.appendMessage( message );
 		} else {
@@ -702,7 +714,7 @@ export class ChatRooms {
 			// Trimmed in halves, so the cost is not paid on every message.
 			if ( chat.buffer.length >= 2 * EPHEMERAL_BUFFER ) chat.buffer.splice( 0, EPHEMERAL_BUFFER );
 		}
-		this.toChat( chat, { type: 'message', ...message } );
+		return this.toChat( chat, { type: 'message', ...message }, sender );
 	}
 
 	private async systemMessage( chat: LiveChat, event: SystemEvent, name?: string ): Promise< void > {
@@ -732,19 +744,23 @@ export class ChatRooms {
 		for ( const m of messages ) peer.send( { type: 'message', ...m } );
 	}
 
-	/** Everyone in the chat; the frame is serialised once, however many sockets get it. */
-	private toChat( chat: LiveChat, frame: ServerFrame ): void {
+	/**
+	 * Everyone in the chat; the frame is serialised once, however many sockets
+	 * get it. Returns whether `peer` was one of them.
+	 */
+	private toChat( chat: LiveChat, frame: ServerFrame, peer?: Peer ): boolean {
 		const json = JSON.stringify( frame );
 		chat.visitor?.sendJson( json );
-		this.toAgents( chat, json );
+		return this.toAgents( chat, json, peer ) || ( peer !== undefined && peer === chat.visitor );
 	}
 
-	private toAgents( chat: LiveChat, frame: ServerFrame | string ): void {
-		if ( ! chat.record.agentSub ) return;
+	private toAgents( chat: LiveChat, frame: ServerFrame | string, peer?: Peer ): boolean {
+		if ( ! chat.record.agentSub ) return false;
 		const peers = this.agents.get( agentKey( chat.record.site, chat.record.agentSub ) )?.peers;
-		if ( ! peers?.size ) return;
+		if ( ! peers?.size ) return false;
 		const json = typeof frame === 'string' ? frame : JSON.stringify( frame );
 		peers.forEach( ( p ) => p.sendJson( json ) );
+		return peer !== undefined && peers.has( peer );
 	}
 
 	private chatsOf( agent: AgentState ): LiveChat[] {

@@ -105,7 +105,9 @@ export class ChatConnection {
 			const frame = parseServerFrame( String( ev.data ) );
 			if ( ! frame ) return;
 			if ( frame.type === 'welcome' ) this.onWelcome( ws, frame );
+			// A message's own copy (with its clientId) acknowledges it; `ack` answers a resend.
 			if ( frame.type === 'ack' ) this.unacked.delete( frame.clientId );
+			else if ( frame.type === 'message' && frame.clientId ) this.unacked.delete( frame.clientId );
 			this.opts.onFrame( frame );
 		};
 		ws.onclose = ( ev ) => {

@@ -29,7 +29,7 @@ test( 'Export and Erase Personal Data find and erase a visitor’s chats and con
 	visitor.send( { type: 'hello', token: ticket.token } );
 	await visitor.next( 'welcome' );
 	visitor.send( { type: 'start', clientId: 'pt1', text: 'Please send the invoice again', form: { name: 'Pia', email } } );
-	await visitor.next( 'ack' );
+	await visitor.acked( 'pt1' );
 	const contact = await fetch( `${ env.serviceUrl }/contact`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${ ( await visitorTicket() ).token }`, 'content-type': 'application/json' },

@@ -9,18 +9,21 @@ type Of< T extends ServerFrame[ 'type' ] > = Extract< ServerFrame, { type: T } >
 
 export class TestClient {
 	readonly frames: ServerFrame[] = [];
-	private waiters: Array< { match: ( f: ServerFrame ) => boolean; resolve: ( f: ServerFrame ) => void } > = [];
+	/** In order of waiting; a frame one of them takes is not offered to those after it. */
+	private waiters: Array< { match: ( f: ServerFrame ) => boolean; take: ( f: ServerFrame ) => boolean; resolve: ( f: ServerFrame ) => void } > = [];
 	readonly closed: Promise< { code: number; reason: string } >;
 
 	private constructor( readonly ws: WebSocket ) {
 		ws.on( 'message', ( data ) => {
 			const frame = JSON.parse( data.toString() ) as ServerFrame;
-			this.frames.push( frame );
+			let taken = false;
 			this.waiters = this.waiters.filter( ( w ) => {
-				if ( ! w.match( frame ) ) return true;
+				if ( taken || ! w.match( frame ) ) return true;
+				taken = w.take( frame );
 				w.resolve( frame );
 				return false;
 			} );
+			if ( ! taken ) this.frames.push( frame );
 		} );
 		this.closed = new Promise( ( resolve ) =>
 			ws.on( 'close', ( code, reason ) => resolve( { code, reason: reason.toString() } ) )
@@ -56,27 +59,48 @@ export class TestClient {
 		where: ( f: Of< T > ) => boolean = () => true,
 		timeoutMs = 5000
 	): Promise< Of< T > > {
-		const match = ( f: ServerFrame ): boolean => f.type === type && where( f as Of< T > );
-		const seen = this.frames.find( match );
-		if ( seen ) {
-			this.frames.splice( this.frames.indexOf( seen ), 1 );
-			return Promise.resolve( seen as Of< T > );
-		}
 		// Created here, so a timeout points at the test line that waited.
 		const timeout = new Error( `no "${ type }" frame within ${ timeoutMs } ms` );
+		return this.wait( ( f ) => f.type === type && where( f as Of< T > ), () => true, timeout, timeoutMs ) as Promise< Of< T > >;
+	}
+
+	/**
+	 * The service's acknowledgement of a `send`: the message's own copy with
+	 * that clientId (left in place for a later `next( 'message' )`), or an
+	 * `ack` (taken). Resolves with the seq it was given.
+	 */
+	async acked( clientId: string, timeoutMs = 5000 ): Promise< number > {
+		const timeout = new Error( `no acknowledgement of "${ clientId }" within ${ timeoutMs } ms` );
+		const f = await this.wait(
+			( x ) => ( x.type === 'ack' || x.type === 'message' ) && x.clientId === clientId,
+			( x ) => x.type === 'ack',
+			timeout,
+			timeoutMs
+		);
+		return ( f as Of< 'ack' | 'message' > ).seq;
+	}
+
+	private wait( match: ( f: ServerFrame ) => boolean, take: ( f: ServerFrame ) => boolean, timeout: Error, timeoutMs: number ): Promise< ServerFrame > {
+		const seen = this.frames.find( match );
+		if ( seen ) {
+			if ( take( seen ) ) this.frames.splice( this.frames.indexOf( seen ), 1 );
+			return Promise.resolve( seen );
+		}
 		return new Promise( ( resolve, reject ) => {
+			const waiter = {
+				match,
+				take,
+				resolve: ( f: ServerFrame ) => {
+					clearTimeout( timer );
+					resolve( f );
+				},
+			};
 			const timer = setTimeout( () => {
+				this.waiters = this.waiters.filter( ( w ) => w !== waiter );
 				timeout.message += `; got ${ JSON.stringify( this.frames ) }`;
 				reject( timeout );
 			}, timeoutMs );
-			this.waiters.push( {
-				match,
-				resolve: ( f ) => {
-					clearTimeout( timer );
-					this.frames.splice( this.frames.indexOf( f ), 1 );
-					resolve( f as Of< T > );
-				},
-			} );
+			this.waiters.push( waiter );
 		} );
 	}
 

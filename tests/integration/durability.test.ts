@@ -28,7 +28,7 @@ test( 'SIGKILL mid-conversation loses no acknowledged message; both sides resume
 	for ( let i = 1; i <= 20; i++ ) {
 		const who = i % 2 ? visitor : agent;
 		who.send( { type: 'send', chatId: chat.id, clientId: `k${ i }`, text: `m${ i }` } );
-		await who.next( 'ack', ( a ) => a.clientId === `k${ i }` );
+		await who.acked( `k${ i }` );
 		acked.push( `m${ i }` );
 	}
 	// The visitor saw up to here, then goes on sending without waiting for acks…
@@ -48,7 +48,7 @@ test( 'SIGKILL mid-conversation loses no acknowledged message; both sides resume
 
 	// The visitor resends what it never saw acknowledged (as ChatConnection does).
 	for ( let i = 21; i <= 25; i++ ) resumed.c.send( { type: 'send', chatId: chat.id, clientId: `k${ i }`, text: `m${ i }` } );
-	for ( let i = 21; i <= 25; i++ ) await resumed.c.next( 'ack', ( a ) => a.clientId === `k${ i }` );
+	for ( let i = 21; i <= 25; i++ ) await resumed.c.acked( `k${ i }` );
 
 	// The agent's full history (sync plus live, by seq): every message once, in order, no holes.
 	agent2.send( { type: 'sync', chatId: chat.id, afterSeq: 0 } );
@@ -75,7 +75,7 @@ test( 'SIGTERM: clients are told to reconnect (1012), writes are flushed, the pr
 	const { c: visitor } = await hello( svc, 'visitor', 'v9' );
 	visitor.send( { type: 'start', clientId: 'c0', text: 'before shutdown' } );
 	const { chat } = await visitor.next( 'started' );
-	await visitor.next( 'ack' );
+	await visitor.acked( 'c0' );
 	svc.process.kill( 'SIGTERM' );
 	expect( ( await visitor.closed ).code ).toBe( CLOSE.serviceRestart );
 	expect( await svc.exited ).toBe( 0 );

@@ -71,10 +71,10 @@ describe( 'in-process service', () => {
 		for ( let i = 1; i <= 19; i++ ) {
 			const who = i % 2 ? visitor : agent;
 			who.send( { type: 'send', chatId: chat.id, clientId: `k${ i }`, text: `fold-text-${ i }` } );
-			await who.next( 'ack', ( a ) => a.clientId === `k${ i }` );
+			await who.acked( `k${ i }` );
 			if ( i % 3 === 0 ) {
 				other.send( { type: 'send', chatId: otherChat.id, clientId: `o${ i }`, text: `other-text-${ i }` } );
-				await other.next( 'ack', ( a ) => a.clientId === `o${ i }` );
+				await other.acked( `o${ i }` );
 			}
 		}
 		// Folded in part: some messages are in the index, the last few are not yet.
@@ -200,7 +200,7 @@ describe( 'SIGKILL', () => {
 		for ( let i = 1; i <= 12; i++ ) {
 			const who = i % 2 ? visitor : agent;
 			who.send( { type: 'send', chatId: chat.id, clientId: `k${ i }`, text: `m${ i }` } );
-			await who.next( 'ack', ( a ) => a.clientId === `k${ i }` );
+			await who.acked( `k${ i }` );
 		}
 		await until( () => foldState( file ).upTo > 0 );
 		first.process.kill( 'SIGKILL' );
@@ -226,7 +226,7 @@ describe( 'SIGKILL', () => {
 		expect( ( await resumed.c.next( 'ack', ( a ) => a.clientId === 'k11' ) ).seq ).toBe( seqs[ texts.indexOf( 'm11' ) ] );
 		for ( let i = 13; i <= 20; i++ ) {
 			resumed.c.send( { type: 'send', chatId: chat.id, clientId: `k${ i }`, text: `m${ i }` } );
-			expect( ( await resumed.c.next( 'ack', ( a ) => a.clientId === `k${ i }` ) ).seq ).toBe( lastSeq + i - 12 );
+			expect( await resumed.c.acked( `k${ i }` ) ).toBe( lastSeq + i - 12 );
 		}
 		// Start-up folded what the crash left (nothing to repair, only derived data to add).
 		expect( foldState( file ).upTo ).toBeGreaterThanOrEqual( left.maxId );

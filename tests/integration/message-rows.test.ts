@@ -150,7 +150,7 @@ describe( 'through the service', () => {
 		// Sent together, so the service reads them in one turn and stores them in one commit.
 		for ( let i = 1; i <= 20; i++ ) visitor.send( { type: 'send', chatId: chat.id, clientId: `b${ i }`, text: `burst ${ i }` } );
 		const acks: number[] = [];
-		for ( let i = 1; i <= 20; i++ ) acks.push( ( await visitor.next( 'ack', ( a ) => a.clientId === `b${ i }` ) ).seq );
+		for ( let i = 1; i <= 20; i++ ) acks.push( await visitor.acked( `b${ i }` ) );
 		const from = acks[ 6 ];
 		agent.send( { type: 'sync', chatId: chat.id, afterSeq: from } );
 		const got: string[] = [];

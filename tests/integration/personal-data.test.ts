@@ -19,7 +19,7 @@ async function startChat( sub: string, form: Record< string, string >, text: str
 	open.push( visitor );
 	visitor.send( { type: 'start', clientId: `s-${ sub }`, text, form, ...( mode ? { mode } : {} ) } );
 	const started = await visitor.next( 'started' );
-	await visitor.next( 'ack' );
+	await visitor.acked( `s-${ sub }` );
 	return { visitor, chatId: started.chat.id };
 }
 

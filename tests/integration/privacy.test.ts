@@ -32,7 +32,7 @@ async function converse( svc: ChildService, site: string ) {
 	const { chat } = await visitor.next( 'started' );
 	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
 	visitor.send( { type: 'send', chatId: chat.id, clientId: 'c1', text: secrets[ 0 ] } );
-	await visitor.next( 'ack', ( a ) => a.clientId === 'c1' );
+	await visitor.acked( 'c1' );
 	agent.send( { type: 'send', chatId: chat.id, clientId: 'a1', text: secrets[ 1 ] } );
 	await visitor.next( 'message', ( m ) => m.text === secrets[ 1 ] );
 	visitor.send( { type: 'submit', chatId: chat.id, clientId: 'c2', dialog: 'address', fields: { street: secrets[ 3 ] } } );

@@ -85,7 +85,7 @@ test( 'an oversized frame closes that connection with 1009; others go on', async
 	c.raw( 'x'.repeat( LIMITS.maxFrameBytes + 1 ) );
 	expect( ( await c.closed ).code ).toBe( CLOSE.tooLarge );
 	bystander.send( { type: 'start', clientId: 'b', text: 'am I fine?' } );
-	await bystander.next( 'ack' );
+	await bystander.acked( 'b' );
 	expect( await health() ).toMatchObject( { status: 'ok' } );
 	bystander.close();
 } );

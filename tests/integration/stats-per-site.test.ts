@@ -70,10 +70,10 @@ async function chat( site: SiteConfig, visitorTexts: number ): Promise< void > {
 	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
 	for ( let i = 1; i < visitorTexts; i++ ) {
 		visitor.send( { type: 'send', chatId: started.id, clientId: `s${ i }`, text: `message ${ i }` } );
-		await visitor.next( 'ack', ( a ) => a.clientId === `s${ i }` );
+		await visitor.acked( `s${ i }` );
 	}
 	agent.send( { type: 'send', chatId: started.id, clientId: 'a1', text: 'answer' } );
-	await agent.next( 'ack', ( a ) => a.clientId === 'a1' );
+	await agent.acked( 'a1' );
 	agent.send( { type: 'end', chatId: started.id } );
 	await visitor.next( 'chat', ( c ) => c.chat.status === 'closed' );
 }

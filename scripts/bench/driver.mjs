@@ -263,8 +263,8 @@ async function setupPairs( { count } ) {
 
 /**
  * Measured-phase handlers: the agent side only looks for the bench text (and
- * takes its number); everything else that arrives (the visitor's own copy and
- * ack, from the service) is counted only if it is an error.
+ * takes its number); everything else that arrives (the visitor's own copy, its
+ * acknowledgement, from the service) is counted only if it is an error.
  */
 function hotPath( pair ) {
 	const noteError = ( s ) => {

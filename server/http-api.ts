@@ -239,8 +239,9 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 	},
 	'/admin/purge': {
 		POST: async ( req, res, _url, ctx ) => {
-			bearer( req, ctx, 'site' );
-			json( res, 200, { deleted: await ctx.rooms.purgeExpired() } );
+			// A site runs retention for its own chats only, never another site's.
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, { deleted: await ctx.rooms.purgeExpired( site.id ) } );
 		},
 	},
 	'/admin/stats': {

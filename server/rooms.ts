@@ -577,10 +577,14 @@ export class ChatRooms {
 		return due.length;
 	}
 
-	/** Deletes closed chats past each site's retention period (except kept ones). */
-	async purgeExpired(): Promise< number > {
+	/**
+	 * Deletes closed chats past their site's retention period (except kept
+	 * ones): every site's on the periodic run, one site's when that site asks.
+	 */
+	async purgeExpired( onlySite?: string ): Promise< number > {
 		let total = 0;
 		for ( const site of this.sites.values() ) {
+			if ( onlySite !== undefined && site.id !== onlySite ) continue;
 			total += await this.store.purgeClosedBefore( site.id, this.now() - site.retentionDays * 86_400_000 );
 		}
 		if ( total > 0 ) this.log.info( { deleted: total }, 'retention: chats deleted' );

@@ -1,8 +1,9 @@
 /**
- * Statistics per site: one service carrying two sites' chats counts each
+ * Sites apart: one service carrying two sites' chats counts each
  * site's chats and messages apart, and `/admin/stats` answers a site token
  * with its own site's counters only. A database from before counters had a
  * site (schema 1) keeps its counters, now owned by the first configured site.
+ * A site's `/admin/purge` runs retention for its own chats only.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,9 +35,9 @@ afterEach( async () => {
 	rmSync( dir, { recursive: true, force: true } );
 } );
 
-async function start(): Promise< { sites: SiteConfig[] } > {
+async function start( now?: () => number ): Promise< { sites: SiteConfig[] } > {
 	const config = parseConfig( { port: 0, dataDir: dir, logLevel: 'silent', sites: [ ALPHA, BETA ] } );
-	service = await startService( config, { log: createLogger( 'silent' ) } );
+	service = await startService( config, { log: createLogger( 'silent' ), now } );
 	return { sites: config.sites };
 }
 
@@ -48,9 +49,11 @@ async function connect( site: SiteConfig, role: Role, sub: string ): Promise< Te
 	return client;
 }
 
+const siteToken = ( site: SiteConfig ): string => signToken( site, { role: 'site', sub: 'wordpress' } );
+
 async function stats( site: SiteConfig ): Promise< StatRow[] > {
 	const res = await fetch( `http://127.0.0.1:${ service!.port }/admin/stats?from=0&to=${ Date.now() + HOUR }`, {
-		headers: { authorization: `Bearer ${ signToken( site, { role: 'site', sub: 'wordpress' } ) }` },
+		headers: { authorization: `Bearer ${ siteToken( site ) }` },
 	} );
 	expect( res.status ).toBe( 200 );
 	return ( ( await res.json() ) as { rows: StatRow[] } ).rows;
@@ -60,7 +63,7 @@ const total = ( rows: StatRow[], kind: StatRow[ 'kind' ] ): number =>
 	rows.filter( ( r ) => r.kind === kind ).reduce( ( n, r ) => n + r.count, 0 );
 
 /** One chat on `site`: the visitor writes `visitorTexts` messages, the agent answers once, the agent ends it. */
-async function chat( site: SiteConfig, visitorTexts: number ): Promise< void > {
+async function chat( site: SiteConfig, visitorTexts: number ): Promise< string > {
 	const agent = await connect( site, 'agent', `wp:${ site.id }` );
 	agent.send( { type: 'presence', online: true } );
 	await agent.next( 'presence', ( p ) => p.online );
@@ -76,6 +79,7 @@ async function chat( site: SiteConfig, visitorTexts: number ): Promise< void > {
 	await agent.acked( 'a1' );
 	agent.send( { type: 'end', chatId: started.id } );
 	await visitor.next( 'chat', ( c ) => c.chat.status === 'closed' );
+	return started.id;
 }
 
 test( 'each site token reads only its own site’s counters', async () => {
@@ -90,6 +94,28 @@ test( 'each site token reads only its own site’s counters', async () => {
 	expect( [ total( b, 'chat_started' ), total( b, 'chat_ended' ), total( b, 'message_received' ), total( b, 'message_sent' ) ] ).toEqual( [ 1, 1, 1, 1 ] );
 	// The answer still carries no site and no chat reference: hour, kind, count.
 	expect( Object.keys( a[ 0 ] ).sort() ).toEqual( [ 'count', 'hour', 'kind' ] );
+} );
+
+test( 'a site’s purge deletes its own expired chats, never another site’s', async () => {
+	let clock = Date.now();
+	const { sites } = await start( () => clock );
+	const [ alpha, beta ] = sites;
+	const alphaChat = await chat( alpha, 1 );
+	const betaChat = await chat( beta, 1 );
+	clock += 31 * 24 * HOUR; // both sites keep closed chats for 30 days
+	const purge = async ( site: SiteConfig ) => {
+		const res = await fetch( `http://127.0.0.1:${ service!.port }/admin/purge`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${ siteToken( site ) }` },
+		} );
+		expect( res.status ).toBe( 200 );
+		return res.json();
+	};
+	expect( await purge( alpha ) ).toEqual( { deleted: 1 } );
+	expect( service!.store.getChat( alphaChat ) ).toBeUndefined();
+	expect( service!.store.getChat( betaChat )?.site ).toBe( 'beta' );
+	expect( await purge( beta ) ).toEqual( { deleted: 1 } );
+	expect( service!.store.getChat( betaChat ) ).toBeUndefined();
 } );
 
 test( 'counters of a schema-1 database are kept and given to the first configured site', async () => {

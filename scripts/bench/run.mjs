@@ -13,7 +13,9 @@
  * per connection) and its pairs; then the latency and throughput phases run
  * in short rounds that take turns between the variants (rotating who goes
  * first), so a change in background load on a shared machine falls on all
- * three alike instead of on whichever ran last. Rounds are pooled.
+ * three alike instead of on whichever ran last. Rounds are pooled. Before
+ * and after the rounds, disk-probe.mjs times the disk's fsync of one small
+ * write (what each stored commit waits for), printed with the results.
  *
  * Options (all optional): --pairs=50 --window=32 --seconds=6 --rate=1000
  * --latency-seconds=6 --rounds=3 --idle=10000 --batch=500 --no-build
@@ -31,6 +33,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { probeFsync } from './disk-probe.mjs';
 import { createRpc } from './ipc.mjs';
 
 const HERE = dirname( fileURLToPath( import.meta.url ) );
@@ -286,7 +289,7 @@ function table( rows, header ) {
 	return [ line( header ), widths.map( ( w ) => '-'.repeat( w ) ).join( '   ' ), ...rows.map( line ) ].join( '\n' );
 }
 
-function report( results, load0, load1, totalMs ) {
+function report( results, load0, load1, totalMs, disk ) {
 	const [ echo, eph, sto ] = results;
 	const get = ( r, f ) => ( r && ! r.error ? f( r ) : undefined );
 	const ratio = ( a, b ) => ( a !== undefined && b !== undefined && b > 0 ? a / b : undefined );
@@ -340,6 +343,8 @@ function report( results, load0, load1, totalMs ) {
 	}
 	const ignored = [ ...new Set( results.flatMap( ( r ) => r.ignoredKnobs ?? [] ) ) ];
 	if ( ignored.length ) notes.push( `the service config dropped bench knobs (renamed?): ${ ignored.join( ', ' ) } — see BENCH_SERVICE_KNOBS in scripts/bench/service-process.mjs` );
+	const diskP99 = Math.max( ...disk.map( ( d ) => d.p99 ) );
+	if ( diskP99 > 1 ) notes.push( `the disk was slow to sync (fsync p99 up to ${ fmt( diskP99, 2 ) } ms in the probes): every stored message waits for an fsync, so its latency rises with the disk's` );
 	if ( load0[ 0 ] > os.cpus().length * 0.5 ) notes.push( `the machine was already busy at the start (load ${ load0[ 0 ].toFixed( 2 ) } on ${ os.cpus().length } CPUs): absolute figures are noisy; ratios less so (rounds alternate between variants)` );
 
 	const verdict = ( ok ) => ( ok === undefined ? 'n/a ' : ok ? 'PASS' : 'MISS' );
@@ -361,7 +366,9 @@ function report( results, load0, load1, totalMs ) {
 		for ( const n of notes ) console.log( `  - ${ n }` );
 	}
 	const la = ( l ) => l.map( ( x ) => x.toFixed( 2 ) ).join( ' ' );
-	console.log( `\nmachine load (1/5/15-min load average): start ${ la( load0 ) }, end ${ la( load1 ) }; ${ os.cpus().length } CPUs; bench took ${ fmt( totalMs / 1000 ) } s` );
+	const ms = ( d ) => `p50 ${ fmt( d.p50, 2 ) }, p99 ${ fmt( d.p99, 2 ) }, max ${ fmt( d.max, 1 ) } ms`;
+	console.log( `\ndisk (${ os.tmpdir() }), write + fsync of one WAL frame: before the rounds ${ ms( disk[ 0 ] ) }; after ${ ms( disk[ 1 ] ) }` );
+	console.log( `machine load (1/5/15-min load average): start ${ la( load0 ) }, end ${ la( load1 ) }; ${ os.cpus().length } CPUs; bench took ${ fmt( totalMs / 1000 ) } s` );
 }
 
 /* ------------------------------------------------------------------ */
@@ -385,6 +392,7 @@ async function main() {
 		execFileSync( process.execPath, [ join( ROOT, 'node_modules/typescript/bin/tsc' ), '-p', 'server/tsconfig.build.json' ], { cwd: ROOT, stdio: 'inherit' } );
 	}
 
+	const disk = [ probeFsync( os.tmpdir() ) ];
 	const only = typeof args.only === 'string' ? args.only.split( ',' ) : null;
 	const units = [];
 	for ( const v of VARIANTS ) {
@@ -397,10 +405,11 @@ async function main() {
 	} finally {
 		for ( const unit of units ) await finish( unit );
 	}
+	disk.push( probeFsync( os.tmpdir() ) );
 	const results = VARIANTS.map(
 		( v ) => units.find( ( u ) => u.v === v )?.out ?? { variant: v.key, error: 'skipped (--only)' }
 	).map( summarise );
-	report( results, load0, os.loadavg(), Date.now() - t0 );
+	report( results, load0, os.loadavg(), Date.now() - t0, disk );
 }
 
 main().then(

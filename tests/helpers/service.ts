@@ -6,7 +6,7 @@ import { parseConfig, type ServiceConfig, type ServiceConfigInput, type SiteConf
 import { createLogger } from '../../server/log';
 import { startService, type RunningService } from '../../server/service';
 import { signToken } from '../../server/tokens';
-import type { Role } from '../../server/protocol';
+import type { ChatView, Role } from '../../server/protocol';
 import { TestClient } from './ws-client';
 
 export const ORIGIN = 'http://site.test';
@@ -23,6 +23,16 @@ export interface TestService extends RunningService {
 	token( role: Role | 'site', sub: string, name?: string, extra?: ExtraClaims ): string;
 	/** Opens a connection and authenticates it; resolves after the welcome. */
 	connect( role: Role, sub: string, name?: string, extra?: ExtraClaims ): Promise< TestClient >;
+	/**
+	 * An agent that is online and a visitor whose chat (started with `text`,
+	 * clientId `s`) the service has routed to it: resolves once the agent has joined.
+	 */
+	chatWithAgent( opts?: { text?: string; agent?: string; visitor?: string } ): Promise< {
+		agent: TestClient;
+		visitor: TestClient;
+		chat: ChatView;
+		code: string;
+	} >;
 	/** JSON over HTTP to the service, with an optional bearer token. */
 	http( method: string, path: string, body?: unknown, token?: string ): Promise< { status: number; body: any } >;
 	stop(): Promise< void >;
@@ -46,16 +56,27 @@ export async function startTestService(
 	const site = config.sites[ 0 ];
 	const token = ( role: Role | 'site', sub: string, name?: string, extra: ExtraClaims = {} ) =>
 		signToken( site, { role, sub, name, ...extra } );
+	const connect = async ( role: Role, sub: string, name?: string, extra?: ExtraClaims ): Promise< TestClient > => {
+		const client = await TestClient.open( wsUrl, ORIGIN );
+		client.send( { type: 'hello', token: token( role, sub, name, extra ) } );
+		await client.next( 'welcome' );
+		return client;
+	};
 	return {
 		...service,
 		config,
 		wsUrl,
 		token,
-		async connect( role, sub, name, extra ) {
-			const client = await TestClient.open( wsUrl, ORIGIN );
-			client.send( { type: 'hello', token: token( role, sub, name, extra ) } );
-			await client.next( 'welcome' );
-			return client;
+		connect,
+		async chatWithAgent( { text = 'hello', agent: agentSub = 'wp:1', visitor: visitorSub = 'v1' } = {} ) {
+			const agent = await connect( 'agent', agentSub, 'Ann' );
+			agent.send( { type: 'presence', online: true } );
+			await agent.next( 'presence', ( p ) => p.online );
+			const visitor = await connect( 'visitor', visitorSub );
+			visitor.send( { type: 'start', clientId: 's', text } );
+			const { chat, code } = await visitor.next( 'started' );
+			await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+			return { agent, visitor, chat, code };
 		},
 		async http( method, path, body, bearer ) {
 			const res = await fetch( `http://127.0.0.1:${ service.port }${ path }`, {

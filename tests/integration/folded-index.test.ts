@@ -54,15 +54,8 @@ describe( 'in-process service', () => {
 
 	test( 'a chat partly folded and partly not resumes completely and in order, and its deletion leaves no text', async () => {
 		const file = join( dir, 'chats.sqlite' );
-		const agent = await svc.connect( 'agent', 'wp:1', 'Ann' );
-		clients.push( agent );
-		agent.send( { type: 'presence', online: true } );
-		await agent.next( 'presence', ( p ) => p.online );
-		const visitor = await svc.connect( 'visitor', 'v1' );
-		clients.push( visitor );
-		visitor.send( { type: 'start', clientId: 'c0', text: 'fold-text-0' } );
-		const { chat, code } = await visitor.next( 'started' );
-		await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+		const { agent, visitor, chat, code } = await svc.chatWithAgent( { text: 'fold-text-0' } );
+		clients.push( agent, visitor );
 		// Another chat's messages interleave in the table (and in its index).
 		const other = await svc.connect( 'visitor', 'v2' );
 		clients.push( other );

@@ -16,15 +16,9 @@ afterEach( async () => {
 } );
 
 async function chatWithAgent( text = 'hello' ) {
-	const agent = await svc.connect( 'agent', 'wp:1', 'Ann' );
-	agent.send( { type: 'presence', online: true } );
-	await agent.next( 'presence', ( p ) => p.online );
-	const visitor = await svc.connect( 'visitor', 'v1' );
-	open.push( agent, visitor );
-	visitor.send( { type: 'start', clientId: 's', text } );
-	const started = await visitor.next( 'started' );
-	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
-	return { agent, visitor, chatId: started.chat.id, code: started.code };
+	const started = await svc.chatWithAgent( { text } );
+	open.push( started.agent, started.visitor );
+	return { ...started, chatId: started.chat.id };
 }
 
 test( 'an idle chat ends by itself, with a notice to both sides', async () => {

@@ -138,15 +138,8 @@ describe( 'through the service', () => {
 	} );
 
 	test( 'a burst of messages, resumed by the agent from the middle, arrives whole and in order', async () => {
-		const agent = await svc.connect( 'agent', 'wp:1', 'Ann' );
-		clients.push( agent );
-		agent.send( { type: 'presence', online: true } );
-		await agent.next( 'presence', ( p ) => p.online );
-		const visitor = await svc.connect( 'visitor', 'v1' );
-		clients.push( visitor );
-		visitor.send( { type: 'start', clientId: 's', text: 'hello' } );
-		const { chat } = await visitor.next( 'started' );
-		await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+		const { agent, visitor, chat } = await svc.chatWithAgent();
+		clients.push( agent, visitor );
 		// Sent together, so the service reads them in one turn and stores them in one commit.
 		for ( let i = 1; i <= 20; i++ ) visitor.send( { type: 'send', chatId: chat.id, clientId: `b${ i }`, text: `burst ${ i }` } );
 		const acks: number[] = [];

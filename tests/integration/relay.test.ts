@@ -112,13 +112,7 @@ test( 'a reloaded visitor resumes with its code and gets the gap', async () => {
 } );
 
 test( 'a sender who has left the chat by the time its message is durable is answered with an ack', async () => {
-	const agent = await svc.connect( 'agent', 'wp:5', 'Cy' );
-	agent.send( { type: 'presence', online: true } );
-	await agent.next( 'presence', ( p ) => p.online );
-	const visitor = await svc.connect( 'visitor', 'v_5' );
-	visitor.send( { type: 'start', clientId: 'y1', text: 'hello' } );
-	const { chat } = await visitor.next( 'started' );
-	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' && m.name === 'Cy' );
+	const { agent, visitor, chat } = await svc.chatWithAgent( { agent: 'wp:5', visitor: 'v_5' } );
 	const colleague = await svc.connect( 'agent', 'wp:6', 'Di' );
 	colleague.send( { type: 'presence', online: true } );
 	await colleague.next( 'presence', ( p ) => p.online );

@@ -27,6 +27,7 @@ import type {
 	StartFrame,
 	SystemEvent,
 } from './protocol';
+import { RecentClientIds } from './recent-client-ids';
 import { pickAgent, serves, type Candidate } from './routing';
 import type { ChatChanges, ChatRecord, ChatStore } from './store/types';
 
@@ -35,8 +36,8 @@ interface LiveChat {
 	lastSeq: number;
 	/** Ephemeral mode only: the messages, in memory for the chat's life. */
 	buffer: ChatMessage[];
-	/** clientId → seq, so a resend after a reconnect is acknowledged, not doubled. */
-	clientSeqs: Map< string, number >;
+	/** clientId → seq of recent messages, so a resend after a reconnect is acknowledged, not doubled. */
+	clientSeqs: RecentClientIds;
 	visitor: Peer | null;
 	/** First visitor message, shown in the agents' queue. */
 	preview: string | null;
@@ -85,6 +86,8 @@ type Frame< T extends ClientFrame[ 'type' ] > = Extract< ClientFrame, { type: T 
 const agentKey = ( site: string, sub: string ): string => `${ site }\u0000${ sub }`;
 /** Messages an ephemeral chat keeps in memory for resumes. */
 const EPHEMERAL_BUFFER = 500;
+/** Recent clientIds a chat recognises in a resend (see RecentClientIds). */
+const REMEMBERED_CLIENT_IDS = 1024;
 
 export class ChatRooms {
 	private readonly live = new Map< string, LiveChat >();
@@ -117,7 +120,7 @@ export class ChatRooms {
 			chat.lastSeq = history.length ? history[ history.length - 1 ].seq : 0;
 			chat.preview = history.find( ( m ) => m.from === 'visitor' && m.text )?.text ?? null;
 			// Resends after the restart must be recognised without asking the database each time.
-			for ( const m of history ) if ( m.clientId ) chat.clientSeqs.set( m.clientId, m.seq );
+			for ( const m of history ) if ( m.clientId ) chat.clientSeqs.remember( m.clientId, m.seq );
 			this.live.set( record.id, chat );
 			if ( record.status === 'active' ) {
 				await this.setStatus( chat, 'away' );
@@ -387,7 +390,7 @@ export class ChatRooms {
 			delivered = await this.commit( chat, message, peer );
 		} catch ( e ) {
 			// Not durable: a resend must be written again, not answered with this seq.
-			chat.clientSeqs.delete( clientId );
+			chat.clientSeqs.forget( clientId );
 			throw e;
 		}
 		// The message's own copy, with its clientId, is the sender's acknowledgement;
@@ -653,7 +656,7 @@ export class ChatRooms {
 			record,
 			lastSeq: 0,
 			buffer: [],
-			clientSeqs: new Map(),
+			clientSeqs: new RecentClientIds( REMEMBERED_CLIENT_IDS ),
 			visitor,
 			preview: null,
 			page: null,
@@ -694,7 +697,7 @@ export class ChatRooms {
 		const message: ChatMessage = { chatId: chat.record.id, seq: ++chat.lastSeq, from, text, at: this.now() };
 		if ( extra.clientId ) {
 			message.clientId = extra.clientId;
-			chat.clientSeqs.set( extra.clientId, message.seq );
+			chat.clientSeqs.remember( extra.clientId, message.seq );
 		}
 		if ( extra.name ) message.name = extra.name;
 		if ( extra.event ) message.event = extra.event;

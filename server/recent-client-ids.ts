@@ -5,8 +5,8 @@
  * Bounded, because a chat can be long and its sender decides how long: kept
  * for the chat's life, the map grew by one entry per message (a visitor at
  * the default 10 frames/s for an hour: 36,000 entries), and every entry
- * outlived the young generation, which made the relay's garbage collection
- * cost grow with the traffic. A client resends only what the service took
+ * outlived the young generation, so the old generation grew with the
+ * traffic. A client resends only what the service took
  * in while its copies could not get back, and the rate limits and the
  * heartbeat keep that far below the capacity (at 10 frames/s, about 600
  * before a dead connection is noticed).

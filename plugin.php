@@ -22,6 +22,7 @@ define( 'CONSENT_CHAT_FILE', __FILE__ );
 define( 'CONSENT_CHAT_DIR', plugin_dir_path( __FILE__ ) );
 define( 'CONSENT_CHAT_URL', plugin_dir_url( __FILE__ ) );
 
+require_once CONSENT_CHAT_DIR . 'includes/class-plain-text.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-defaults.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-versions.php';

@@ -76,7 +76,7 @@ class Agent_Page {
 		printf(
 			'<div class="wrap"><h1>%1$s</h1><div id="consent-chat-console" data-config="%2$s"></div></div>',
 			esc_html__( 'Live chat', 'consent-chat' ),
-			esc_attr( wp_json_encode( $config ) )
+			Plain_Text::json_attr( $config )
 		);
 	}
 }

@@ -91,7 +91,7 @@ class Agents {
 		foreach ( $value as $dept ) {
 			$clean[ $dept['id'] ] = $clean[ $dept['id'] ] ?? array(
 				'id'   => $dept['id'],
-				'name' => sanitize_text_field( $dept['name'] ),
+				'name' => Plain_Text::line( $dept['name'] ),
 			);
 		}
 		return array_values( $clean );

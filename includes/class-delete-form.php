@@ -35,7 +35,7 @@ class Delete_Form {
 		}
 		return sprintf(
 			'<div class="consent-chat-delete" data-consent-chat-delete="%s"></div>',
-			esc_attr( (string) wp_json_encode( Assets::delete_form_config() ) )
+			Plain_Text::json_attr( Assets::delete_form_config() )
 		);
 	}
 }

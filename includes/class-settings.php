@@ -437,8 +437,9 @@ class Settings {
 	}
 
 	/**
-	 * Strips markup from every text (the widget renders them as text or safe
-	 * Markdown anyway) and drops the opt-in flag where it cannot apply.
+	 * Keeps every text as typed (Plain_Text: the widget and the banner show
+	 * them as text or safe Markdown, never as HTML) and drops the opt-in flag
+	 * where it cannot apply.
 	 *
 	 * @param array $texts Valid texts per locale.
 	 * @return array
@@ -446,14 +447,14 @@ class Settings {
 	private static function clean_texts( array $texts ) {
 		foreach ( $texts as $locale => $lang ) {
 			if ( isset( $lang['privacy'] ) ) {
-				$lang['privacy']['text'] = sanitize_textarea_field( $lang['privacy']['text'] ?? '' );
+				$lang['privacy']['text'] = Plain_Text::multiline( $lang['privacy']['text'] ?? '' );
 				$lang['privacy']['url']  = esc_url_raw( $lang['privacy']['url'] ?? '', array( 'http', 'https' ) );
 			}
-			$lang['consent'] = sanitize_textarea_field( $lang['consent'] ?? '' );
+			$lang['consent'] = Plain_Text::multiline( $lang['consent'] ?? '' );
 			foreach ( array( 'prechat', 'contact' ) as $form ) {
 				$fields = array();
 				foreach ( $lang[ $form ] ?? array() as $field ) {
-					$field['label'] = sanitize_textarea_field( $field['label'] );
+					$field['label'] = Plain_Text::multiline( $field['label'] );
 					$field['optIn'] = ! empty( $field['optIn'] ) && 'checkbox' === $field['type'];
 					// Ids name the answers: the first field of an id wins.
 					$fields[ $field['id'] ] = $fields[ $field['id'] ] ?? $field;
@@ -461,14 +462,14 @@ class Settings {
 				$lang[ $form ] = array_values( $fields );
 			}
 			if ( ! empty( $lang['greeting'] ) ) {
-				$lang['greeting']['text'] = sanitize_text_field( $lang['greeting']['text'] );
+				$lang['greeting']['text'] = Plain_Text::line( $lang['greeting']['text'] );
 			}
 			if ( ! empty( $lang['banner'] ) ) {
-				$lang['banner'] = array_map( 'sanitize_textarea_field', $lang['banner'] );
+				$lang['banner'] = array_map( array( Plain_Text::class, 'multiline' ), $lang['banner'] );
 			}
 			if ( ! empty( $lang['home'] ) ) {
-				$lang['home']['welcome']     = sanitize_textarea_field( $lang['home']['welcome'] );
-				$lang['home']['suggestions'] = array_values( array_filter( array_map( 'sanitize_text_field', $lang['home']['suggestions'] ?? array() ) ) );
+				$lang['home']['welcome']     = Plain_Text::multiline( $lang['home']['welcome'] );
+				$lang['home']['suggestions'] = array_values( array_filter( array_map( array( Plain_Text::class, 'line' ), $lang['home']['suggestions'] ?? array() ) ) );
 			}
 			$texts[ $locale ] = $lang;
 		}

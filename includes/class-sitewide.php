@@ -86,7 +86,7 @@ class Sitewide {
 		wp_enqueue_style( Assets::LOADER );
 		printf(
 			'<div class="consent-chat-sitewide" data-consent-chat-sitewide data-consent-chat="%s"></div>',
-			esc_attr( (string) wp_json_encode( Assets::frontend_config( array() ) ) )
+			Plain_Text::json_attr( Assets::frontend_config( array() ) )
 		);
 		// The cookie banner for chat tracking goes wherever the chat is.
 		echo Consent::mount(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- built with esc_attr.

@@ -115,7 +115,7 @@ class Standalone {
 			);
 		}
 
-		$from = sanitize_text_field( $get( 'from' ) );
+		$from = Plain_Text::line( $get( 'from' ) );
 		$from = function_exists( 'mb_substr' ) ? mb_substr( $from, 0, self::FROM_MAX ) : substr( $from, 0, self::FROM_MAX );
 
 		$languages = self::languages();
@@ -200,7 +200,7 @@ class Standalone {
 		<?php wp_print_styles( array( Assets::LOADER ) ); ?>
 </head>
 <body class="consent-chat-standalone">
-<div class="consent-chat-standalone__mount" data-consent-chat="<?php echo esc_attr( (string) wp_json_encode( $config ) ); ?>"></div>
+<div class="consent-chat-standalone__mount" data-consent-chat="<?php echo esc_attr( Plain_Text::json( $config ) ); ?>"></div>
 		<?php wp_print_scripts( array( Assets::LOADER ) ); ?>
 </body>
 </html>

@@ -86,7 +86,7 @@ class Stats_Page {
 			'<div class="wrap"><h1>%1$s</h1><p>%2$s</p><div id="consent-chat-stats" data-config="%3$s"></div></div>',
 			esc_html__( 'Chat statistics', 'consent-chat' ),
 			esc_html__( 'Counted per hour, with no reference to any chat and no IP address. Visits are page views of visitors who accepted chat tracking.', 'consent-chat' ),
-			esc_attr( (string) wp_json_encode( $config ) )
+			Plain_Text::json_attr( $config )
 		);
 	}
 }

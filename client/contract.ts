@@ -123,6 +123,8 @@ export interface WidgetStrings {
 	/** Accessible name of the § link and the flyout's heading. */
 	privacyInfo: string;
 	privacyClose: string;
+	/** Opens the cookie banner's settings (give or withdraw chat-tracking consent). */
+	privacySettings: string;
 	/** Appended to links that open a new tab. */
 	newTab: string;
 	consentRequired: string;
@@ -239,9 +241,23 @@ export const TRACKING_EVENT = 'consent-chat:tracking';
 /** sessionStorage key of a running chat (per tab; written only once a chat starts). */
 export const SESSION_KEY = 'consent-chat';
 
+/**
+ * Set as `window.consentChatConsent` where our cookie banner runs (not with
+ * another consent manager): the widget's "Privacy settings" control and a
+ * theme's own link call it. Documented for themes in the README.
+ */
+export interface ConsentApi {
+	/** Opens the banner's settings, where a visitor gives or withdraws consent to chat tracking. */
+	showSettings(): void;
+}
+
+/** The CSS custom property (on `<html>`) with the height the open banner takes at the top of the viewport. */
+export const BANNER_OFFSET_PROPERTY = '--consent-chat-banner-offset';
+
 declare global {
 	interface Window {
 		consentChatWidget?: WidgetApi;
 		consentChatTracking?: TrackingApi;
+		consentChatConsent?: ConsentApi;
 	}
 }

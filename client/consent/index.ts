@@ -17,7 +17,9 @@
  */
 import * as CookieConsent from 'vanilla-cookieconsent';
 import 'vanilla-cookieconsent/dist/cookieconsent.css';
-import { type ConsentConfig, type TrackingApi } from '../contract';
+import { type BannerTexts, type ConsentConfig, type TrackingApi } from '../contract';
+import { asHtml } from './as-html';
+import { dockBelow, undock } from './dock';
 import './consent.css';
 
 declare global {
@@ -62,14 +64,19 @@ function setTracking( cfg: ConsentConfig, on: boolean ): void {
 	}
 }
 
+/**
+ * Logs what the decision means: with Global Privacy Control, tracking is
+ * refused whatever the cookie holds (the banner offers no way to tick it, and
+ * an old acceptance from before the signal does not count).
+ */
 function logDecision( cfg: ConsentConfig, action: 'accept' | 'reject' | 'change', gpc: boolean ): void {
 	const cookie = CookieConsent.getCookie();
 	const body = {
 		consentId: cookie.consentId,
 		revision: cookie.revision ?? cfg.revision,
 		action,
-		categories: cookie.categories ?? [],
-		services: cookie.services?.[ cfg.category ] ?? [],
+		categories: gpc ? [] : cookie.categories ?? [],
+		services: gpc ? [] : cookie.services?.[ cfg.category ] ?? [],
 		textVersion: cfg.textVersion,
 		lang: cfg.lang,
 		gpc,
@@ -103,7 +110,10 @@ function keepFocus(): void {
 }
 
 function runBanner( cfg: ConsentConfig, gpc: boolean ): void {
-	const t = cfg.texts;
+	const plain = cfg.texts;
+	// Every text goes in as escaped HTML, except the close button's label: cookieconsent sets that as an attribute.
+	const t = Object.fromEntries( Object.entries( plain ).map( ( [ k, v ] ) => [ k, asHtml( v ) ] ) ) as unknown as BannerTexts;
+	t.close = plain.close;
 	const accepted = (): boolean => ! gpc && CookieConsent.acceptedService( cfg.service, cfg.category );
 	void CookieConsent.run( {
 		revision: cfg.revision,
@@ -132,7 +142,19 @@ function runBanner( cfg: ConsentConfig, gpc: boolean ): void {
 		},
 		onFirstConsent: () => logDecision( cfg, accepted() ? 'accept' : 'reject', gpc ),
 		onChange: () => logDecision( cfg, 'change', gpc ),
-		onModalShow: ( { modalName } ) => modalName === 'consentModal' && keepFocus(),
+		onModalShow: ( { modalName } ) => {
+			if ( modalName !== 'consentModal' ) return;
+			keepFocus();
+			const bar = document.querySelector< HTMLElement >( '#cc-main .cm' );
+			if ( bar ) dockBelow( bar );
+		},
+		onModalHide: ( { modalName } ) => modalName === 'consentModal' && undock(),
+		// The toggle's accessible name is the category title's textContent, taken from our escaped
+		// HTML: give it the plain text, as typed.
+		onModalReady: ( { modalName, modal } ) => {
+			if ( modalName !== 'preferencesModal' ) return;
+			modal.querySelectorAll( '.toggle__label' ).forEach( ( label ) => ( label.textContent = plain.categoryLabel ) );
+		},
 		language: {
 			default: cfg.lang,
 			translations: {
@@ -143,12 +165,14 @@ function runBanner( cfg: ConsentConfig, gpc: boolean ): void {
 					preferencesModal: {
 						title: t.preferencesTitle,
 						acceptAllBtn: gpc ? undefined : t.acceptAll,
-						acceptNecessaryBtn: t.rejectAll,
-						savePreferencesBtn: t.save,
+						acceptNecessaryBtn: gpc ? t.gpcOk : t.rejectAll,
+						savePreferencesBtn: gpc ? undefined : t.save,
 						closeIconLabel: t.close,
+						// With Global Privacy Control the category is described but has no toggle: the signal
+						// is the visitor's answer, and the sentence above says so.
 						sections: [
 							{ description: gpc ? t.gpc : t.description },
-							{ title: t.categoryLabel, description: t.categoryDescription, linkedCategory: cfg.category },
+							{ title: t.categoryLabel, description: t.categoryDescription, linkedCategory: gpc ? undefined : cfg.category },
 						],
 					},
 				},
@@ -157,6 +181,7 @@ function runBanner( cfg: ConsentConfig, gpc: boolean ): void {
 	} ).then( () => {
 		document.documentElement.dataset.consentChatConsent = 'ready';
 	} );
+	window.consentChatConsent = { showSettings: () => CookieConsent.showPreferences() };
 	// Not consented (now, or any more after a new revision): nothing of the tracking embed may linger.
 	if ( ! accepted() ) setTracking( cfg, false );
 }

@@ -199,9 +199,10 @@ test( 'accepted in the open page: tracking starts without a reload, the agent se
 	await v.close();
 } );
 
-test( 'Global Privacy Control counts as a refusal, and the banner says so', async ( { browser } ) => {
+test( 'Global Privacy Control counts as a refusal: the banner says so, offers no way to tick tracking, and the log says what happened', async ( { browser } ) => {
+	const gpcOn = () => Object.defineProperty( Navigator.prototype, 'globalPrivacyControl', { get: () => true } );
 	const context = await browser.newContext( { extraHTTPHeaders: { 'Sec-GPC': '1' } } );
-	await context.addInitScript( () => Object.defineProperty( Navigator.prototype, 'globalPrivacyControl', { get: () => true } ) );
+	await context.addInitScript( gpcOn );
 	const page = await context.newPage();
 	const rec = new Recorder( page );
 	await page.goto( pageUrl );
@@ -209,23 +210,41 @@ test( 'Global Privacy Control counts as a refusal, and the banner says so', asyn
 	const bar = page.locator( '#cc-main .cm' );
 	await expect( bar ).toContainText( cfg.texts.gpc );
 	await expect( bar.getByRole( 'button', { name: cfg.texts.acceptAll } ) ).toHaveCount( 0 );
-	await bar.getByRole( 'button', { name: cfg.texts.gpcOk, exact: true } ).click();
-	await expect.poll( () => rec.logs.length ).toBe( 1 );
-	expect( rec.logs[ 0 ] ).toMatchObject( { action: 'reject', gpc: true, categories: [] } );
 
-	// Even ticking the category in the preferences starts nothing.
-	await page.getByRole( 'button', { name: 'Chat privacy settings' } ).click();
+	// A visitor who looks at the settings first: the category is described, with no toggle to tick.
+	await bar.getByRole( 'button', { name: cfg.texts.preferences } ).click();
 	const prefs = page.locator( '#cc-main .pm' );
 	await expect( prefs ).toContainText( cfg.texts.gpc );
-	const toggle = prefs.locator( `input[type="checkbox"][value="${ cfg.category }"]` );
-	await toggle.evaluate( ( el ) => ( el as HTMLInputElement ).click() );
-	await expect( toggle ).toBeChecked();
-	await prefs.getByRole( 'button', { name: cfg.texts.save } ).click();
-	await page.waitForTimeout( 500 );
+	await expect( prefs ).toContainText( cfg.texts.categoryDescription );
+	await expect( prefs.locator( 'input[type="checkbox"]' ) ).toHaveCount( 0 );
+	await expect( prefs.getByRole( 'button', { name: cfg.texts.acceptAll } ) ).toHaveCount( 0 );
+	await expect( prefs.getByRole( 'button', { name: cfg.texts.save } ) ).toHaveCount( 0 );
+	await prefs.getByRole( 'button', { name: cfg.texts.gpcOk, exact: true } ).click();
+	await expect.poll( () => rec.logs.length ).toBe( 1 );
+	expect( rec.logs[ 0 ] ).toMatchObject( { action: 'reject', gpc: true, categories: [], services: [] } );
 	expect( rec.track ).toEqual( [] );
 	expect( rec.trackingJs ).toEqual( [] );
 	expect( await cookieNames( context ) ).toEqual( [ 'consent_chat_consent' ] );
 	await context.close();
+
+	// Tracking accepted before the browser sent the signal: from then on it is neither run nor logged as consent.
+	const before = await browser.newContext();
+	const page2 = await before.newPage();
+	const rec2 = new Recorder( page2 );
+	await page2.goto( pageUrl );
+	await page2.locator( '#cc-main .cm' ).getByRole( 'button', { name: cfg.texts.acceptAll } ).click();
+	await expect.poll( () => rec2.track.length ).toBe( 1 );
+	await before.addInitScript( gpcOn );
+	await page2.reload();
+	await expect( page2.locator( 'html' ) ).toHaveAttribute( 'data-consent-chat-consent', 'ready' );
+	expect( await cookieNames( before ) ).toEqual( [ 'consent_chat_consent' ] );
+	await page2.getByRole( 'button', { name: 'Chat privacy settings' } ).click();
+	await page2.locator( '#cc-main .pm' ).getByRole( 'button', { name: cfg.texts.gpcOk, exact: true } ).click();
+	await expect.poll( () => rec2.logs.length ).toBe( 2 );
+	expect( rec2.logs[ 1 ] ).toMatchObject( { action: 'change', gpc: true, categories: [], services: [] } );
+	// The only page view is the one from before the signal (the reload's would have been sent before "ready").
+	expect( rec2.track ).toHaveLength( 1 );
+	await before.close();
 } );
 
 test( 'with another consent manager (WP Consent API) our banner stands down and its decisions are followed', async ( { browser } ) => {

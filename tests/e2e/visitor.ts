@@ -4,7 +4,7 @@
  * site's real texts rather than copies of them), and a record of every
  * request to the chat service and every frame on the chat's WebSocket, both ways.
  */
-import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 import type { FrontendConfig } from '../../client/contract';
 import type { ServerFrame } from '../../server/protocol';
 import { env } from './env';
@@ -30,8 +30,8 @@ export class Visitor {
 		} );
 	}
 
-	static async open( browser: Browser, url = env.demoUrl ): Promise< Visitor > {
-		const context = await browser.newContext();
+	static async open( browser: Browser, url = env.demoUrl, options: BrowserContextOptions = {} ): Promise< Visitor > {
+		const context = await browser.newContext( options );
 		const v = new Visitor( context, await context.newPage() );
 		await v.goto( url );
 		return v;

@@ -287,6 +287,7 @@ class Assets {
 			'privacy'         => __( 'Privacy', 'consent-chat' ),
 			'privacyInfo'     => __( 'Privacy information', 'consent-chat' ),
 			'privacyClose'    => __( 'Close privacy information', 'consent-chat' ),
+			'privacySettings' => __( 'Privacy settings', 'consent-chat' ),
 			'newTab'          => __( '(opens in a new tab)', 'consent-chat' ),
 			'consentRequired' => __( 'Please agree to the processing of your messages to start the chat.', 'consent-chat' ),
 			'tickRequired'    => __( 'Please tick this box to continue.', 'consent-chat' ),

@@ -18,6 +18,8 @@ defined( 'ABSPATH' ) || exit;
 class Consent {
 	const HANDLE     = 'consent-chat-consent';
 	const SHORTCODE  = 'consent_chat_preferences';
+	/** The same link under the name themes look for first. */
+	const SHORTCODE_ALIAS = 'consent_chat_settings';
 	const REVISION   = 'consent_chat_consent_revision';
 	const CATEGORY   = 'chat_tracking';
 	const SERVICE    = 'page_views';
@@ -50,6 +52,7 @@ class Consent {
 		);
 		wp_register_style( self::HANDLE, CONSENT_CHAT_URL . 'build/client/consent.css', array(), $asset['version'] );
 		add_shortcode( self::SHORTCODE, array( self::class, 'preferences_shortcode' ) );
+		add_shortcode( self::SHORTCODE_ALIAS, array( self::class, 'preferences_shortcode' ) );
 	}
 
 	/**
@@ -81,7 +84,7 @@ class Consent {
 		}
 		return sprintf(
 			'<div hidden class="consent-chat-consent" data-consent-chat-banner="%s"></div>',
-			esc_attr( (string) wp_json_encode( self::config() ) )
+			Plain_Text::json_attr( self::config() )
 		);
 	}
 
@@ -188,7 +191,7 @@ class Consent {
 	}
 
 	/**
-	 * [consent_chat_preferences label="…"]: a button that opens the banner's
+	 * [consent_chat_settings label="…"] (or [consent_chat_preferences]): a button that opens the banner's
 	 * preferences (to give or withdraw consent). Also the Chat block's
 	 * "preferences link" option.
 	 *
@@ -269,13 +272,13 @@ class Consent {
 		$chat            = sprintf(
 			"<link rel=\"stylesheet\" href=\"%s\">\n<div data-consent-chat=\"%s\"></div>\n<script src=\"%s\" defer></script>",
 			esc_url( add_query_arg( 'ver', $loader['version'], CONSENT_CHAT_URL . 'build/client/loader.css' ) ),
-			esc_attr( (string) wp_json_encode( $config ) ),
+			Plain_Text::json_attr( $config ),
 			esc_url( add_query_arg( 'ver', $loader['version'], CONSENT_CHAT_URL . 'build/client/loader.js' ) )
 		);
 		$tracking        = $chat . sprintf(
 			"\n<link rel=\"stylesheet\" href=\"%s\">\n<div hidden data-consent-chat-banner=\"%s\"></div>\n<script src=\"%s\" defer></script>",
 			esc_url( add_query_arg( 'ver', $banner['version'], CONSENT_CHAT_URL . 'build/client/consent.css' ) ),
-			esc_attr( (string) wp_json_encode( $consent ) ),
+			Plain_Text::json_attr( $consent ),
 			esc_url( add_query_arg( 'ver', $banner['version'], CONSENT_CHAT_URL . 'build/client/consent.js' ) )
 		);
 		return array(

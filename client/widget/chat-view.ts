@@ -81,7 +81,9 @@ export class ChatView {
 			h( 'button', { type: 'button', className: 'cc-link', onClick: () => this.on.end() }, s.endChat ),
 			h( 'button', { type: 'button', className: 'cc-link cc-link--forget', onClick: () => this.on.forget() }, s.forget ),
 			this.download,
-			config.privacy.inChat ? privacy.link( false ) : null
+			config.privacy.inChat ? privacy.link( false ) : null,
+			// Whatever the privacy link's setting: consent is withdrawn where the chat is.
+			privacy.settingsButton()
 		);
 		this.element = h( 'div', { className: 'cc-chat' }, this.codeBox, logBox, this.typingLine, compose, this.actions );
 	}

@@ -17,13 +17,13 @@ export function contactView(
 	const fields = config.contact.map( ( f ) => renderField( f, s ) );
 	const status = h( 'p', { className: 'cc-form-status', role: 'status' } );
 	const submit = h( 'button', { type: 'submit', className: 'cc-button' }, s.contactSend );
-	const privacyLink = privacy.link( true );
+	const privacyLine = privacy.line( true );
 	const form = h(
 		'form',
 		{ className: 'cc-contact', novalidate: true },
 		h( 'p', { className: 'cc-intro' }, s.contactIntro ),
 		...fields.map( ( f ) => f.wrap ),
-		privacyLink ? h( 'p', { className: 'cc-privacy-line' }, privacyLink ) : null,
+		privacyLine,
 		submit,
 		status
 	);

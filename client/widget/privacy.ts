@@ -1,6 +1,9 @@
 /**
  * The privacy information: a § link that opens the privacy officer's text in
  * a flyout inside the chat window, or the site's privacy page in a new tab.
+ * Beside it, wherever our cookie banner runs, "Privacy settings": withdrawing
+ * consent must be as easy as giving it (GDPR Art. 7(3)), and once answered
+ * the banner is gone, so the chat window is where a visitor finds it again.
  */
 import type { PrivacyConfig, WidgetStrings } from '../contract';
 import { h } from './dom';
@@ -40,6 +43,25 @@ export class PrivacyFlyout {
 		return button;
 	}
 
+	/**
+	 * The "Privacy settings" button, or null where our banner does not run
+	 * (another consent manager offers its own, or the page has no banner).
+	 */
+	settingsButton(): HTMLElement | null {
+		if ( ! window.consentChatConsent ) return null;
+		return h(
+			'button',
+			{ type: 'button', className: 'cc-link cc-privacy-settings', 'aria-haspopup': 'dialog', onClick: () => window.consentChatConsent?.showSettings() },
+			this.s.privacySettings
+		);
+	}
+
+	/** The § link and the settings button as one line, or null when there is neither. */
+	line( withLabel: boolean ): HTMLElement | null {
+		const parts = [ this.link( withLabel ), this.settingsButton() ].filter( ( el ): el is HTMLElement => el !== null );
+		return parts.length ? h( 'p', { className: 'cc-privacy-line' }, ...parts ) : null;
+	}
+
 	get isOpen(): boolean {
 		return this.panel !== null;
 	}
@@ -55,7 +77,7 @@ export class PrivacyFlyout {
 			{ className: 'cc-flyout', 'aria-labelledby': headingId, tabindex: -1 },
 			h( 'h3', { id: headingId, className: 'cc-flyout__title' }, this.s.privacyInfo ),
 			h( 'div', { className: 'cc-flyout__text cc-md' }, renderMarkdown( this.config.text, this.s.newTab ) ),
-			close
+			h( 'div', { className: 'cc-actions' }, close, this.settingsButton() )
 		);
 		this.host.append( this.panel );
 		this.panel.focus();

@@ -56,7 +56,7 @@ export function startView(
 	const consent = config.consent
 		? renderField( { id: 'consent', label: config.consent.text, type: 'checkbox', required: true }, s, s.consentRequired )
 		: null;
-	const privacyLink = privacy.link( true );
+	const privacyLine = privacy.line( true );
 
 	const form = h(
 		'form',
@@ -71,7 +71,7 @@ export function startView(
 			noStore ? h( 'div', { className: 'cc-check' }, noStore, h( 'label', { for: noStore.id, className: 'cc-check__label' }, s.chooseEphemeral ) ) : null
 		),
 		consent?.wrap,
-		privacyLink ? h( 'p', { className: 'cc-privacy-line' }, privacyLink ) : null,
+		privacyLine,
 		h( 'button', { type: 'submit', className: 'cc-button' }, s.start )
 	);
 	form.addEventListener( 'submit', ( e ) => {

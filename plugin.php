@@ -41,6 +41,7 @@ require_once CONSENT_CHAT_DIR . 'includes/class-privacy.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-cli.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-privacy-page.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-agents.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-avatars.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-validator.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-rest.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-page.php';

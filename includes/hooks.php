@@ -15,6 +15,8 @@ add_action( 'init', array( Settings::class, 'register' ) );
 add_action( 'rest_api_init', array( Rest::class, 'register_routes' ) );
 add_action( 'admin_menu', array( Agent_Page::class, 'add_menu' ) );
 add_action( 'admin_enqueue_scripts', array( Agent_Page::class, 'enqueue' ) );
+// On the plugin's screens avatars are local or initials, never a request to Gravatar.
+add_action( 'current_screen', array( Avatars::class, 'maybe_register' ) );
 add_action( 'init', array( I18n::class, 'load' ) );
 add_filter( 'locale', array( I18n::class, 'filter_locale' ), PHP_INT_MAX );
 add_filter( 'determine_locale', array( I18n::class, 'filter_locale' ), PHP_INT_MAX );

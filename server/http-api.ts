@@ -17,7 +17,7 @@ import * as v from 'valibot';
 import type { SiteConfig } from './config';
 import type { IpLimiter } from './ip-limiter';
 import type { Logger } from './log';
-import { LIMITS, type ErrorCode } from './protocol';
+import { LIMITS, TrackBodySchema, type ErrorCode } from './protocol';
 import type { ChatRooms } from './rooms';
 import { policyOf, SitePolicy, type SitePolicies } from './site-policy';
 import type { PageViewStore } from './store/page-views';
@@ -63,28 +63,23 @@ const ContactBody = v.object( {
 	),
 } );
 
-/** A page view of the tracking embed. Title and referrer are checked, then only the referrer's host is counted. */
-const TrackBody = v.object( {
-	site: Id,
-	path: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( LIMITS.maxPathLength ), v.regex( /^\//, 'path starts with /' ) ),
-	title: v.optional( v.pipe( v.string(), v.maxLength( LIMITS.maxTitleLength ) ) ),
-	referrer: v.optional( v.pipe( v.string(), v.maxLength( 2000 ) ) ),
-	/** The visitor id cookie existed before this view (the id itself is not sent). */
-	returning: v.boolean(),
-	/** The browser's clock; the service counts by its own. */
-	at: v.optional( v.number() ),
-} );
-
-/** The host of a referrer outside the site's own origins; '' for none, the site itself, or a malformed one. */
-export function referrerHost( referrer: string | undefined, origins: readonly string[] ): string {
-	if ( ! referrer ) return '';
-	try {
-		const url = new URL( referrer );
-		if ( url.protocol !== 'http:' && url.protocol !== 'https:' ) return '';
-		return origins.includes( url.origin ) ? '' : url.hostname.slice( 0, 253 );
-	} catch {
-		return '';
-	}
+/**
+ * The referring host of a page view, as counted: '' for none or for one of the
+ * site's own hosts. The embed already leaves out its own origin; this also
+ * drops the site's other origins (www and bare domain), which only the
+ * service knows.
+ */
+export function externalHost( host: string | undefined, origins: readonly string[] ): string {
+	if ( ! host ) return '';
+	const own = origins.map( ( o ) => {
+		try {
+			return new URL( o ).hostname;
+		} catch {
+			return '';
+		}
+	} );
+	const bare = host.replace( /\.$/, '' );
+	return own.includes( bare ) ? '' : bare;
 }
 
 const json = ( res: ServerResponse, status: number, body: unknown ): void => {
@@ -190,7 +185,7 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 	},
 	'/track': {
 		POST: async ( req, res, _url, ctx ) => {
-			const body = await readJson( req, TrackBody );
+			const body = await readJson( req, TrackBodySchema );
 			const site = ctx.sites.get( body.site );
 			if ( ! site ) throw new HttpError( 404, 'not_found', 'no such site' );
 			// Site-scoped: only the site's own pages may count views for it.
@@ -199,9 +194,9 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 			ctx.pageViews.count( {
 				site: site.id,
 				at: Date.now(),
-				// No query or fragment: they may carry personal data.
-				path: body.path.split( /[?#]/ )[ 0 ] || '/',
-				referrerHost: referrerHost( body.referrer, site.origins ),
+				// The schema refuses a query or fragment (they may carry personal data).
+				path: body.path,
+				referrerHost: externalHost( body.referrerHost, site.origins ),
 				returning: body.returning,
 			} );
 			res.writeHead( 204, { 'access-control-allow-origin': '*', 'cache-control': 'no-store' } );

@@ -1,8 +1,14 @@
 /**
- * Structured logging (pino). The privacy model forbids message text and IP
- * addresses in logs: callers never pass them, and the redaction list below
- * is a second line of defence should a future change log a whole frame or
- * request.
+ * Structured logging (pino). The privacy model forbids in logs: message
+ * text and dialog answers, IP addresses, e-mail addresses, chat ids and
+ * chat codes, and any time finer than the hour tied to a chat. Callers
+ * never pass them (every call in server/ was checked: they log counts, the
+ * port, site-policy problems and errors), and there is no line per chat at
+ * any level: pino stamps each line with its millisecond `time`, so a line
+ * per chat would be that chat's start or end to the millisecond, kept as
+ * long as the log (see ChatRooms.activity and the hourly line in
+ * service.ts). The redaction list below is a second line of defence should
+ * a future change log a whole frame, chat or request.
  */
 import pino from 'pino';
 
@@ -13,7 +19,10 @@ export function createLogger( level: string ): Logger {
 		level,
 		base: { svc: 'consent-chat' },
 		redact: {
-			paths: [ 'text', '*.text', 'ip', '*.ip', 'remoteAddress', '*.remoteAddress', 'token', '*.token' ],
+			paths: [
+				'text', '*.text', 'ip', '*.ip', 'remoteAddress', '*.remoteAddress', 'token', '*.token',
+				'chat', '*.chat', 'chatId', '*.chatId', 'email', '*.email', 'fields', '*.fields', 'form', '*.form',
+			],
 			censor: '[redacted]',
 		},
 	} );

@@ -93,6 +93,14 @@ export class ChatRooms {
 	private readonly live = new Map< string, LiveChat >();
 	private readonly agents = new Map< string, AgentState >();
 	private readonly visitorChat = new Map< Peer, string >();
+	/**
+	 * Chats started and ended since the last activity line (see
+	 * takeActivity). The log never gets a line per chat: its id would
+	 * outlive the chat's deletion, and the line's own millisecond time would
+	 * record the chat's start or end far finer than the hourly counters the
+	 * service keeps.
+	 */
+	private activity = { started: 0, ended: 0 };
 
 	constructor(
 		private readonly store: ChatStore,
@@ -348,7 +356,8 @@ export class ChatRooms {
 		this.store.bumpStat( site, 'chat_started', at );
 		await this.store.insertChat( record );
 		peer.send( { type: 'started', chat: this.view( chat ), code: formatCode( code ) } );
-		this.log.info( { chat: record.id, mode: o.mode, site }, 'chat started' );
+		// No log line here (see `activity`): counted, and logged once an hour.
+		this.activity.started++;
 		if ( o.form && Object.keys( o.form ).length > 0 ) {
 			// The completed pre-chat form, processed now that it is complete.
 			await this.commit( chat, this.nextMessage( chat, 'visitor', '', { dialog: 'prechat', fields: o.form } ) );
@@ -502,7 +511,7 @@ export class ChatRooms {
 		this.live.delete( chat.record.id );
 		if ( chat.visitor ) this.visitorChat.delete( chat.visitor );
 		chat.buffer = [];
-		this.log.info( { chat: chat.record.id, event }, 'chat closed' );
+		this.activity.ended++;
 		if ( wasWaiting ) this.afterQueueChange( chat.record.site );
 		if ( agent ) {
 			this.broadcastAgents( chat.record.site );
@@ -628,6 +637,13 @@ export class ChatRooms {
 		for ( const contact of found.contacts ) await this.store.deleteContact( contact.id );
 		if ( chats + found.contacts.length > 0 ) this.log.info( { chats, contacts: found.contacts.length }, 'personal data erased' );
 		return { contacts: found.contacts.length, chats, retained };
+	}
+
+	/** How many chats started and ended since the last call; resets both. For the hourly activity line. */
+	takeActivity(): { started: number; ended: number } {
+		const taken = this.activity;
+		this.activity = { started: 0, ended: 0 };
+		return taken;
 	}
 
 	/** Is an agent online (for that department)? For the availability endpoint. */

@@ -90,6 +90,26 @@ export async function startService(
 	retention.unref();
 	void rooms.purgeExpired().catch( ( e ) => log.error( { err: e }, 'retention run failed' ) );
 
+	// The log's only word on chats: one line per hour, on the hour, with how many
+	// started and ended in the hour just past. Never a line per chat, at any level:
+	// a chat id would outlive the chat's deletion, and pino's per-line `time` would
+	// give the chat's start or end to the millisecond, where the service keeps
+	// hourly counts only. This line's own time is the clock's hour, no chat's.
+	let activityTimer: NodeJS.Timeout | undefined;
+	const armActivity = (): void => {
+		const now = Date.now();
+		const nextHour = Math.floor( now / 3_600_000 ) * 3_600_000 + 3_600_000;
+		activityTimer = setTimeout( () => {
+			const { started, ended } = rooms.takeActivity();
+			if ( started + ended > 0 ) {
+				log.info( { hour: new Date( nextHour - 3_600_000 ).toISOString(), chatsStarted: started, chatsEnded: ended }, 'chats in the past hour' );
+			}
+			armActivity();
+		}, nextHour - now );
+		activityTimer.unref();
+	};
+	armActivity();
+
 	await new Promise< void >( ( resolve, reject ) => {
 		http.once( 'error', reject );
 		http.listen( config.port, config.host, () => resolve() );
@@ -104,6 +124,7 @@ export async function startService(
 			clearInterval( heartbeat );
 			clearInterval( sweep );
 			clearInterval( retention );
+			clearTimeout( activityTimer );
 			http.close();
 			for ( const ws of wss.clients ) ws.close( CLOSE.serviceRestart, 'service restarting' );
 			await store.flush();

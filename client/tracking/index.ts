@@ -6,9 +6,12 @@
  *
  * While running: a first-party cookie with a random visitor id (only to
  * tell a returning visitor; the id is never sent), one page view per page
- * (path without query, title, referrer, time) to the chat service's
- * `/track`, and the widget may tell the agent the visitor's current page.
+ * to the chat service's `/track` holding only what the service keeps (path
+ * without query, the referring host where it is another site, whether the
+ * visitor came before), and the widget may tell the agent the visitor's
+ * current page.
  */
+import type { TrackBody } from '../../server/protocol';
 import { TRACKING_EVENT, type TrackingApi, type TrackingConfig } from '../contract';
 
 let config: TrackingConfig | null = null;
@@ -35,6 +38,22 @@ function deleteCookie( name: string ): void {
 	}
 }
 
+/**
+ * The referring page's host where it is another site's; undefined for none,
+ * this site itself, or a non-web referrer. The service counts nothing finer,
+ * so the full address (path, query: often a search term) never leaves.
+ */
+function externalReferrerHost(): string | undefined {
+	if ( ! document.referrer ) return undefined;
+	try {
+		const url = new URL( document.referrer );
+		if ( url.protocol !== 'http:' && url.protocol !== 'https:' ) return undefined;
+		return url.origin === location.origin ? undefined : url.hostname.slice( 0, 253 ) || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 function announce( active: boolean ): void {
 	document.dispatchEvent( new CustomEvent( TRACKING_EVENT, { detail: { active } } ) );
 }
@@ -50,6 +69,13 @@ const api: TrackingApi = {
 		const secure = location.protocol === 'https:' ? '; Secure' : '';
 		document.cookie = `${ c.cookie }=${ returning ? readCookie( c.cookie ) : randomId() }; Max-Age=${ c.cookieDays * 86400 }; path=/; SameSite=Lax${ secure }`;
 		inflight = new AbortController();
+		// Exactly the protocol's page view: the type refuses any extra key at compile time, the service at run time.
+		const view: TrackBody = {
+			site: c.site,
+			path: location.pathname.slice( 0, 500 ),
+			referrerHost: externalReferrerHost(),
+			returning,
+		};
 		// text/plain keeps it a simple request (no preflight); no credentials, no cookie goes along.
 		void fetch( `${ c.serviceHttp }/track`, {
 			method: 'POST',
@@ -57,14 +83,7 @@ const api: TrackingApi = {
 			keepalive: true,
 			signal: inflight.signal,
 			headers: { 'content-type': 'text/plain' },
-			body: JSON.stringify( {
-				site: c.site,
-				path: location.pathname.slice( 0, 500 ),
-				title: document.title.slice( 0, 200 ),
-				referrer: document.referrer.slice( 0, 2000 ) || undefined,
-				returning,
-				at: Date.now(),
-			} ),
+			body: JSON.stringify( view ),
 		} ).catch( () => undefined );
 		announce( true );
 	},

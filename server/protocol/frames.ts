@@ -17,6 +17,8 @@ const Id = v.pipe(
 	v.maxLength( LIMITS.maxIdLength ),
 	v.regex( /^[A-Za-z0-9_-]+$/, 'ids are letters, digits, - and _' )
 );
+/** Also the site id of the tracking embed's page views (./track.ts). */
+export { Id as IdSchema };
 const Seq = v.pipe( v.number(), v.integer(), v.minValue( 0 ) );
 const Text = v.pipe(
 	v.string(),

@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './frames';
 export * from './limits';
+export * from './track';

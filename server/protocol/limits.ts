@@ -13,7 +13,7 @@ export const LIMITS = {
 	maxFieldLength: 1000,
 	maxOptions: 12,
 	maxOptionLength: 100,
-	/** A tracked page: its path (with query) and title. */
+	/** A tracked page: its path and title (a `page` frame), its path (a page view). */
 	maxPathLength: 500,
 	maxTitleLength: 200,
 	/** Pages of this visit an agent is shown (the oldest drop off). */

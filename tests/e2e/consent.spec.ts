@@ -158,8 +158,10 @@ test( 'accepted in the open page: tracking starts without a reload, the agent se
 
 	await v.page.locator( '#cc-main .cm' ).getByRole( 'button', { name: cfg.texts.acceptAll } ).click();
 	await expect.poll( () => rec.track.length ).toBe( 1 );
-	const event = JSON.parse( rec.track[ 0 ] ) as Record< string, unknown >;
-	expect( event ).toMatchObject( { site: 'demo', path: '/', title: expect.stringContaining( 'Consent demo' ), returning: false } );
+	// Exactly what the service keeps: the path without the page's query, no title, no time, and
+	// no referrer (the page was opened directly, and the site itself is never an external referrer).
+	expect( JSON.parse( rec.track[ 0 ] ) ).toStrictEqual( { site: 'demo', path: '/', returning: false } );
+	expect( rec.track[ 0 ] ).not.toContain( SLUG );
 	expect( await cookieNames( v.context ) ).toEqual( [ 'consent_chat_consent', 'consent_chat_vid' ] );
 	await expect.poll( pageViews ).toBe( viewsBefore + 1 );
 	// The running chat goes on, and the agent now sees the page.
@@ -351,7 +353,7 @@ test( 'the embed snippets run on a page outside WordPress: the plain one without
 	const html = ( body: string ) => `<!doctype html><html lang="en"><head><title>Static shop</title></head><body><h1>Static shop</h1>${ body }</body></html>`;
 
 	const context = await browser.newContext();
-	await context.route( `${ env.wpUrl }/static-*.html`, ( route ) =>
+	await context.route( `${ env.wpUrl }/static-*.html*`, ( route ) =>
 		route.fulfill( { contentType: 'text/html', body: html( route.request().url().includes( 'plain' ) ? snippets.plain : snippets.tracking ) } )
 	);
 	const plain = await context.newPage();
@@ -365,12 +367,15 @@ test( 'the embed snippets run on a page outside WordPress: the plain one without
 
 	const page = await context.newPage();
 	const rec = new Recorder( page );
-	await page.goto( `${ env.wpUrl }/static-tracking.html` );
+	// Arrived from a search: of the referrer only its host may leave the page, never its query.
+	await page.goto( `${ env.wpUrl }/static-tracking.html?order=4711`, { referer: 'https://search.example/results?q=jane+doe' } );
+	expect( await page.evaluate( () => document.referrer ) ).toContain( 'search.example' );
 	await expect( page.getByRole( 'button', { name: 'Chat with us' } ) ).toBeVisible();
 	const cfg = await banner( page );
 	await page.locator( '#cc-main .cm' ).getByRole( 'button', { name: cfg.texts.acceptAll } ).click();
 	await expect.poll( () => rec.track.length ).toBe( 1 );
-	expect( JSON.parse( rec.track[ 0 ] ) ).toMatchObject( { path: '/static-tracking.html', title: 'Static shop' } );
+	expect( JSON.parse( rec.track[ 0 ] ) ).toStrictEqual( { site: 'demo', path: '/static-tracking.html', referrerHost: 'search.example', returning: false } );
+	for ( const kept of [ 'Static shop', 'jane', '4711', 'results' ] ) expect( rec.track[ 0 ] ).not.toContain( kept );
 	await expect.poll( () => rec.logs.length ).toBe( 1 );
 	expect( rec.logs[ 0 ] ).toMatchObject( { action: 'accept', categories: [ 'chat_tracking' ] } );
 	expect( await cookieNames( context ) ).toEqual( [ 'consent_chat_consent', 'consent_chat_vid' ] );

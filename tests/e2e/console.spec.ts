@@ -299,3 +299,39 @@ test( 'an agent online for one department gets only its chats, and transfers a c
 	await expect( page.getByText( 'You get no new chats; your open chats go on.' ) ).toBeVisible();
 	await Promise.all( [ v.close(), d.context.close() ] );
 } );
+
+test( 'the console asks no third party (no Gravatar): every request goes to the site or the chat service, and the agent’s initials stand in for the avatar', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const cleo = await createAgent( admin, 'Cleo Initials' );
+	await admin.close();
+
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	// Every request of the page, answered or not: other hosts fail at once here
+	// (playwright.config.ts), but the browser has still asked them.
+	const asked: string[] = [];
+	page.on( 'request', ( r ) => asked.push( r.url() ) );
+	page.on( 'websocket', ( ws ) => asked.push( ws.url() ) );
+	await logIn( page, cleo, env.consoleUrl );
+	await expect( page.getByRole( 'checkbox', { name: 'Online' } ) ).toBeEnabled();
+	// Barrier: the load event comes once every image, script and style of the document was asked for.
+	await page.waitForLoadState( 'load' );
+
+	const ours = new Set( [ new URL( env.wpUrl ).host, new URL( env.serviceUrl ).host ] );
+	const network = asked.filter( ( u ) => ! /^(data|blob):/.test( u ) );
+	expect( network.length ).toBeGreaterThan( 5 );
+	expect( network.filter( ( u ) => ! ours.has( new URL( u ).host ) ) ).toEqual( [] );
+	expect( network.filter( ( u ) => /gravatar/i.test( u ) ) ).toEqual( [] );
+
+	// The admin bar's avatars are the initials, coloured from the name (the same in both places),
+	// decorative there since the name stands beside them.
+	const badges = page.locator( '#wpadminbar .consent-chat-initials' );
+	await expect( badges ).toHaveCount( 2 );
+	await expect( badges.first() ).toHaveText( 'CI' );
+	await expect( badges.nth( 1 ) ).toHaveText( 'CI' );
+	await expect( badges.first() ).toHaveAttribute( 'aria-hidden', 'true' );
+	const colours = await badges.evaluateAll( ( els ) => els.map( ( e ) => getComputedStyle( e ).backgroundColor ) );
+	expect( new Set( colours ).size ).toBe( 1 );
+	await expect( page.locator( '#wpadminbar img[src*="gravatar"]' ) ).toHaveCount( 0 );
+	await context.close();
+} );

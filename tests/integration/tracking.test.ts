@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { referrerHost } from '../../server/http-api';
+import { externalHost } from '../../server/http-api';
 import { ORIGIN, startTestService, type TestService } from '../helpers/service';
 
 let svc: TestService;
@@ -23,9 +23,12 @@ const track = ( body: unknown, origin: string | null = ORIGIN ) =>
 	} );
 
 test( 'page views are counted per hour and path, without query, visitor id or address', async () => {
-	const view = { site: 'test', path: '/shop/?email=a@b.c#x', title: 'Shop', referrer: 'https://search.example/q?x=1', returning: false };
+	const view = { site: 'test', path: '/shop/', referrerHost: 'search.example', returning: false };
 	expect( ( await track( view ) ).status ).toBe( 204 );
-	expect( ( await track( { ...view, returning: true, referrer: `${ ORIGIN }/home` } ) ).status ).toBe( 204 );
+	// The site's own host is not an external referrer, should an embed send it.
+	expect( ( await track( { ...view, returning: true, referrerHost: 'site.test' } ) ).status ).toBe( 204 );
+	// A query never reaches the counts: it is refused, not trimmed.
+	expect( ( await track( { ...view, path: '/shop/?email=a@b.c#x' } ) ).status ).toBe( 400 );
 	const { status, body } = await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'site', 'wp' ) );
 	expect( status ).toBe( 200 );
 	expect( body.rows ).toEqual( [
@@ -43,7 +46,7 @@ test( 'bad page views get typed errors and count nothing', async () => {
 		[ '{nope', ORIGIN, 400, 'bad_json' ],
 		[ { site: 'test', path: 'no-slash', returning: false }, ORIGIN, 400, 'bad_request' ],
 		[ { site: 'test', path: '/x', returning: 'yes' }, ORIGIN, 400, 'bad_request' ],
-		[ { site: 'test', path: '/x', title: 'x'.repeat( 201 ), returning: false }, ORIGIN, 400, 'bad_request' ],
+		[ { site: 'test', path: '/x', referrerHost: 'x'.repeat( 254 ), returning: false }, ORIGIN, 400, 'bad_request' ],
 		[ { site: 'nope', path: '/x', returning: false }, ORIGIN, 404, 'not_found' ],
 		[ { site: 'test', path: '/x', returning: false }, 'https://evil.example', 403, 'bad_origin' ],
 		[ { site: 'test', path: '/x', returning: false }, null, 403, 'bad_origin' ],
@@ -57,12 +60,43 @@ test( 'bad page views get typed errors and count nothing', async () => {
 	expect( ( await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'visitor', 'v' ) ) ).status ).toBe( 403 );
 } );
 
-test( 'referrerHost keeps only an external http(s) host', () => {
-	expect( referrerHost( undefined, [ ORIGIN ] ) ).toBe( '' );
-	expect( referrerHost( 'https://a.example/path?q=secret', [ ORIGIN ] ) ).toBe( 'a.example' );
-	expect( referrerHost( `${ ORIGIN }/page`, [ ORIGIN ] ) ).toBe( '' );
-	expect( referrerHost( 'javascript:alert(1)', [ ORIGIN ] ) ).toBe( '' );
-	expect( referrerHost( 'not a url', [ ORIGIN ] ) ).toBe( '' );
+/*
+ * The body holds exactly what is kept. Anything more is refused rather than
+ * dropped: an embed that sends a title, a full referrer or its clock is a
+ * privacy bug (or outdated), and a 400 shows it where silence would hide it.
+ */
+test( 'a page view with more than is kept (title, full referrer, client time, query, any other key) is refused and counts nothing', async () => {
+	const before = ( await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'site', 'wp' ) ) ).body.rows;
+	const view = { site: 'test', path: '/more/', returning: false };
+	expect( ( await track( view ) ).status ).toBe( 204 );
+	const refused: Array< [ Record< string, unknown >, string ] > = [
+		[ { ...view, title: 'Order 4711 for Jane Doe' }, 'title' ],
+		[ { ...view, referrer: 'https://search.example/?q=jane+doe' }, 'referrer' ],
+		[ { ...view, at: Date.now() }, 'at' ],
+		[ { ...view, visitorId: 'abc' }, 'visitorId' ],
+		[ { ...view, referrerHost: 'https://search.example/?q=jane' }, 'referrerHost' ],
+		[ { ...view, path: '/more/?q=jane' }, 'path' ],
+		[ { ...view, path: '/more/#jane' }, 'path' ],
+	];
+	for ( const [ body, key ] of refused ) {
+		const res = await track( body );
+		const raw = await res.text(); // empty for a 204
+		const answer = ( raw ? JSON.parse( raw ) : {} ) as { error?: string; message?: string };
+		expect( { key, status: res.status, error: answer.error } ).toEqual( { key, status: 400, error: 'bad_request' } );
+		expect( answer.message?.startsWith( `${ key }: ` ) ).toBe( true );
+	}
+	const after = ( await svc.http( 'GET', '/admin/page-views', undefined, svc.token( 'site', 'wp' ) ) ).body.rows as Array< { path: string; views: number } >;
+	// Only the one good view was counted.
+	const views = ( rows: Array< { path: string; views: number } > ) => rows.filter( ( r ) => r.path === '/more/' ).reduce( ( n, r ) => n + r.views, 0 );
+	expect( views( after ) - views( before ) ).toBe( 1 );
+} );
+
+test( 'externalHost keeps only a host that is not one of the site’s own', () => {
+	expect( externalHost( undefined, [ ORIGIN ] ) ).toBe( '' );
+	expect( externalHost( 'a.example', [ ORIGIN ] ) ).toBe( 'a.example' );
+	expect( externalHost( 'site.test', [ ORIGIN ] ) ).toBe( '' );
+	expect( externalHost( 'site.test.', [ ORIGIN ] ) ).toBe( '' );
+	expect( externalHost( 'www.site.test', [ ORIGIN, 'https://www.site.test' ] ) ).toBe( '' );
 } );
 
 test( 'the visitor’s current page reaches the chat’s agent, only from the visitor, and is cleared on withdrawal', async () => {

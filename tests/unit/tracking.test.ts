@@ -2,7 +2,7 @@
  * @jest-environment jsdom
  *
  * The tracking embed and the widget's page sharing, in isolation: start sets
- * the visitor id cookie and sends exactly one page view (no query, no id);
+ * the visitor id cookie and sends exactly one page view (no query, id or title);
  * stop sends nothing more, deletes the cookie and tells the widget, which
  * tells the agent `page: null` — and shares nothing while tracking is off.
  */
@@ -38,7 +38,8 @@ test( 'start: one page view without query or id, and the id cookie; stop: nothin
 	expect( url ).toBe( 'http://svc.test/track' );
 	expect( init ).toMatchObject( { method: 'POST', credentials: 'omit' } );
 	const body = JSON.parse( String( init.body ) );
-	expect( body ).toMatchObject( { site: 'demo', path: '/shop/', title: 'Shop', returning: false } );
+	// Exactly what is kept: no title, no time, no referrer (jsdom's page has none).
+	expect( body ).toStrictEqual( { site: 'demo', path: '/shop/', returning: false } );
 	expect( JSON.stringify( body ) ).not.toContain( 'a@b.c' );
 	const id = document.cookie.match( /consent_chat_vid=([0-9a-f]{32})/ )?.[ 1 ];
 	expect( id ).toBeDefined();
@@ -75,4 +76,21 @@ test( 'the widget shares the current page only while tracking runs, and says nul
 	const count = sent.length;
 	window.consentChatTracking!.stop();
 	expect( sent ).toHaveLength( count );
+} );
+
+test( 'the referrer leaves the page only as a host, and only when it is another site', () => {
+	const api = window.consentChatTracking!;
+	const bodies: unknown[] = [];
+	for ( const referrer of [ 'https://search.example/results?q=jane+doe', `${ location.origin }/cart/?order=4711`, 'android-app://com.example/' ] ) {
+		Object.defineProperty( document, 'referrer', { value: referrer, configurable: true } );
+		fetchMock.mockClear();
+		api.start( cfg );
+		bodies.push( JSON.parse( String( ( fetchMock.mock.calls[ 0 ] as unknown as [ string, RequestInit ] )[ 1 ].body ) ) );
+		api.stop();
+	}
+	expect( bodies ).toEqual( [
+		{ site: 'demo', path: '/shop/', referrerHost: 'search.example', returning: false },
+		{ site: 'demo', path: '/shop/', returning: false },
+		{ site: 'demo', path: '/shop/', returning: false },
+	] );
 } );

@@ -252,9 +252,16 @@ class Settings_Rest {
 					array( 'status' => 403 )
 				);
 			}
-			if ( isset( $input['texts'] ) && is_array( $input['texts'] ) ) {
-				$input['texts'] = self::keep_appearance_texts( $input['texts'] );
+		}
+		if ( isset( $input['texts'] ) ) {
+			// A save changes only the languages and fields it sent and its sender may change; see merge_texts().
+			// As data() shows them: never saved means the defaults.
+			$saved_texts = get_option( Settings::TEXTS );
+			$merged      = self::merge_texts( is_array( $saved_texts ) && $saved_texts ? $saved_texts : Defaults::texts(), $input['texts'], $admin );
+			if ( is_wp_error( $merged ) ) {
+				return $merged;
 			}
+			$input['texts'] = $merged;
 		}
 		$errors = Settings_Validator::errors( $input );
 		if ( $errors ) {
@@ -309,24 +316,67 @@ class Settings_Rest {
 	}
 
 	/**
-	 * A privacy officer's texts: the greeting and home screen (appearance,
-	 * set by administrators) stay as saved, whatever was sent for them.
+	 * The stored texts with a submission laid over them. The screen shows
+	 * each user only some of the texts (a privacy officer never sees the
+	 * greeting or home screen as editable), and two people may save at
+	 * once, so a submission is a change, not a replacement:
 	 *
-	 * @param array $texts Submitted texts per locale.
-	 * @return array
+	 * - a language that was not sent stays as stored;
+	 * - a language sent as null is removed (the only way to remove one);
+	 * - in a language that was sent, each field sent replaces the stored
+	 *   one (`privacy` per sub-field, since its mode, text and link are
+	 *   edited one by one); fields not sent stay as stored;
+	 * - fields the sender may not change (a privacy officer: greeting and
+	 *   home) keep their stored value whatever was sent for them.
+	 *
+	 * A privacy officer may not remove a language that has a greeting or a
+	 * home screen: that would delete texts only administrators may change.
+	 *
+	 * The result is validated as a whole afterwards, like any submission.
+	 *
+	 * @param array $saved Stored texts per locale.
+	 * @param mixed $sent  Submitted: locale => (partial) texts, or null to remove it.
+	 * @param bool  $admin Whether the sender may change every field.
+	 * @return mixed The texts to save (anything malformed is passed on for the validator to name), or a 403 error.
 	 */
-	private static function keep_appearance_texts( array $texts ) {
-		$saved = get_option( Settings::TEXTS );
-		$saved = is_array( $saved ) ? $saved : array();
-		foreach ( $texts as $locale => $lang ) {
-			if ( ! is_array( $lang ) ) {
+	public static function merge_texts( array $saved, $sent, $admin ) {
+		if ( ! is_array( $sent ) || ( $sent && array_keys( $sent ) === range( 0, count( $sent ) - 1 ) ) ) {
+			return $sent;
+		}
+		$texts = $saved;
+		foreach ( $sent as $locale => $lang ) {
+			$stored = isset( $saved[ $locale ] ) && is_array( $saved[ $locale ] ) ? $saved[ $locale ] : null;
+			if ( null === $lang ) {
+				if ( ! $admin && $stored && ( ! empty( $stored['greeting'] ) || ! empty( $stored['home'] ) ) ) {
+					return new \WP_Error(
+						'consent_chat_forbidden',
+						/* translators: %s: a locale, e.g. de_DE. */
+						sprintf( __( 'The language %s also has a greeting or home screen, which only administrators may change; ask an administrator to remove it.', 'consent-chat' ), (string) $locale ),
+						array( 'status' => 403 )
+					);
+				}
+				unset( $texts[ $locale ] );
 				continue;
 			}
-			$lang = array_intersect_key( $lang, array_flip( self::OFFICER_TEXT_KEYS ) );
-			foreach ( array( 'greeting', 'home' ) as $key ) {
-				$lang[ $key ] = $saved[ $locale ][ $key ] ?? null;
+			if ( ! is_array( $lang ) ) {
+				$texts[ $locale ] = $lang;
+				continue;
 			}
-			$texts[ $locale ] = $lang;
+			if ( ! $admin ) {
+				$lang = array_intersect_key( $lang, array_flip( self::OFFICER_TEXT_KEYS ) );
+			}
+			$merged = $stored ?? array();
+			foreach ( $lang as $key => $value ) {
+				$merged[ $key ] = 'privacy' === $key && is_array( $value ) && isset( $merged['privacy'] ) && is_array( $merged['privacy'] )
+					? array_merge( $merged['privacy'], $value )
+					: $value;
+			}
+			if ( ! $admin && null === $stored ) {
+				// A language an officer adds has no greeting or home screen until an administrator writes one.
+				$merged['greeting'] = null;
+				$merged['home']     = null;
+			}
+			$texts[ $locale ] = $merged;
 		}
 		return $texts;
 	}

@@ -387,3 +387,52 @@ test( 'a privacy officer’s save changes only the languages and fields it sent 
 		await admin.close();
 	}
 } );
+
+test( 'testing an unsaved address sends it no token: only /health, and the result says what was not checked', async ( { browser } ) => {
+	// A throw-away listener that answers like a chat service and records every request as it arrived.
+	const seen: Array< { method: string; url: string; headers: Record< string, string | string[] | undefined >; body: string } > = [];
+	const { createServer } = await import( 'node:http' );
+	const server = createServer( ( req, res ) => {
+		let body = '';
+		req.on( 'data', ( c ) => ( body += c ) );
+		req.on( 'end', () => {
+			seen.push( { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body } );
+			res.writeHead( 200, { 'content-type': 'application/json' } );
+			res.end( req.url === '/health' ? JSON.stringify( { status: 'ok', open: 0, waiting: 0, agentsOnline: 0 } ) : JSON.stringify( { site: 'demo', open: 0, agentsOnline: 0 } ) );
+		} );
+	} );
+	await new Promise< void >( ( resolve ) => server.listen( 0, '127.0.0.1', resolve ) );
+	const port = ( server.address() as { port: number } ).port;
+	const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
+	try {
+		const page = await openSettings( browser, ADMIN, 'connection' );
+		const result = page.locator( '#consent-chat-settings' );
+		await page.getByLabel( 'Service address' ).fill( `ws://127.0.0.1:${ port }/ws` );
+		const answered = page.waitForResponse( ( r ) => r.url().includes( 'test-connection' ) );
+		await page.getByRole( 'button', { name: 'Test connection' } ).click();
+		expect( ( await answered ).status() ).toBe( 200 );
+		await expect( result.getByText( /^A chat service answers at this address \(in \d+ ms\)\. Not checked: the site id and the secret\./ ) ).toBeVisible();
+		await expect( result.getByText( /Connected in/ ) ).toHaveCount( 0 );
+		// The WordPress request is over when its answer arrived: everything the listener got is in `seen`.
+		expect( seen.map( ( r ) => `${ r.method } ${ r.url }` ) ).toEqual( [ 'GET /health' ] );
+		for ( const r of seen ) {
+			expect( r.headers.authorization ).toBeUndefined();
+			expect( JSON.stringify( r ) ).not.toMatch( JWT );
+		}
+
+		// With the secret typed for that address it is tested fully, signed with that secret and no other.
+		seen.length = 0;
+		const typed = 't'.repeat( 40 );
+		await page.getByLabel( 'Shared secret' ).fill( typed );
+		await page.getByRole( 'button', { name: 'Test connection' } ).click();
+		await expect( result.getByText( /^Connected in \d+ ms as site “demo”/ ) ).toBeVisible();
+		expect( seen.map( ( r ) => `${ r.method } ${ r.url }` ) ).toEqual( [ 'GET /admin/status' ] );
+		const token = String( seen[ 0 ].headers.authorization ).replace( /^Bearer /, '' );
+		const [ h, p, sig ] = token.split( '.' );
+		const { createHmac } = await import( 'node:crypto' );
+		expect( sig ).toBe( createHmac( 'sha256', typed ).update( `${ h }.${ p }` ).digest( 'base64url' ) );
+		await page.context().close();
+	} finally {
+		server.close();
+	}
+} );

@@ -36,6 +36,7 @@ require_once CONSENT_CHAT_DIR . 'includes/class-delete-form.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-standalone.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-consent.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-consent-log.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-consent-log-limits.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-service-client.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-privacy.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-cli.php';

@@ -13,7 +13,9 @@
  * Each row: the banner's consent id (a random UUID the visitor's browser
  * made), the revision, the server's time, the action, the categories and
  * services accepted, the version of the banner texts shown, the language
- * and whether the browser sent Global Privacy Control. Never an IP address.
+ * and whether the browser sent Global Privacy Control. Never an IP address
+ * (the public route's limits count addresses without writing them; see
+ * Consent_Log_Limits).
  *
  * @package ConsentChat
  */
@@ -196,12 +198,26 @@ class Consent_Log {
 		if ( ! isset( $history[ $version ] ) || 'banner' !== ( $history[ $version ]['kind'] ?? '' ) ) {
 			return new \WP_Error( 'consent_chat_bad_version', __( 'Unknown version of the banner texts.', 'consent-chat' ), array( 'status' => 400 ) );
 		}
+		// Under Global Privacy Control the banner applies a refusal whatever is ticked (the banner sends no
+		// categories then); a row saying GPC was sent and tracking accepted would be false proof, so it is refused.
+		if ( $request['gpc'] && ( in_array( Consent::CATEGORY, (array) $request['categories'], true ) || array() !== (array) $request['services'] ) ) {
+			return new \WP_Error(
+				'consent_chat_gpc_conflict',
+				__( 'This browser sends Global Privacy Control, which counts as a refusal of chat tracking: a decision with GPC cannot accept chat tracking or its services.', 'consent-chat' ),
+				array( 'status' => 400 )
+			);
+		}
 		$consent_id = strtolower( (string) $request['consentId'] );
 		$table      = self::table();
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery -- our own table, nothing to cache.
 		$recent = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$table} WHERE consent_id = %s AND created_at > %s", $consent_id, gmdate( 'Y-m-d H:i:s', time() - HOUR_IN_SECONDS ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name.
 		if ( $recent >= self::MAX_PER_ID_HOUR ) {
 			return new \WP_Error( 'consent_chat_rate_limited', __( 'Too many decisions logged for this consent id. Please try again later.', 'consent-chat' ), array( 'status' => 429 ) );
+		}
+		// Per client address and from all visitors together (Consent_Log_Limits): fresh consent ids cannot flood the table.
+		$admitted = Consent_Log_Limits::admit();
+		if ( is_wp_error( $admitted ) ) {
+			return $admitted;
 		}
 		$row = array(
 			'consent_id'   => $consent_id,

@@ -252,9 +252,16 @@ class Settings_Rest {
 					array( 'status' => 403 )
 				);
 			}
-			if ( isset( $input['texts'] ) && is_array( $input['texts'] ) ) {
-				$input['texts'] = self::keep_appearance_texts( $input['texts'] );
+		}
+		if ( isset( $input['texts'] ) ) {
+			// A save changes only the languages and fields it sent and its sender may change; see merge_texts().
+			// As data() shows them: never saved means the defaults.
+			$saved_texts = get_option( Settings::TEXTS );
+			$merged      = self::merge_texts( is_array( $saved_texts ) && $saved_texts ? $saved_texts : Defaults::texts(), $input['texts'], $admin );
+			if ( is_wp_error( $merged ) ) {
+				return $merged;
 			}
+			$input['texts'] = $merged;
 		}
 		$errors = Settings_Validator::errors( $input );
 		if ( $errors ) {
@@ -309,31 +316,82 @@ class Settings_Rest {
 	}
 
 	/**
-	 * A privacy officer's texts: the greeting and home screen (appearance,
-	 * set by administrators) stay as saved, whatever was sent for them.
+	 * The stored texts with a submission laid over them. The screen shows
+	 * each user only some of the texts (a privacy officer never sees the
+	 * greeting or home screen as editable), and two people may save at
+	 * once, so a submission is a change, not a replacement:
 	 *
-	 * @param array $texts Submitted texts per locale.
-	 * @return array
+	 * - a language that was not sent stays as stored;
+	 * - a language sent as null is removed (the only way to remove one);
+	 * - in a language that was sent, each field sent replaces the stored
+	 *   one (`privacy` per sub-field, since its mode, text and link are
+	 *   edited one by one); fields not sent stay as stored;
+	 * - fields the sender may not change (a privacy officer: greeting and
+	 *   home) keep their stored value whatever was sent for them.
+	 *
+	 * A privacy officer may not remove a language that has a greeting or a
+	 * home screen: that would delete texts only administrators may change.
+	 *
+	 * The result is validated as a whole afterwards, like any submission.
+	 *
+	 * @param array $saved Stored texts per locale.
+	 * @param mixed $sent  Submitted: locale => (partial) texts, or null to remove it.
+	 * @param bool  $admin Whether the sender may change every field.
+	 * @return mixed The texts to save (anything malformed is passed on for the validator to name), or a 403 error.
 	 */
-	private static function keep_appearance_texts( array $texts ) {
-		$saved = get_option( Settings::TEXTS );
-		$saved = is_array( $saved ) ? $saved : array();
-		foreach ( $texts as $locale => $lang ) {
-			if ( ! is_array( $lang ) ) {
+	public static function merge_texts( array $saved, $sent, $admin ) {
+		if ( ! is_array( $sent ) || ( $sent && array_keys( $sent ) === range( 0, count( $sent ) - 1 ) ) ) {
+			return $sent;
+		}
+		$texts = $saved;
+		foreach ( $sent as $locale => $lang ) {
+			$stored = isset( $saved[ $locale ] ) && is_array( $saved[ $locale ] ) ? $saved[ $locale ] : null;
+			if ( null === $lang ) {
+				if ( ! $admin && $stored && ( ! empty( $stored['greeting'] ) || ! empty( $stored['home'] ) ) ) {
+					return new \WP_Error(
+						'consent_chat_forbidden',
+						/* translators: %s: a locale, e.g. de_DE. */
+						sprintf( __( 'The language %s also has a greeting or home screen, which only administrators may change; ask an administrator to remove it.', 'consent-chat' ), (string) $locale ),
+						array( 'status' => 403 )
+					);
+				}
+				unset( $texts[ $locale ] );
 				continue;
 			}
-			$lang = array_intersect_key( $lang, array_flip( self::OFFICER_TEXT_KEYS ) );
-			foreach ( array( 'greeting', 'home' ) as $key ) {
-				$lang[ $key ] = $saved[ $locale ][ $key ] ?? null;
+			if ( ! is_array( $lang ) ) {
+				$texts[ $locale ] = $lang;
+				continue;
 			}
-			$texts[ $locale ] = $lang;
+			if ( ! $admin ) {
+				$lang = array_intersect_key( $lang, array_flip( self::OFFICER_TEXT_KEYS ) );
+			}
+			$merged = $stored ?? array();
+			foreach ( $lang as $key => $value ) {
+				$merged[ $key ] = 'privacy' === $key && is_array( $value ) && isset( $merged['privacy'] ) && is_array( $merged['privacy'] )
+					? array_merge( $merged['privacy'], $value )
+					: $value;
+			}
+			if ( ! $admin && null === $stored ) {
+				// A language an officer adds has no greeting or home screen until an administrator writes one.
+				$merged['greeting'] = null;
+				$merged['home']     = null;
+			}
+			$texts[ $locale ] = $merged;
 		}
 		return $texts;
 	}
 
 	/**
-	 * Asks the service for its status with the given (possibly unsaved)
-	 * connection settings; an empty secret means the saved one.
+	 * Tests the given (possibly unsaved) connection settings; an empty
+	 * secret means the saved one.
+	 *
+	 * The saved secret goes only to the saved address. A token signed with
+	 * it works at the real service's admin API for its lifetime, so sending
+	 * it to an address typed into the field (a typo, someone else's host)
+	 * would hand that host a working admin token. So an address that is not
+	 * the saved one is tested fully only with a secret typed for it;
+	 * otherwise only its public, unauthenticated `/health` is asked, and the
+	 * answer says that the site id and secret were not checked.
 	 *
 	 * @param \WP_REST_Request $request Request.
 	 * @return \WP_REST_Response|\WP_Error
@@ -360,12 +418,20 @@ class Settings_Rest {
 				)
 			);
 		}
-		$c          = $input['connection'];
-		$url        = isset( $c['serviceUrl'] ) ? trim( (string) $c['serviceUrl'] ) : (string) get_option( Settings::SERVICE_URL, '' );
+		$c         = $input['connection'];
+		$saved_url = trim( (string) get_option( Settings::SERVICE_URL, '' ) );
+		$url       = isset( $c['serviceUrl'] ) ? trim( (string) $c['serviceUrl'] ) : $saved_url;
+		$http      = Settings::http_of( '' !== $url ? $url : Settings::default_service_url() );
+		// Where the saved secret may go: the host, port and scheme the saved address stands for (tokens go to http_of() + path).
+		$saved_http = Settings::http_of( '' !== $saved_url ? $saved_url : Settings::default_service_url() );
+		$typed      = ! empty( $c['secret'] );
+		if ( ! $typed && $http !== $saved_http ) {
+			return self::probe_health( $http );
+		}
 		$connection = array(
-			'http'   => Settings::http_of( '' !== $url ? $url : Settings::default_service_url() ),
+			'http'   => $http,
 			'site'   => $c['siteId'] ?? Settings::site_id(),
-			'secret' => ! empty( $c['secret'] ) ? (string) $c['secret'] : Settings::secret(),
+			'secret' => $typed ? (string) $c['secret'] : Settings::secret(),
 		);
 		$started    = microtime( true );
 		$status     = Service_Client::request( 'GET', '/admin/status', null, $connection );
@@ -381,6 +447,8 @@ class Settings_Rest {
 		return new \WP_REST_Response(
 			array(
 				'ok'           => true,
+				// The site id and secret were checked: the service answered its admin API.
+				'checked'      => 'full',
 				'milliseconds' => $ms,
 				'site'         => (string) ( $status['site'] ?? '' ),
 				'openChats'    => (int) ( $status['open'] ?? 0 ),
@@ -388,6 +456,52 @@ class Settings_Rest {
 				'policyInSync' => ( $status['defaultMode'] ?? '' ) === $storage['defaultMode']
 					&& (bool) ( $status['visitorChoosesMode'] ?? false ) === (bool) $storage['visitorChooses']
 					&& (int) ( $status['retentionDays'] ?? 0 ) === (int) $storage['retentionDays'],
+			)
+		);
+	}
+
+	/**
+	 * Whether a chat service answers at an address, asking only its public
+	 * `/health`: no token, no site id, no cookie. Redirects are not followed,
+	 * so the probe goes to the typed host and nowhere else.
+	 *
+	 * @param string $http The service's HTTP base URL.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	private static function probe_health( $http ) {
+		$started  = microtime( true );
+		$response = '' === $http ? new \WP_Error( 'consent_chat_bad_url', __( 'The address has no host.', 'consent-chat' ) ) : wp_remote_get(
+			$http . '/health',
+			array(
+				'timeout'     => Service_Client::TIMEOUT,
+				'redirection' => 0,
+				'headers'     => array( 'Accept' => 'application/json' ),
+			)
+		);
+		$ms = (int) round( ( microtime( true ) - $started ) * 1000 );
+		if ( is_wp_error( $response ) ) {
+			return new \WP_Error(
+				'consent_chat_connection_failed',
+				/* translators: %s: the error from the HTTP request. */
+				sprintf( __( 'The chat service could not be reached: %s', 'consent-chat' ), $response->get_error_message() ) . ' ' . __( 'Check the address and that the service is running.', 'consent-chat' ),
+				array( 'status' => 502 )
+			);
+		}
+		$data = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		if ( 200 !== (int) wp_remote_retrieve_response_code( $response ) || ! is_array( $data ) || 'ok' !== ( $data['status'] ?? null ) ) {
+			return new \WP_Error(
+				'consent_chat_connection_failed',
+				/* translators: %d: HTTP status code. */
+				sprintf( __( 'Something answers at this address (HTTP %d), but not as a chat service does.', 'consent-chat' ), (int) wp_remote_retrieve_response_code( $response ) ),
+				array( 'status' => 502 )
+			);
+		}
+		return new \WP_REST_Response(
+			array(
+				'ok'           => true,
+				// Only that a chat service answers there; not the site id, not the secret.
+				'checked'      => 'reachable',
+				'milliseconds' => $ms,
 			)
 		);
 	}

@@ -18,14 +18,23 @@ export function saveSettings( draft: Submission ): Promise< SettingsData > {
 	return apiFetch< SettingsData >( { path: `${ BASE }/settings`, method: 'POST', data: draft } );
 }
 
-export interface ConnectionResult {
-	ok: true;
-	milliseconds: number;
-	site: string;
-	openChats: number;
-	agentsOnline: number;
-	policyInSync: boolean;
-}
+/**
+ * What a connection test found. `full`: the service accepted the site id and
+ * secret. `reachable`: an address other than the saved one, tested without a
+ * secret typed for it, so only its public /health was asked (the saved secret
+ * goes only to the saved address).
+ */
+export type ConnectionResult =
+	| {
+			ok: true;
+			checked: 'full';
+			milliseconds: number;
+			site: string;
+			openChats: number;
+			agentsOnline: number;
+			policyInSync: boolean;
+	  }
+	| { ok: true; checked: 'reachable'; milliseconds: number };
 
 export function testConnection( connection: { serviceUrl: string; siteId: string; secret: string } ): Promise< ConnectionResult > {
 	return apiFetch< ConnectionResult >( {

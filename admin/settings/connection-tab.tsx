@@ -85,7 +85,7 @@ export function ConnectionTab( { draft, saved, errors, onChange }: Props ) {
 				{ test.state === 'running' && <Spinner /> }
 			</div>
 			<div aria-live="polite">
-				{ test.state === 'ok' && (
+				{ test.state === 'ok' && test.result.checked === 'full' && (
 					<Notice status={ test.result.policyInSync ? 'success' : 'warning' } isDismissible={ false }>
 						{ sprintf(
 							/* translators: 1: milliseconds, 2: site id, 3: agents online, 4: open chats. */
@@ -97,6 +97,15 @@ export function ConnectionTab( { draft, saved, errors, onChange }: Props ) {
 						) }
 						{ ! test.result.policyInSync &&
 							' ' + __( 'The service applies different storage settings than the saved ones; saving these settings sends them.', 'consent-chat' ) }
+					</Notice>
+				) }
+				{ test.state === 'ok' && test.result.checked === 'reachable' && (
+					<Notice status="warning" isDismissible={ false }>
+						{ sprintf(
+							/* translators: %d: milliseconds. */
+							__( 'A chat service answers at this address (in %d ms). Not checked: the site id and the secret. The saved secret is sent only to the saved address, so nothing was sent that would let this address act for your site. To test them too, type the secret configured at this service, or save the address and test again.', 'consent-chat' ),
+							test.result.milliseconds
+						) }
 					</Notice>
 				) }
 				{ test.state === 'failed' && (

@@ -17,19 +17,58 @@ export function draftOf( data: SettingsData ): Draft {
 	};
 }
 
+/** The fields of a language a privacy officer may change (includes/class-settings-rest.php, OFFICER_TEXT_KEYS). */
+export const OFFICER_TEXT_KEYS = [ 'privacy', 'consent', 'prechat', 'contact', 'banner' ] as const;
+
+/**
+ * A change to the texts, as the server merges it: per language, the fields
+ * to replace; `null` removes the language. Languages and fields left out
+ * stay as stored (README, "Settings → Consent Chat").
+ */
+export type TextsChange = Record< string, Partial< LanguageTexts > | null >;
+
+/**
+ * What changed between the saved texts and the working copy, and only what
+ * the user may change: a removed language as `null`, a new one whole, in
+ * the others the fields that differ. Sending only that means a save never
+ * undoes what the user did not touch (another tab's, or another user's,
+ * saved change).
+ */
+export function textsChange( saved: Texts, draft: Texts, canManage: boolean ): TextsChange {
+	const allowed = ( key: string ): boolean => canManage || ( OFFICER_TEXT_KEYS as readonly string[] ).includes( key );
+	const change: TextsChange = {};
+	for ( const locale of Object.keys( saved ) ) {
+		if ( ! draft[ locale ] ) change[ locale ] = null;
+	}
+	for ( const [ locale, lang ] of Object.entries( draft ) ) {
+		const before = saved[ locale ] as Partial< LanguageTexts > | undefined;
+		const fields: Partial< LanguageTexts > = {};
+		for ( const key of Object.keys( lang ) as Array< keyof LanguageTexts > ) {
+			if ( allowed( key ) && ( ! before || JSON.stringify( before[ key ] ) !== JSON.stringify( lang[ key ] ) ) ) {
+				( fields as Record< string, unknown > )[ key ] = lang[ key ];
+			}
+		}
+		if ( ! before || Object.keys( fields ).length ) change[ locale ] = fields;
+	}
+	return change;
+}
+
 /**
  * What the current user may send: administrators every section (the secret
  * only when typed), privacy officers the texts and the retention period.
+ * The texts go as a change against what was loaded (textsChange).
  */
-export type Submission = Omit< Partial< Draft >, 'storage' > & { storage: Partial< Draft[ 'storage' ] > };
+export type Submission = Omit< Partial< Draft >, 'storage' | 'texts' > & { storage: Partial< Draft[ 'storage' ] >; texts?: TextsChange };
 
-export function submission( draft: Draft, canManage: boolean ): Submission {
+export function submission( draft: Draft, canManage: boolean, savedTexts: Texts ): Submission {
+	const texts = textsChange( savedTexts, draft.texts, canManage );
+	const withTexts = Object.keys( texts ).length ? { texts } : {};
 	if ( ! canManage ) {
-		return { texts: draft.texts, storage: { retentionDays: draft.storage.retentionDays } };
+		return { ...withTexts, storage: { retentionDays: draft.storage.retentionDays } };
 	}
 	const out: Submission = {
 		storage: draft.storage,
-		texts: draft.texts,
+		...withTexts,
 	};
 	if ( draft.connection ) {
 		const { secret, ...rest } = draft.connection;

@@ -47,7 +47,7 @@ export function SettingsApp( { initial }: { initial: SettingsData } ) {
 	const save = async () => {
 		setStatus( { kind: 'saving' } );
 		try {
-			const next = await saveSettings( submission( draft, data.can.manage ) );
+			const next = await saveSettings( submission( draft, data.can.manage, saved.texts ) );
 			setData( next );
 			setDraft( draftOf( next ) );
 			setErrors( {} );

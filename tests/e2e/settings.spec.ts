@@ -310,3 +310,129 @@ test( 'departments and agents: a department given to the agent is in the agent�
 		await admin.close();
 	}
 } );
+
+/** A privacy officer with a fresh login, made through the REST API. */
+async function makeOfficer( admin: Rest ): Promise< { login: string; password: string } > {
+	const login = `officer-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
+	const password = `pw-${ login }-Secret!`;
+	const created = await admin.post( '/wp/v2/users', { username: login, password, email: `${ login }@example.org`, name: 'Pia Privacy', roles: [ 'consent_chat_privacy_officer' ] } );
+	expect( created.status(), await created.text() ).toBe( 201 );
+	return { login, password };
+}
+
+test( 'a privacy officer’s save changes only the languages and fields it sent and the officer may change', async ( { browser } ) => {
+	type Lang = Record< string, unknown > & { privacy: Record< string, unknown >; consent: string; greeting: unknown; home: unknown };
+	const admin = await Rest.as( browser );
+	const before = await snapshot( admin );
+	const officer = await makeOfficer( admin );
+	const texts = () => snapshot( admin ).then( ( s ) => s.consent_chat_texts as Record< string, Lang > );
+	try {
+		// The admin's texts: both languages with a greeting and a home screen, which only admins may change.
+		const start = structuredClone( before.consent_chat_texts ) as Record< string, Lang >;
+		start.en_US.greeting = { text: 'Admin greeting', delay: 2 };
+		start.en_US.home = { welcome: 'Admin welcome', suggestions: [ 'Prices?' ] };
+		start.de_DE.greeting = { text: 'Hallo vom Admin', delay: 3 };
+		start.de_DE.home = { welcome: 'Willkommen', suggestions: [] };
+		await restore( admin, { ...before, consent_chat_texts: start } );
+		const rest = await Rest.as( browser, officer );
+		const save = async ( body: unknown, status = 200 ) => {
+			const res = await rest.post( '/consent-chat/v1/settings', body );
+			expect( res.status(), await res.text() ).toBe( status );
+			return ( await res.json() ) as { message?: string };
+		};
+
+		// One language, whole, as an older screen sent it: the language not sent stays, with its greeting.
+		await save( { texts: { de_DE: { ...start.de_DE, consent: 'Ich stimme zu (Fassung 2).' } } } );
+		let now = await texts();
+		expect( now.en_US ).toEqual( start.en_US );
+		expect( now.de_DE ).toEqual( { ...start.de_DE, consent: 'Ich stimme zu (Fassung 2).' } );
+
+		// One field: only it changes; the fields not sent keep their stored values.
+		await save( { texts: { en_US: { consent: 'I agree (version 2).' } } } );
+		now = await texts();
+		expect( now.en_US ).toEqual( { ...start.en_US, consent: 'I agree (version 2).' } );
+		expect( now.de_DE.consent ).toBe( 'Ich stimme zu (Fassung 2).' );
+		// privacy per sub-field: switching to a link keeps the stored flyout text for a switch back.
+		await save( { texts: { en_US: { privacy: { mode: 'url', url: 'https://example.org/privacy' } } } } );
+		now = await texts();
+		expect( now.en_US.privacy ).toEqual( { ...start.en_US.privacy, mode: 'url', url: 'https://example.org/privacy' } );
+
+		// Fields only admins may change keep their stored value, whatever the officer sent.
+		await save( { texts: { de_DE: { greeting: { text: 'Officer greeting', delay: 1 }, home: null, consent: 'Ich stimme zu (Fassung 3).' } } } );
+		now = await texts();
+		expect( now.de_DE ).toMatchObject( { greeting: start.de_DE.greeting, home: start.de_DE.home, consent: 'Ich stimme zu (Fassung 3).' } );
+
+		// A language is removed only on purpose (null), and an officer may not remove one that holds admins' texts.
+		const refused = await save( { texts: { de_DE: null } }, 403 );
+		expect( refused.message ).toContain( 'only administrators' );
+		expect( Object.keys( await texts() ).sort() ).toEqual( [ 'de_DE', 'en_US' ] );
+		// A language the officer adds has no greeting or home screen; the officer may remove it again.
+		const { greeting: _g, home: _h, ...officerFields } = start.en_US;
+		await save( { texts: { fr_FR: { ...officerFields, consent: 'J’accepte.' } } } );
+		now = await texts();
+		expect( now.fr_FR ).toMatchObject( { consent: 'J’accepte.', greeting: null, home: null } );
+		expect( now.en_US.greeting ).toEqual( start.en_US.greeting );
+		await save( { texts: { fr_FR: null } } );
+		expect( Object.keys( await texts() ).sort() ).toEqual( [ 'de_DE', 'en_US' ] );
+		await rest.close();
+
+		// An administrator may remove any language, and only the one named.
+		const res = await admin.post( '/consent-chat/v1/settings', { texts: { de_DE: null } } );
+		expect( res.status(), await res.text() ).toBe( 200 );
+		now = await texts();
+		expect( Object.keys( now ) ).toEqual( [ 'en_US' ] );
+		expect( now.en_US.greeting ).toEqual( start.en_US.greeting );
+	} finally {
+		await restore( admin, before );
+		await admin.close();
+	}
+} );
+
+test( 'testing an unsaved address sends it no token: only /health, and the result says what was not checked', async ( { browser } ) => {
+	// A throw-away listener that answers like a chat service and records every request as it arrived.
+	const seen: Array< { method: string; url: string; headers: Record< string, string | string[] | undefined >; body: string } > = [];
+	const { createServer } = await import( 'node:http' );
+	const server = createServer( ( req, res ) => {
+		let body = '';
+		req.on( 'data', ( c ) => ( body += c ) );
+		req.on( 'end', () => {
+			seen.push( { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body } );
+			res.writeHead( 200, { 'content-type': 'application/json' } );
+			res.end( req.url === '/health' ? JSON.stringify( { status: 'ok', open: 0, waiting: 0, agentsOnline: 0 } ) : JSON.stringify( { site: 'demo', open: 0, agentsOnline: 0 } ) );
+		} );
+	} );
+	await new Promise< void >( ( resolve ) => server.listen( 0, '127.0.0.1', resolve ) );
+	const port = ( server.address() as { port: number } ).port;
+	const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
+	try {
+		const page = await openSettings( browser, ADMIN, 'connection' );
+		const result = page.locator( '#consent-chat-settings' );
+		await page.getByLabel( 'Service address' ).fill( `ws://127.0.0.1:${ port }/ws` );
+		const answered = page.waitForResponse( ( r ) => r.url().includes( 'test-connection' ) );
+		await page.getByRole( 'button', { name: 'Test connection' } ).click();
+		expect( ( await answered ).status() ).toBe( 200 );
+		await expect( result.getByText( /^A chat service answers at this address \(in \d+ ms\)\. Not checked: the site id and the secret\./ ) ).toBeVisible();
+		await expect( result.getByText( /Connected in/ ) ).toHaveCount( 0 );
+		// The WordPress request is over when its answer arrived: everything the listener got is in `seen`.
+		expect( seen.map( ( r ) => `${ r.method } ${ r.url }` ) ).toEqual( [ 'GET /health' ] );
+		for ( const r of seen ) {
+			expect( r.headers.authorization ).toBeUndefined();
+			expect( JSON.stringify( r ) ).not.toMatch( JWT );
+		}
+
+		// With the secret typed for that address it is tested fully, signed with that secret and no other.
+		seen.length = 0;
+		const typed = 't'.repeat( 40 );
+		await page.getByLabel( 'Shared secret' ).fill( typed );
+		await page.getByRole( 'button', { name: 'Test connection' } ).click();
+		await expect( result.getByText( /^Connected in \d+ ms as site “demo”/ ) ).toBeVisible();
+		expect( seen.map( ( r ) => `${ r.method } ${ r.url }` ) ).toEqual( [ 'GET /admin/status' ] );
+		const token = String( seen[ 0 ].headers.authorization ).replace( /^Bearer /, '' );
+		const [ h, p, sig ] = token.split( '.' );
+		const { createHmac } = await import( 'node:crypto' );
+		expect( sig ).toBe( createHmac( 'sha256', typed ).update( `${ h }.${ p }` ).digest( 'base64url' ) );
+		await page.context().close();
+	} finally {
+		server.close();
+	}
+} );

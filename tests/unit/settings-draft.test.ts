@@ -2,7 +2,7 @@
  * The settings screen's working copy: what each kind of user sends, when it
  * counts as changed, languages, form fields, and the errors of a language.
  */
-import { addLanguage, draftOf, errorsUnder, freeFieldId, isDirty, moveItem, removeLanguage, submission } from '../../admin/settings/draft';
+import { addLanguage, draftOf, errorsUnder, freeFieldId, isDirty, moveItem, removeLanguage, submission, textsChange } from '../../admin/settings/draft';
 import { refusalOf } from '../../admin/settings/api';
 import type { LanguageTexts, SettingsData } from '../../admin/settings/types';
 
@@ -36,19 +36,43 @@ function data( manage: boolean ): SettingsData {
 	};
 }
 
-test( 'a privacy officer sends only the texts and the retention period', () => {
-	const draft = draftOf( data( false ) );
+test( 'a privacy officer sends only the retention period and the texts they changed', () => {
+	const loaded = data( false );
+	const draft = draftOf( loaded );
 	draft.storage = { defaultMode: 'ephemeral', visitorChooses: false, retentionDays: 7 };
-	expect( submission( draft, false ) ).toEqual( { texts: { en_US: en }, storage: { retentionDays: 7 } } );
+	expect( submission( draft, false, loaded.texts ) ).toEqual( { storage: { retentionDays: 7 } } );
+	draft.texts.en_US.consent = 'I agree, really';
+	expect( submission( draft, false, loaded.texts ) ).toEqual( { texts: { en_US: { consent: 'I agree, really' } }, storage: { retentionDays: 7 } } );
 } );
 
 test( 'an admin sends every section, and the secret only when one was typed', () => {
-	const draft = draftOf( data( true ) );
-	const sent = submission( draft, true );
+	const loaded = data( true );
+	const draft = draftOf( loaded );
+	draft.texts.en_US.greeting = { text: 'Hi', delay: 3 };
+	const sent = submission( draft, true, loaded.texts );
 	expect( Object.keys( sent ).sort() ).toEqual( [ 'appearance', 'connection', 'departments', 'sitewide', 'storage', 'texts' ] );
+	expect( sent.texts ).toEqual( { en_US: { greeting: { text: 'Hi', delay: 3 } } } );
 	expect( sent.connection ).toEqual( { serviceUrl: '', siteId: 'demo', secret: '' } );
 	draft.connection = { serviceUrl: 'wss://chat.example.org/ws', siteId: 'demo', secret: 's'.repeat( 40 ) };
-	expect( submission( draft, true ).connection?.secret ).toBe( 's'.repeat( 40 ) );
+	expect( submission( draft, true, loaded.texts ).connection?.secret ).toBe( 's'.repeat( 40 ) );
+} );
+
+test( 'the texts go as a change: a removed language as null, a new one whole, only the fields the sender may change', () => {
+	const de: LanguageTexts = { ...en, consent: 'Ich stimme zu', greeting: { text: 'Hallo', delay: 5 } };
+	const saved = { en_US: en, de_DE: de };
+	// Nothing changed: nothing to send, so nothing stored can be undone.
+	expect( textsChange( saved, structuredClone( saved ), false ) ).toEqual( {} );
+	// A language left out of the working copy was removed on purpose, and says so.
+	expect( textsChange( saved, { en_US: en }, true ) ).toEqual( { de_DE: null } );
+	// A new language goes whole; an officer's without the fields only admins may change.
+	const fr = { ...en, consent: 'J’accepte', greeting: { text: 'Bonjour', delay: 1 } };
+	expect( textsChange( saved, { ...saved, fr_FR: fr }, true ) ).toEqual( { fr_FR: fr } );
+	const { greeting: _g, home: _h, ...frOfficer } = fr;
+	expect( textsChange( saved, { ...saved, fr_FR: fr }, false ) ).toEqual( { fr_FR: frOfficer } );
+	// An officer's edit of a greeting is not sent at all; an admin's is.
+	const edited = { ...saved, de_DE: { ...de, greeting: { text: 'Servus', delay: 5 }, consent: 'Einverstanden' } };
+	expect( textsChange( saved, edited, false ) ).toEqual( { de_DE: { consent: 'Einverstanden' } } );
+	expect( textsChange( saved, edited, true ) ).toEqual( { de_DE: { consent: 'Einverstanden', greeting: { text: 'Servus', delay: 5 } } } );
 } );
 
 test( 'the working copy is a copy: editing it changes nothing saved, and counts as a change', () => {

@@ -5,6 +5,7 @@
  * Description:       A live chat visitors can use without being tracked. Tracking runs only after consent, swapped in without a page reload.
  * Version:           0.1.0
  * Requires at least: 6.8
+ * Tested up to:      7.1
  * Requires PHP:      7.4
  * Author:            Consent Chat
  * License:           GPL-2.0-or-later

@@ -44,7 +44,17 @@ function consent_chat_uninstall_site() {
 }
 
 if ( is_multisite() ) {
-	foreach ( get_sites( array( 'fields' => 'ids' ) ) as $consent_chat_site ) {
+	// Every site of every network: get_sites() returns only 100 unless told otherwise ('number' => 0
+	// is no limit), and a network's 101st site would keep our secret and consent log. Only the ids are
+	// loaded, so even a large network fits in memory.
+	$consent_chat_sites = get_sites(
+		array(
+			'fields'                 => 'ids',
+			'number'                 => 0,
+			'update_site_meta_cache' => false,
+		)
+	);
+	foreach ( $consent_chat_sites as $consent_chat_site ) {
 		switch_to_blog( $consent_chat_site );
 		consent_chat_uninstall_site();
 		restore_current_blog();

@@ -142,6 +142,7 @@ export interface WidgetStrings {
 	contactIntro: string;
 	contactSend: string;
 	contactSent: string;
+	/** The marker after a required field's label, with its own brackets: "(required)". */
 	required: string;
 	error: string;
 	tooLong: string;

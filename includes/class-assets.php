@@ -303,6 +303,7 @@ class Assets {
 			'contactIntro'    => __( 'Nobody is available to chat right now. Leave us a message and we will get back to you.', 'consent-chat' ),
 			'contactSend'     => __( 'Send message', 'consent-chat' ),
 			'contactSent'     => __( 'Thank you. Your message was sent.', 'consent-chat' ),
+			/* translators: Shown after a required field's label, brackets included (the widget adds none). */
 			'required'        => __( '(required)', 'consent-chat' ),
 			'error'           => __( 'Something went wrong. Please try again.', 'consent-chat' ),
 			'tooLong'         => __( 'This message is too long.', 'consent-chat' ),

@@ -21,18 +21,31 @@ import path from 'node:path';
 
 /** WordPress 6.8 is the oldest release our blocks run on (blocks manifest collection). */
 const MIN_WORDPRESS = [6, 8];
-const DEBIAN_SUITE = 'trixie';
-/** WordPress plus the packages its Debian symlinks point into. */
+/**
+ * Debian's testing suite: it carries the newest WordPress release (7.1 at the time of writing),
+ * which is what the plugin claims to be tested up to. Changing it makes every cache refetch.
+ */
+export const DEBIAN_SUITE = 'forky';
+/**
+ * WordPress plus the packages its Debian symlinks point into (forky's package also links
+ * PHPMailer and jQuery UI's effect.js to their Debian packages; trixie's still bundled them).
+ */
 const DEBIAN_PACKAGES = [
 	'wordpress',
 	'wordpress-theme-twentytwentyfive',
 	'libjs-underscore',
 	'libjs-lodash',
 	'libjs-cropper',
+	'libjs-jquery-ui',
+	'libphp-phpmailer',
 	'php-getid3',
 ];
 const MACHINE_SOURCES = '/etc/apt/sources.list.d/debian.sources';
-/** Written last, so a fetch that died half-way is never mistaken for a usable cache. */
+/**
+ * Written last, so a fetch that died half-way is never mistaken for a usable cache. It holds the
+ * suite and the WordPress version ("forky 7.1.3"): a cache from another suite, or whose files no
+ * longer hold the version it was made with, is fetched again rather than silently reused.
+ */
 const READY_MARKER = 'core.ready';
 const VFS_WORDPRESS = '/wordpress';
 const noop = () => {};
@@ -62,10 +75,12 @@ export async function preparePristineWordPress({ root, log = noop }) {
 	const cacheRoot = path.resolve(root, '.cache');
 	const coreDir = path.join(cacheRoot, 'wordpress', 'core');
 	const marker = path.join(cacheRoot, 'wordpress', READY_MARKER);
-	if (existsSync(marker) && existsSync(path.join(coreDir, 'wp-includes', 'version.php'))) {
-		log(`WordPress from cache: ${coreDir}`);
+	const cached = await cachedCore(marker, coreDir);
+	if (cached.usable) {
+		log(`WordPress ${cached.version} (Debian ${DEBIAN_SUITE}) from cache: ${coreDir}`);
 		return coreDir;
 	}
+	if (cached.why) log(`Not reusing the cached WordPress: ${cached.why}`);
 
 	try {
 		await fetchFromDebian({ cacheRoot, coreDir, log });
@@ -76,8 +91,30 @@ export async function preparePristineWordPress({ root, log = noop }) {
 	}
 }
 
+/**
+ * Whether the cache in coreDir may be used: its marker must name DEBIAN_SUITE and the version
+ * that coreDir's version.php holds. `why` says what is wrong (undefined when there is no cache).
+ *
+ * @returns {Promise<{ usable: boolean, version?: string, why?: string }>}
+ */
+export async function cachedCore(marker, coreDir) {
+	const text = await fs.readFile(marker, 'utf8').catch(() => null);
+	if (text === null) return { usable: false };
+	// Caches made before the suite was recorded hold only "6.8.13": their suite is unknown.
+	const [suite, version] = text.trim().split(/\s+/);
+	if (!version) return { usable: false, why: `${marker} does not name its Debian suite` };
+	if (suite !== DEBIAN_SUITE) return { usable: false, why: `it is from Debian ${suite}, not ${DEBIAN_SUITE}` };
+	const actual = await readWordPressVersion(coreDir).catch(() => null);
+	if (actual !== version) {
+		return { usable: false, why: `it was made with WordPress ${version} but holds ${actual ?? 'no WordPress'}` };
+	}
+	return { usable: true, version };
+}
+
 async function fetchFromDebian({ cacheRoot, coreDir, log }) {
 	const aptDir = path.join(cacheRoot, 'apt');
+	// The old marker goes first: if this fetch dies, the next start must not trust the old files.
+	await fs.rm(path.join(cacheRoot, 'wordpress', READY_MARKER), { force: true });
 	const work = path.join(cacheRoot, 'wordpress', 'work');
 	await fs.rm(work, { recursive: true, force: true });
 	const debsDir = path.join(work, 'debs');
@@ -109,12 +146,12 @@ async function fetchFromDebian({ cacheRoot, coreDir, log }) {
 	await fs.rename(staging, coreDir);
 	await fs.rm(work, { recursive: true, force: true });
 	const version = await readWordPressVersion(coreDir);
-	await fs.writeFile(path.join(path.dirname(coreDir), READY_MARKER), `${version}\n`);
+	await fs.writeFile(path.join(path.dirname(coreDir), READY_MARKER), `${DEBIAN_SUITE} ${version}\n`);
 	log(`WordPress ${version} cached in ${coreDir}`);
 }
 
 /**
- * apt options that read a trixie copy of this machine's own sources (so the archive address,
+ * apt options that read a DEBIAN_SUITE copy of this machine's own sources (so the archive address,
  * mirror or snapshot is whatever the machine already uses) and keep all state under .cache, so the
  * system's package lists and caches are never touched (we may be running as root).
  */
@@ -141,7 +178,7 @@ async function privateAptOptions(aptDir) {
 	return Object.entries(options).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
 }
 
-/** Rewrites "Suites:" lines of a deb822 sources file: bookworm-security -> trixie-security etc. */
+/** Rewrites "Suites:" lines of a deb822 sources file: bookworm-security -> forky-security etc. */
 export function toSuite(sources, fromCodename, toCodename) {
 	const codename = new RegExp(`(?<=^|\\s)${fromCodename}(?=-|\\s|$)`, 'g');
 	return sources
@@ -159,13 +196,20 @@ async function machineCodename() {
  * Debian links a few files to absolute paths (/etc/wordpress/htaccess, the system CA bundle).
  * `cp -L` would follow those to this machine's file system: point them into the unpacked tree when
  * the target is there, keep them when the machine has the file, drop them otherwise.
+ * Relative links point into the other unpacked packages; one that leads nowhere means a package
+ * is missing from DEBIAN_PACKAGES (a new Debian release moved a library out), and is named here
+ * rather than left to `cp -L`'s bare "cannot stat".
  */
 async function fixAbsoluteSymlinks(dir, unpackRoot, log) {
+	const dangling = [];
 	for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
 		if (!entry.isSymbolicLink()) continue;
 		const link = path.join(entry.parentPath ?? entry.path, entry.name);
 		const target = await fs.readlink(link);
-		if (!path.isAbsolute(target)) continue;
+		if (!path.isAbsolute(target)) {
+			if (!existsSync(link)) dangling.push(`${path.relative(dir, link)} -> ${target}`);
+			continue;
+		}
 		const unpacked = path.join(unpackRoot, target);
 		if (existsSync(unpacked)) {
 			await fs.rm(link);
@@ -174,6 +218,11 @@ async function fixAbsoluteSymlinks(dir, unpackRoot, log) {
 			log(`  dropping ${path.relative(dir, link)} -> ${target} (not available)`);
 			await fs.rm(link);
 		}
+	}
+	if (dangling.length > 0) {
+		throw new Error(
+			`Debian's wordpress links to files no fetched package holds (add their packages to DEBIAN_PACKAGES):\n  ${dangling.join('\n  ')}`,
+		);
 	}
 }
 

@@ -32,7 +32,9 @@ export function renderField( field: FormField, s: WidgetStrings, unticked = s.ti
 		'label',
 		{ for: id, className: field.type === 'checkbox' ? 'cc-check__label' : 'cc-label' },
 		field.label,
-		field.required && field.type !== 'checkbox' ? h( 'span', { className: 'cc-req' }, ` (${ s.required })` ) : null
+		// s.required is the whole marker with its brackets ("(required)", "(Pflichtfeld)"), as in
+		// WordPress core: a language picks its own brackets, so none are added here.
+		field.required && field.type !== 'checkbox' ? h( 'span', { className: 'cc-req' }, ` ${ s.required }` ) : null
 	);
 	let input: HTMLInputElement | HTMLTextAreaElement;
 	let wrap: HTMLElement;

@@ -1,5 +1,5 @@
 /**
- * The Chat block in the real block editor (WordPress 6.8 in real Chromium):
+ * The Chat block in the real block editor (the local WordPress, 7.1, in real Chromium):
  * its sidebar, its preview drawn by the visitors' own code, and what the
  * published page then carries. The site-wide launcher, and the rule that a
  * page never gets two chats. Hostile attribute values in post content.

@@ -27,6 +27,12 @@ export default async function globalSetup(): Promise< () => Promise< void > > {
 	process.env.CC_SERVICE_URL = stack.service.url;
 	// The shared secret lives there: tests sign `site` tokens for the service's admin API with it.
 	process.env.CC_DATA_DIR = dataDir;
+	// The WordPress this run tests, as the running site says it (its generator tag), not as a file
+	// or a setting would have it: tests/e2e/metadata.spec.ts holds "Tested up to" against it.
+	const home = await ( await fetch( `${ stack.wpUrl }/` ) ).text();
+	const booted = home.match( /<meta name="generator" content="WordPress ([0-9.]+)"/ )?.[ 1 ];
+	if ( booted ) process.env.CC_WP_VERSION = booted;
+	console.log( `WordPress ${ booted ?? '(version not shown)' } at ${ stack.wpUrl }` );
 	return async () => {
 		await stack.stop();
 		rmSync( dataDir, { recursive: true, force: true } );

@@ -41,7 +41,9 @@ test( 'Settings → Consent Chat is in German, every tab', async ( { browser } )
 
 	await page.getByRole( 'tab', { name: 'Datenschutz & Einwilligung' } ).click();
 	await expect( page.getByRole( 'heading', { name: 'Datenschutzhinweise' } ) ).toBeVisible();
-	await expect( page.getByRole( 'group', { name: 'Der §-Link im Chatfenster' } ).getByRole( 'radio', { name: 'öffnet die Datenschutzseite in einem neuen Tab' } ) ).toBeVisible();
+	// WordPress 7.1's RadioControl is a fieldset with role="radiogroup"; 6.8's a plain fieldset (a group).
+	const linkChoice = page.getByRole( 'radiogroup', { name: 'Der §-Link im Chatfenster' } ).or( page.getByRole( 'group', { name: 'Der §-Link im Chatfenster' } ) );
+	await expect( linkChoice.getByRole( 'radio', { name: 'öffnet die Datenschutzseite in einem neuen Tab' } ) ).toBeVisible();
 	await page.getByRole( 'tab', { name: 'Abteilungen & Mitarbeitende' } ).click();
 	await expect( page.getByRole( 'button', { name: 'Abteilung hinzufügen' } ) ).toBeVisible();
 	// A string the Embed tab shares with PHP: it must be in the script's JSON, too.

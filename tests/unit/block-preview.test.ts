@@ -27,7 +27,7 @@ const site = {
 		start: 'Start chat',
 		privacy: 'Privacy',
 		privacyInfo: 'Privacy information',
-		required: 'required',
+		required: '(required)',
 		storedNotice: 'Stored for %d days.',
 		ephemeralNotice: 'Nothing stored.',
 		chooseEphemeral: 'Store nothing',

@@ -5,13 +5,11 @@
  * a minimal stand-in for WP-CLI's output functions, as WP-CLI would call it.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestClient } from '../helpers/ws-client';
 import { env } from './env';
-
-const ROOT = resolve( __dirname, '../..' );
+import { withFreshSite } from './fresh-site';
 
 interface Run {
 	ok: boolean;
@@ -29,13 +27,11 @@ test( 'status, purge, delete <code> and stats talk to the service; bad input end
 	visitor.send( { type: 'start', clientId: 'cli1', text: 'Delete me from the command line' } );
 	const { code, chat } = await visitor.next( 'started' );
 
-	const { preparePristineWordPress, ensureSite, runPhp } = await import( '../../scripts/wordpress.mjs' );
-	const dir = mkdtempSync( join( tmpdir(), 'cc-cli-' ) );
 	try {
-		const siteDir = await ensureSite( { pristineDir: await preparePristineWordPress( { root: ROOT } ), siteDir: join( dir, 'wordpress' ), fresh: true } );
-		const secret = readFileSync( join( process.env.CC_DATA_DIR!, 'shared-secret' ), 'utf8' ).trim();
-		const code_ = JSON.stringify( code );
-		const php = `<?php
+		await withFreshSite( 'cli', async ( site ) => {
+			const secret = readFileSync( join( process.env.CC_DATA_DIR!, 'shared-secret' ), 'utf8' ).trim();
+			const code_ = JSON.stringify( code );
+			const php = `<?php
 namespace WP_CLI\\Utils {
 	function format_items( $format, $items, $fields ) { \\WP_CLI::$out[] = json_encode( array( $format, $items, $fields ) ); }
 }
@@ -73,26 +69,26 @@ namespace {
 	) );
 }
 `;
-		const result = await runPhp( { siteDir, code: php, mounts: [ { hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' } ] } );
-		expect( result.exitCode, result.stderr ).toBe( 0 );
-		const r = JSON.parse( result.stdout.slice( result.stdout.indexOf( '{"status"' ) ) ) as Record< string, Run >;
+			const result = await site.php( php );
+			expect( result.exitCode, result.stderr ).toBe( 0 );
+			const r = JSON.parse( result.stdout.slice( result.stdout.indexOf( '{"status"' ) ) ) as Record< string, Run >;
 
-		expect( r.status.ok ).toBe( true );
-		expect( r.status.out ).toEqual( expect.arrayContaining( [ 'Site id:          demo', 'Success: The chat service answers.' ] ) );
-		expect( r.status.out!.find( ( l ) => l.startsWith( 'Open chats:' ) ) ).toMatch( /Open chats:\s+[1-9]/ );
-		expect( r.purge ).toEqual( { ok: true, out: [ expect.stringMatching( /^Success: Deleted \d+ chat\(s\) past the retention period\.$/ ) ] } );
-		expect( r.delete_empty ).toEqual( { ok: false, error: expect.stringContaining( 'Give the chat code' ) } );
-		expect( r.delete_unknown ).toEqual( { ok: false, error: expect.stringContaining( 'no chat with that code' ) } );
-		expect( r.delete ).toEqual( { ok: true, out: [ 'Success: The chat and its history are deleted.' ] } );
-		const [ format, rows ] = JSON.parse( r.stats.out![ 0 ] ) as [ string, Array< { kind: string; count: number } > ];
-		expect( format ).toBe( 'json' );
-		expect( rows.filter( ( row ) => row.kind === 'chat_started' ).reduce( ( n, row ) => n + row.count, 0 ) ).toBeGreaterThan( 0 );
-		expect( r.stats_bad ).toEqual( { ok: false, error: '--from must be a date like 2026-11-01.' } );
+			expect( r.status.ok ).toBe( true );
+			expect( r.status.out ).toEqual( expect.arrayContaining( [ 'Site id:          demo', 'Success: The chat service answers.' ] ) );
+			expect( r.status.out!.find( ( l ) => l.startsWith( 'Open chats:' ) ) ).toMatch( /Open chats:\s+[1-9]/ );
+			expect( r.purge ).toEqual( { ok: true, out: [ expect.stringMatching( /^Success: Deleted \d+ chat\(s\) past the retention period\.$/ ) ] } );
+			expect( r.delete_empty ).toEqual( { ok: false, error: expect.stringContaining( 'Give the chat code' ) } );
+			expect( r.delete_unknown ).toEqual( { ok: false, error: expect.stringContaining( 'no chat with that code' ) } );
+			expect( r.delete ).toEqual( { ok: true, out: [ 'Success: The chat and its history are deleted.' ] } );
+			const [ format, rows ] = JSON.parse( r.stats.out![ 0 ] ) as [ string, Array< { kind: string; count: number } > ];
+			expect( format ).toBe( 'json' );
+			expect( rows.filter( ( row ) => row.kind === 'chat_started' ).reduce( ( n, row ) => n + row.count, 0 ) ).toBeGreaterThan( 0 );
+			expect( r.stats_bad ).toEqual( { ok: false, error: '--from must be a date like 2026-11-01.' } );
 
-		// The visitor's chat is gone at the service: it was ended, and its code finds nothing now.
-		await visitor.next( 'message', ( m ) => m.chatId === chat.id && m.event === 'ended' );
+			// The visitor's chat is gone at the service: it was ended, and its code finds nothing now.
+			await visitor.next( 'message', ( m ) => m.chatId === chat.id && m.event === 'ended' );
+		} );
 	} finally {
 		visitor.close();
-		rmSync( dir, { recursive: true, force: true } );
 	}
 } );

@@ -11,14 +11,10 @@
  * text), and the JSON in the page's attribute reads back to exactly that.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { BannerTexts, ConsentConfig } from '../../client/contract';
 import { env, logIn } from './env';
+import { jsonOut, withFreshSite } from './fresh-site';
 import { ADMIN, Rest } from './rest';
-
-const ROOT = resolve( __dirname, '../..' );
 
 /** One payload per banner text: raw markup, entity-encoded markup, numeric entities, a placeholder of the library. */
 function payloads(): BannerTexts {
@@ -119,11 +115,7 @@ test( 'a privacy officer’s banner texts run nothing for a visitor or an admin,
 
 test( 'PHP: a typed text is stored as typed, and the page’s JSON attribute reads back to exactly it', async () => {
 	test.setTimeout( 180_000 );
-	const { preparePristineWordPress, ensureSite, runPhp } = await import( '../../scripts/wordpress.mjs' );
-	const dir = mkdtempSync( join( tmpdir(), 'cc-plain-text-' ) );
-	try {
-		const pristineDir = await preparePristineWordPress( { root: ROOT } );
-		const siteDir = await ensureSite( { pristineDir, siteDir: join( dir, 'wordpress' ), fresh: true } );
+	await withFreshSite( 'plain-text', async ( site ) => {
 		const typed = payloads();
 		const code = `<?php
 require '/wordpress/wp-load.php';
@@ -147,9 +139,9 @@ echo json_encode( array(
 	'decoded'  => json_decode( html_entity_decode( $attr, ENT_QUOTES | ENT_HTML5, 'UTF-8' ), true ),
 ) );
 `;
-		const result = await runPhp( { siteDir, code, mounts: [ { hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' } ] } );
+		const result = await site.php( code );
 		expect( result.exitCode, result.stderr ).toBe( 0 );
-		const out = JSON.parse( result.stdout.slice( result.stdout.indexOf( '{' ) ) ) as { banner: BannerTexts; consent: string; greeting: string; attr: string; decoded: BannerTexts };
+		const out = jsonOut< { banner: BannerTexts; consent: string; greeting: string; attr: string; decoded: BannerTexts } >( result.stdout );
 		expect( out.banner ).toEqual( typed );
 		// Kept as typed, less a control character; Windows line ends become "\n".
 		expect( out.consent ).toBe( 'I agree to <b>this</b> &amp; that\nand the next line' );
@@ -158,7 +150,5 @@ echo json_encode( array(
 		// The attribute holds no markup and no entity but the quotes esc_attr() makes; a browser reads back the typed strings.
 		expect( out.attr ).not.toMatch( /[<>']|&(?!quot;)/ );
 		expect( out.decoded ).toEqual( typed );
-	} finally {
-		rmSync( dir, { recursive: true, force: true } );
-	}
+	} );
 } );

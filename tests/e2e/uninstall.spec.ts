@@ -7,19 +7,13 @@
  * beyond the first 100 (get_sites()' default page).
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const ROOT = resolve( __dirname, '../..' );
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonOut, withFreshSite } from './fresh-site';
 
 test( 'deleting the plugin removes its options, roles and capabilities, and nothing else', async () => {
 	test.setTimeout( 180_000 );
-	const { preparePristineWordPress, ensureSite, runPhp } = await import( '../../scripts/wordpress.mjs' );
-	const dir = mkdtempSync( join( tmpdir(), 'cc-uninstall-' ) );
-	try {
-		const pristineDir = await preparePristineWordPress( { root: ROOT } );
-		const siteDir = await ensureSite( { pristineDir, siteDir: join( dir, 'wordpress' ), fresh: true } );
+	await withFreshSite( 'uninstall', async ( site ) => {
 		const code = `<?php
 require '/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
@@ -47,22 +41,16 @@ uninstall_plugin( 'consent-chat/plugin.php' );
 wp_roles()->for_site(); // read the roles again from the database, not from memory
 echo json_encode( array( 'before' => $before, 'after' => $state() ) );
 `;
-		const result = await runPhp( {
-			siteDir,
-			code,
-			mounts: [ { hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' } ],
-		} );
+		const result = await site.php( code );
 		expect( result.exitCode, result.stderr ).toBe( 0 );
-		const { before, after } = JSON.parse( result.stdout.slice( result.stdout.indexOf( '{' ) ) );
+		const { before, after } = jsonOut< { before: Record< string, unknown >; after: Record< string, unknown > } >( result.stdout );
 		expect( before.options ).toEqual( expect.arrayContaining( [ 'consent_chat_secret', 'consent_chat_site_id' ] ) );
 		expect( before.agent_role ).toBe( true );
 		expect( before.admin_cap ).toBe( true );
 		expect( before.log_table ).toBe( true );
 		expect( before.user_meta ).toEqual( [ 'consent_chat_depts', 'consent_chat_max_chats', 'nickname_not_ours' ] );
 		expect( after ).toEqual( { options: [], agent_role: false, admin_cap: false, other: 'not ours', log_table: false, user_meta: [ 'nickname_not_ours' ] } );
-	} finally {
-		rmSync( dir, { recursive: true, force: true } );
-	}
+	} );
 } );
 
 /**
@@ -75,21 +63,13 @@ echo json_encode( array( 'before' => $before, 'after' => $state() ) );
 test( 'on a multisite network, deleting the plugin cleans every site, also beyond the first 100', async () => {
 	// 101 real sites (each with its own tables) in PHP-in-WebAssembly: minutes, not seconds.
 	test.setTimeout( 15 * 60_000 );
-	const { preparePristineWordPress, ensureSite, runPhp } = await import( '../../scripts/wordpress.mjs' );
-	const dir = mkdtempSync( join( tmpdir(), 'cc-uninstall-ms-' ) );
 	// No port: WordPress networks do not support one (Playground's step refuses it too).
 	const host = 'network.test';
 	const siteUrl = `http://${ host }`;
-	const mounts = [ { hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' } ];
-	try {
-		const pristineDir = await preparePristineWordPress( { root: ROOT } );
-		const siteDir = await ensureSite( { pristineDir, siteDir: join( dir, 'wordpress' ), fresh: true } );
+	await withFreshSite( 'uninstall-ms', async ( { siteDir, php } ) => {
 
-		const network = await runPhp( {
-			siteDir,
-			siteUrl,
-			mounts,
-			code: `<?php
+		const network = await php(
+			`<?php
 define( 'WP_INSTALLING_NETWORK', true );
 require '/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
@@ -102,7 +82,8 @@ install_network();
 $result = populate_network( 1, ${ JSON.stringify( host ) }, 'admin@example.org', 'Network', '/', false );
 echo is_wp_error( $result ) ? $result->get_error_message() : 'network ready';
 `,
-		} );
+			{ siteUrl }
+		);
 		expect( network.exitCode, network.stderr ).toBe( 0 );
 		expect( network.stdout ).toContain( 'network ready' );
 
@@ -166,7 +147,7 @@ $before = $leftovers();
 uninstall_plugin( 'consent-chat/plugin.php' );
 echo json_encode( array( 'sites' => $ids, 'before' => $before, 'after' => $leftovers() ) );
 `;
-		const result = await runPhp( { siteDir, siteUrl, mounts, code } );
+		const result = await php( code, { siteUrl } );
 		expect( result.exitCode, result.stdout + result.stderr ).toBe( 0 );
 		const { sites, before, after } = JSON.parse( result.stdout.slice( result.stdout.indexOf( '{' ) ) ) as {
 			sites: number[];
@@ -180,7 +161,5 @@ echo json_encode( array( 'sites' => $ids, 'before' => $before, 'after' => $lefto
 		for ( const left of Object.values( before ) ) expect( left ).toEqual( everything );
 		// … and none has any of it after, the 101st and 102nd included.
 		expect( after ).toEqual( {} );
-	} finally {
-		rmSync( dir, { recursive: true, force: true } );
-	}
+	} );
 } );

@@ -58,6 +58,8 @@ const ConfigSchema = v.object( {
 		v.picklist( [ 'fatal', 'error', 'warn', 'info', 'debug', 'silent' ] ),
 		'info'
 	),
+	/** After SIGTERM: how long /readyz answers 503 before the port closes, so load balancers stop sending first. */
+	drainSeconds: v.optional( v.pipe( v.number(), v.minValue( 0 ), v.maxValue( 300 ) ), 0 ),
 	sites: v.pipe( v.array( SiteSchema ), v.minLength( 1, 'configure at least one site' ) ),
 	limits: v.optional( LimitsSchema, {} ),
 	store: v.optional( StoreSchema, {} ),
@@ -89,7 +91,7 @@ export function parseConfig( input: unknown ): ServiceConfig {
 /**
  * CONSENT_CHAT_CONFIG names a JSON file; otherwise one site comes from
  * CONSENT_CHAT_SITE_ID / _SECRET / _ORIGINS (comma-separated). PORT, HOST,
- * DATA_DIR and LOG_LEVEL override either way.
+ * DRAIN_SECONDS, DATA_DIR and LOG_LEVEL override either way.
  */
 export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceConfig {
 	let base: Record< string, unknown > = {};
@@ -110,6 +112,7 @@ export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceCo
 	}
 	if ( env.CONSENT_CHAT_PORT ) base.port = Number( env.CONSENT_CHAT_PORT );
 	if ( env.CONSENT_CHAT_HOST ) base.host = env.CONSENT_CHAT_HOST;
+	if ( env.CONSENT_CHAT_DRAIN_SECONDS ) base.drainSeconds = Number( env.CONSENT_CHAT_DRAIN_SECONDS );
 	if ( env.CONSENT_CHAT_DATA_DIR ) base.dataDir = env.CONSENT_CHAT_DATA_DIR;
 	if ( env.CONSENT_CHAT_LOG_LEVEL ) base.logLevel = env.CONSENT_CHAT_LOG_LEVEL;
 	return parseConfig( base );

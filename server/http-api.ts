@@ -1,7 +1,8 @@
 /**
  * The small HTTP API beside the WebSocket, on the same port.
  *
- * Public (no cookies, any origin): `GET /health`, `GET /availability`,
+ * Public (no cookies, any origin): `GET /health`, `GET /livez`, `GET /readyz`
+ * (for load balancers and orchestrators), `GET /availability`,
  * `POST /chats/delete` (by chat code, attempts limited per address),
  * `POST /contact` (with a visitor token), `POST /track` (the tracking embed's
  * page views, sent only after consent; site id plus an allowed Origin).
@@ -32,7 +33,12 @@ export interface HttpContext {
 	log: Logger;
 	pageViews: PageViewStore;
 	policies: SitePolicies;
+	/** Null when ready; else why not (GET /readyz). */
+	readiness: () => Promise< NotReady | null >;
 }
+
+/** Why /readyz answers 503: the service is draining (SIGTERM), or the store takes no writes. */
+export type NotReady = 'draining' | 'store';
 
 class HttpError extends Error {
 	constructor(
@@ -145,6 +151,18 @@ type Handler = ( req: IncomingMessage, res: ServerResponse, url: URL, ctx: HttpC
 const routes: Record< string, Partial< Record< string, Handler > > > = {
 	'/health': {
 		GET: ( _req, res, _url, ctx ) => json( res, 200, { status: 'ok', ...ctx.rooms.counts() } ),
+	},
+	// The process is up and its event loop answers: restart it only when this fails.
+	'/livez': {
+		GET: ( _req, res ) => json( res, 200, { status: 'ok' } ),
+	},
+	// Send it traffic: the store takes writes and the service is not draining.
+	'/readyz': {
+		GET: async ( _req, res, _url, ctx ) => {
+			const reason = await ctx.readiness();
+			if ( reason ) json( res, 503, { status: 'unavailable', reason } );
+			else json( res, 200, { status: 'ready' } );
+		},
 	},
 	'/availability': {
 		GET: ( _req, res, url, ctx ) => {

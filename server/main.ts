@@ -1,22 +1,49 @@
+#!/usr/bin/env node
 /**
- * Entry point: `node build/server/main.js`. Configuration comes from the
- * environment (see config.ts). SIGTERM/SIGINT stop gracefully.
+ * Entry point: the `consent-chat-service` command of the service's package,
+ * and `node build/server/main.js` in a checkout. Arguments are read by cli.ts,
+ * configuration by config.ts (environment or JSON file). SIGTERM/SIGINT drain
+ * and stop gracefully (service.ts close()).
  */
-import { ConfigError, configFromEnv } from './config';
+import { configFromEnv, ConfigError, type ServiceConfig } from './config';
+import { configSummary, HELP, packageVersion, parseCommandLine } from './cli';
 import { startService } from './service';
 
-async function main(): Promise< void > {
-	let config;
+/** Exit code for a bad argument or an invalid configuration (as before the command line existed). */
+const EXIT_CONFIG = 2;
+
+function loadConfig( configFile: string | undefined ): ServiceConfig {
 	try {
-		config = configFromEnv();
+		return configFromEnv( configFile ? { ...process.env, CONSENT_CHAT_CONFIG: configFile } : process.env );
 	} catch ( e ) {
 		if ( e instanceof ConfigError ) {
 			process.stderr.write( `consent-chat: ${ e.message }\n` );
-			process.exit( 2 );
+			process.exit( EXIT_CONFIG );
 		}
 		throw e;
 	}
-	const service = await startService( config );
+}
+
+async function main(): Promise< void > {
+	const command = parseCommandLine( process.argv.slice( 2 ) );
+	switch ( command.kind ) {
+		case 'help':
+			process.stdout.write( HELP );
+			return;
+		case 'version':
+			process.stdout.write( `${ packageVersion() }\n` );
+			return;
+		case 'usage-error':
+			process.stderr.write( `consent-chat: ${ command.message }\n\n${ HELP }` );
+			process.exit( EXIT_CONFIG );
+			return;
+		case 'check-config':
+			process.stdout.write( configSummary( loadConfig( command.configFile ) ) );
+			return;
+		case 'run':
+			break;
+	}
+	const service = await startService( loadConfig( command.configFile ) );
 	const stop = (): void => {
 		service.close().then(
 			() => process.exit( 0 ),

@@ -1,13 +1,14 @@
 /**
- * The companion service: one port, plain HTTP for the small API (`/health`)
- * and WebSocket upgrades on `/ws`. Created by `main.ts` and by the tests.
+ * The companion service: one port, plain HTTP for the small API (`/health`,
+ * `/livez`, `/readyz`, …) and WebSocket upgrades on `/ws`. Created by
+ * `main.ts` and by the tests.
  */
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServiceConfig, SiteConfig } from './config';
 import { handleConnection } from './connection';
-import { handleHttp } from './http-api';
+import { handleHttp, type NotReady } from './http-api';
 import { IpLimiter } from './ip-limiter';
 import { createLogger, type Logger } from './log';
 import { CLOSE, LIMITS } from './protocol';
@@ -22,7 +23,11 @@ export interface RunningService {
 	url: string;
 	rooms: ChatRooms;
 	store: ChatStore;
-	/** Graceful stop: refuse new connections, ask clients to reconnect, flush, close. */
+	/**
+	 * Graceful stop (SIGTERM): not ready at once (/readyz 503, new sockets
+	 * refused), clients asked to reconnect, then after `drainSeconds` the port
+	 * closes, the store is flushed and closed.
+	 */
 	close(): Promise< void >;
 }
 
@@ -43,7 +48,20 @@ export async function startService(
 	const ips = new IpLimiter( config.limits.connectionsPerIp, config.limits.deleteAttemptsPerIp );
 
 	const pageViews = new PageViewStore( join( config.dataDir, 'page-views.sqlite' ) );
-	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log, pageViews, policies } ) );
+	// Set by close(): from then on the service takes no new work, whatever the store says.
+	let draining = false;
+	const readiness = async (): Promise< NotReady | null > => {
+		if ( draining ) return 'draining';
+		try {
+			await store.checkWritable();
+		} catch ( e ) {
+			// The details go to the log, not to a public endpoint (they may name files).
+			log.error( { err: e }, 'store not writable' );
+			return 'store';
+		}
+		return null;
+	};
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log, pageViews, policies, readiness } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
 	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips };
 	// Pinged by the last heartbeat and not answered yet. A socket is in here
@@ -56,6 +74,12 @@ export async function startService(
 	http.on( 'upgrade', ( req, socket, head ) => {
 		if ( new URL( req.url ?? '/', 'http://x' ).pathname !== '/ws' ) {
 			socket.end( 'HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n' );
+			return;
+		}
+		if ( draining ) {
+			// A client told to reconnect lands here until the port closes; behind a
+			// load balancer its retry goes to another node.
+			socket.end( 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n' );
 			return;
 		}
 		wss.handleUpgrade( req, socket, head, ( ws ) => {
@@ -121,17 +145,31 @@ export async function startService(
 	let closing: Promise< void > | null = null;
 	const close = (): Promise< void > => {
 		closing ??= ( async () => {
+			draining = true;
 			clearInterval( heartbeat );
 			clearInterval( sweep );
 			clearInterval( retention );
 			clearTimeout( activityTimer );
-			http.close();
 			for ( const ws of wss.clients ) ws.close( CLOSE.serviceRestart, 'service restarting' );
-			await store.flush();
+			if ( config.drainSeconds > 0 ) {
+				// The port stays open, answering /readyz with 503, so that a load
+				// balancer polling it takes this node out before connections are refused.
+				log.info( { drainSeconds: config.drainSeconds }, 'draining' );
+				await new Promise( ( r ) => setTimeout( r, config.drainSeconds * 1000 ) );
+			}
+			http.close();
+			// A store that fails now must not keep the port and sockets open: close
+			// everything, then report it (main.ts exits 1, so the supervisor sees it).
+			let flushError: unknown = null;
+			await store.flush().catch( ( e: unknown ) => ( flushError = e ) );
 			store.close();
 			pageViews.close();
 			wss.close();
 			http.closeAllConnections();
+			if ( flushError !== null ) {
+				log.error( { err: flushError }, 'store not flushed at shutdown' );
+				throw flushError;
+			}
 			log.info( 'consent chat service stopped' );
 		} )();
 		return closing;

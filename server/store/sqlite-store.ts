@@ -300,6 +300,8 @@ export class SqliteStore implements ChatStore {
 	private unfolded = 0;
 	private foldTimer: ReturnType< typeof setTimeout > | null = null;
 	private lastWriteAt = 0;
+	/** Why the last commit failed (disk full, I/O error), until a write succeeds again. */
+	private lastCommitError: unknown = null;
 	private readonly fold: typeof FOLD_DEFAULTS;
 	private readonly stmt;
 
@@ -364,6 +366,7 @@ export class SqliteStore implements ChatStore {
 				'INSERT INTO message_index (chat, seq, id) SELECT chat, seq, id FROM messages WHERE id > ? AND id <= ? ORDER BY chat, seq'
 			),
 			setFolded: db.prepare( 'UPDATE message_fold SET up_to = ?' ),
+			touchFold: db.prepare( 'UPDATE message_fold SET up_to = up_to' ),
 			// After a deletion: if the highest folded rows went, rowids below up_to may be
 			// given out again, so up_to comes down to the highest row left.
 			clampFolded: db.prepare( 'UPDATE message_fold SET up_to = MIN(up_to, (SELECT COALESCE(MAX(id), 0) FROM messages))' ),
@@ -471,8 +474,10 @@ export class SqliteStore implements ChatStore {
 				this.folded = this.stmt.foldedUpTo.get() as number;
 				this.db.pragma( 'wal_checkpoint(TRUNCATE)' );
 			}
+			this.lastCommitError = null;
 			waiters.forEach( ( w ) => w.resolve() );
 		} catch ( e ) {
+			this.lastCommitError = e;
 			this.deleted = false;
 			if ( this.db.open ) this.folded = this.stmt.foldedUpTo.get() as number;
 			waiters.forEach( ( w ) => w.reject( e ) );
@@ -839,6 +844,32 @@ export class SqliteStore implements ChatStore {
 
 	flush(): Promise< void > {
 		return this.enqueue( () => undefined );
+	}
+
+	/**
+	 * Takes the write lock and writes a row, then rolls back: in WAL mode the
+	 * changed page never leaves the page cache, so this costs no I/O, yet it
+	 * fails on a closed, read-only or locked database. A full disk only shows
+	 * in a commit, so after a failed commit the check commits a real (no-op)
+	 * write, and the store counts as writable again once that succeeds.
+	 */
+	checkWritable(): Promise< void > {
+		try {
+			if ( this.lastCommitError !== null ) {
+				this.db.transaction( () => this.stmt.touchFold.run() )();
+				this.lastCommitError = null;
+				return Promise.resolve();
+			}
+			this.db.exec( 'BEGIN IMMEDIATE' );
+			try {
+				this.stmt.touchFold.run();
+			} finally {
+				this.db.exec( 'ROLLBACK' );
+			}
+			return Promise.resolve();
+		} catch ( e ) {
+			return Promise.reject( e );
+		}
 	}
 
 	close(): void {

@@ -89,6 +89,11 @@ export interface ChatStore {
 	stats( site: string, fromHour: number, toHour: number ): StatRow[];
 	/** Resolves when everything queued so far is durable. */
 	flush(): Promise< void >;
+	/**
+	 * Rejects when the store cannot take writes now (the readiness probe,
+	 * GET /readyz): a real check that is cheap enough to run every few seconds.
+	 */
+	checkWritable(): Promise< void >;
 	close(): void;
 }
 

@@ -28,10 +28,19 @@ export interface ChildService {
 	remove(): Promise< void >;
 }
 
-export async function spawnService( config: ServiceConfigInput, dataDir = mkdtempSync( join( tmpdir(), 'cc-child-' ) ) ): Promise< ChildService > {
+/**
+ * Starts the service on a free port with `config` (in a JSON file beside the
+ * data folder). `entry` is the script run with this Node: the repository's
+ * build by default, or an installed package's `consent-chat-service` command.
+ */
+export async function spawnService(
+	config: ServiceConfigInput,
+	dataDir = mkdtempSync( join( tmpdir(), 'cc-child-' ) ),
+	{ entry = MAIN }: { entry?: string } = {}
+): Promise< ChildService > {
 	const configFile = join( dataDir, '..', `${ dataDir.split( '/' ).pop() }.config.json` );
 	writeFileSync( configFile, JSON.stringify( { ...config, port: 0, dataDir } ) );
-	const child = spawn( process.execPath, [ MAIN ], {
+	const child = spawn( process.execPath, [ entry ], {
 		env: { ...process.env, CONSENT_CHAT_CONFIG: configFile, CONSENT_CHAT_LOG_LEVEL: 'debug' },
 		stdio: [ 'ignore', 'pipe', 'pipe' ],
 	} );
@@ -64,6 +73,12 @@ export async function spawnService( config: ServiceConfigInput, dataDir = mkdtem
 			rmSync( configFile, { force: true } );
 		},
 	};
+}
+
+/** GET on a child service's HTTP API: the status and the JSON body. */
+export async function httpGet( svc: ChildService, path: string ): Promise< { status: number; body: any } > {
+	const res = await fetch( `http://127.0.0.1:${ svc.port }${ path }` );
+	return { status: res.status, body: await res.json().catch( () => null ) };
 }
 
 /** Opens a connection to a child service as the test site's visitor or agent (optionally resuming); resolves after the welcome. */

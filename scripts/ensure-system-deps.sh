@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need and the machine may lack:
 # Chromium (Playwright cannot download its own browser here), PHP's CLI
-# (for `php -l`) and unzip (to read WordPress's personal data export in the
-# privacy-tools test). Idempotent: does nothing when all are present.
+# (for `php -l`), unzip (to read WordPress's personal data export in the
+# privacy-tools test) and nginx (the TLS proxy the proxy test puts in front
+# of the service; only its binary is used, the machine's own nginx service is
+# never started by the tests). Idempotent: does nothing when all are present.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v php >/dev/null 2>&1 || need+=(php-cli)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
+# nginx lives in /usr/sbin, which is not on an ordinary user's PATH.
+{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test, in order of cost. Installs what the machine lacks
-# (Chromium, PHP CLI) first, builds if sources changed, and ends with one
+# (Chromium, PHP CLI, nginx) first, builds if sources changed, and ends with one
 # summary line counting every test that ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
+import { parseProxyEntry } from './client-address';
 
 const Origin = v.pipe(
 	v.string(),
@@ -50,6 +51,15 @@ const StoreSchema = v.object( {
 	foldIdleMs: v.optional( v.pipe( v.number(), v.minValue( 1 ) ), 2000 ),
 } );
 
+/** A proxy's address or network; the message names the entry, which is configuration, not a visitor's. */
+const ProxyEntry = v.pipe(
+	v.string(),
+	v.check(
+		( s ) => parseProxyEntry( s ) !== null,
+		( issue ) => `${ JSON.stringify( issue.input ) } is not an IPv4/IPv6 address or CIDR (e.g. 127.0.0.1, 10.0.0.0/8, fd00::/8)`
+	)
+);
+
 const ConfigSchema = v.object( {
 	host: v.optional( v.string(), '127.0.0.1' ),
 	port: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 0 ), v.maxValue( 65535 ) ), 8787 ),
@@ -66,6 +76,11 @@ const ConfigSchema = v.object( {
 	/** How often the retention job and the inactivity sweep run. */
 	retentionIntervalMinutes: v.optional( Positive, 60 ),
 	heartbeatSeconds: v.optional( Positive, 30 ),
+	/**
+	 * Reverse proxies (addresses or CIDRs) whose X-Forwarded-For / X-Real-IP
+	 * name the visitor (see client-address.ts). Empty: every peer is the client.
+	 */
+	trustedProxies: v.optional( v.array( ProxyEntry ), [] ),
 } );
 
 export type SiteConfig = v.InferOutput< typeof SiteSchema >;
@@ -91,7 +106,7 @@ export function parseConfig( input: unknown ): ServiceConfig {
 /**
  * CONSENT_CHAT_CONFIG names a JSON file; otherwise one site comes from
  * CONSENT_CHAT_SITE_ID / _SECRET / _ORIGINS (comma-separated). PORT, HOST,
- * DRAIN_SECONDS, DATA_DIR and LOG_LEVEL override either way.
+ * DRAIN_SECONDS, DATA_DIR, LOG_LEVEL and TRUSTED_PROXIES (comma-separated) override either way.
  */
 export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceConfig {
 	let base: Record< string, unknown > = {};
@@ -115,5 +130,8 @@ export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceCo
 	if ( env.CONSENT_CHAT_DRAIN_SECONDS ) base.drainSeconds = Number( env.CONSENT_CHAT_DRAIN_SECONDS );
 	if ( env.CONSENT_CHAT_DATA_DIR ) base.dataDir = env.CONSENT_CHAT_DATA_DIR;
 	if ( env.CONSENT_CHAT_LOG_LEVEL ) base.logLevel = env.CONSENT_CHAT_LOG_LEVEL;
+	if ( env.CONSENT_CHAT_TRUSTED_PROXIES ) {
+		base.trustedProxies = env.CONSENT_CHAT_TRUSTED_PROXIES.split( ',' ).map( ( s ) => s.trim() ).filter( Boolean );
+	}
 	return parseConfig( base );
 }

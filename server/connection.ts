@@ -29,6 +29,8 @@ export interface ConnectionContext {
 	log: Logger;
 	limits: ServiceLimits;
 	ips: IpLimiter;
+	/** The request's client address (client-address.ts), the key of every per-address limit. */
+	addressOf: ( req: IncomingMessage ) => string;
 }
 
 /** Rate-limited frames in a row before the connection is closed as a flood. */
@@ -235,7 +237,7 @@ function onError( this: Tagged, e: Error ): void {
 }
 
 export function handleConnection( ws: WebSocket, req: IncomingMessage, ctx: ConnectionContext ): void {
-	const connection = new Connection( ws, req.socket, ctx, req.headers.origin ?? '', req.socket.remoteAddress ?? '' );
+	const connection = new Connection( ws, req.socket, ctx, req.headers.origin ?? '', ctx.addressOf( req ) );
 	( ws as Tagged )[ CONNECTION ] = connection;
 	ws.on( 'error', onError );
 	// A refused connection is closing: its frames are not read, it holds no address.

@@ -30,6 +30,8 @@ export interface HttpContext {
 	rooms: ChatRooms;
 	store: ChatStore;
 	ips: IpLimiter;
+	/** The request's client address (client-address.ts), the key of every per-address limit. */
+	addressOf: ( req: IncomingMessage ) => string;
 	log: Logger;
 	pageViews: PageViewStore;
 	policies: SitePolicies;
@@ -173,7 +175,7 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 	},
 	'/chats/delete': {
 		POST: async ( req, res, _url, ctx ) => {
-			const ip = req.socket.remoteAddress ?? '';
+			const ip = ctx.addressOf( req );
 			if ( ! ctx.ips.mayTry( ip ) ) {
 				throw new HttpError( 429, 'rate_limited', 'too many wrong codes; try again later' );
 			}

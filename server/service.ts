@@ -3,10 +3,11 @@
  * `/livez`, `/readyz`, …) and WebSocket upgrades on `/ws`. Created by
  * `main.ts` and by the tests.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServiceConfig, SiteConfig } from './config';
+import { ClientAddresses } from './client-address';
 import { handleConnection } from './connection';
 import { handleHttp, type NotReady } from './http-api';
 import { IpLimiter } from './ip-limiter';
@@ -46,6 +47,9 @@ export async function startService(
 	const rooms = new ChatRooms( store, log, sites, opts.now );
 	await rooms.recover();
 	const ips = new IpLimiter( config.limits.connectionsPerIp, config.limits.deleteAttemptsPerIp );
+	// The one rule for "whose request is this", behind a proxy or not.
+	const clients = new ClientAddresses( config.trustedProxies );
+	const addressOf = ( req: IncomingMessage ): string => clients.of( req );
 
 	const pageViews = new PageViewStore( join( config.dataDir, 'page-views.sqlite' ) );
 	// Set by close(): from then on the service takes no new work, whatever the store says.
@@ -61,9 +65,9 @@ export async function startService(
 		}
 		return null;
 	};
-	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, log, pageViews, policies, readiness } ) );
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, addressOf, log, pageViews, policies, readiness } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
-	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips };
+	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips, addressOf };
 	// Pinged by the last heartbeat and not answered yet. A socket is in here
 	// only between a ping and its pong, so an idle connection costs nothing.
 	const awaitingPong = new WeakSet< WebSocket >();

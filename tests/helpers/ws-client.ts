@@ -2,7 +2,7 @@
  * A test client for the service: a real WebSocket that records every frame
  * and lets a test await the next one matching a predicate (no sleeps).
  */
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import type { ClientFrame, ServerFrame } from '../../server/protocol';
 
 type Of< T extends ServerFrame[ 'type' ] > = Extract< ServerFrame, { type: T } >;
@@ -30,8 +30,9 @@ export class TestClient {
 		);
 	}
 
-	static async open( url: string, origin: string ): Promise< TestClient > {
-		const ws = new WebSocket( url, { origin } );
+	/** `options`: e.g. a CA for wss://, a local (source) address, extra headers. */
+	static async open( url: string, origin: string, options: ClientOptions = {} ): Promise< TestClient > {
+		const ws = new WebSocket( url, { ...options, origin } );
 		const client = new TestClient( ws );
 		await new Promise< void >( ( resolve, reject ) => {
 			ws.once( 'open', () => resolve() );

@@ -102,7 +102,8 @@ test.describe( 'standalone chat page', () => {
 		expect( config.dept ).toBe( 'sales' );
 		expect( config.direct ).toBe( true );
 		expect( config.prechat ).toEqual( [] );
-		expect( config.from ).toBe( 'App: order #1234 help' );
+		// Kept as typed, like every text: the agent's console shows it as text, never as markup.
+		expect( config.from ).toBe( 'App: order #1234 <b>help</b>' );
 		expect( config.lang ).toBe( 'en_US' );
 		expect( config.serviceHttp ).toBe( new URL( env.serviceUrl ).origin );
 		expect( config.tokenUrl ).toContain( 'consent-chat/v1/visitor-token' );

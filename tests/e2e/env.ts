@@ -23,7 +23,8 @@ export const AGENT = { login: 'agent', password: 'agent-demo-password', name: 'A
  */
 export async function logIn( page: Page, user: { login: string; password: string }, redirect: string ): Promise< void > {
 	for ( let attempt = 1; ; attempt++ ) {
-		await page.goto( `${ env.wpUrl }/wp-login.php?redirect_to=${ encodeURIComponent( redirect ) }` );
+		// On the site the redirect is on: the test stack's, or another one a test started itself.
+		await page.goto( `${ new URL( redirect ).origin }/wp-login.php?redirect_to=${ encodeURIComponent( redirect ) }` );
 		await page.fill( '#user_login', user.login );
 		await page.fill( '#user_pass', user.password );
 		try {

@@ -7,16 +7,16 @@
 // plugin-zip` reads): that field describes what `npm pack` puts into the npm package, and the
 // service, not the plugin, is what may be published that way.
 //
-// No zip library: Node's zlib deflates and computes the CRC-32, and the rest of the format is a
-// few fixed headers (below). tests/integration/plugin-zip.test.ts reads the result with Info-ZIP's
-// unzip, and tests/e2e/plugin-zip.spec.ts has WordPress itself install it.
+// The archive is written by adm-zip, the library `wp-scripts plugin-zip` itself uses.
+// tests/integration/plugin-zip.test.ts reads the result with Info-ZIP's unzip, and
+// tests/e2e/plugin-zip.spec.ts has WordPress itself install it.
 //
 //   node scripts/plugin-zip.mjs [--out=<file>]     (default: consent-chat.zip in the repository)
 
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateRawSync } from 'node:zlib';
+import AdmZip from 'adm-zip';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** WordPress installs a zip into wp-content/plugins/<its top folder>: the plugin's slug. */
@@ -53,81 +53,6 @@ export function pluginFiles(root = ROOT) {
 	return files.sort();
 }
 
-/** MS-DOS date and time, as zip headers hold them (local time, two-second steps). */
-function dosDateTime(date) {
-	const year = Math.max(date.getFullYear(), 1980);
-	return {
-		time: (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2),
-		date: ((year - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
-	};
-}
-
-/**
- * A zip archive (PKWARE APPNOTE 6.3: local headers, data, central directory, end record) of
- * `entries` (name → contents; a name ending in "/" is a folder). Folders get entries of their own
- * so every unzip tool creates them; names are UTF-8 (flag bit 11).
- */
-export function zipArchive(entries) {
-	const locals = [];
-	const central = [];
-	let offset = 0;
-	for (const { name, data, mtime } of entries) {
-		const nameBytes = Buffer.from(name, 'utf8');
-		const isDir = name.endsWith('/');
-		const deflated = isDir ? Buffer.alloc(0) : deflateRawSync(data, { level: 9 });
-		// Store instead where deflating does not pay (tiny or already compressed files).
-		const method = !isDir && deflated.length < data.length ? 8 : 0;
-		const body = method === 8 ? deflated : data;
-		const crc = isDir ? 0 : crc32(data);
-		const { time, date } = dosDateTime(mtime);
-
-		const local = Buffer.alloc(30);
-		local.writeUInt32LE(0x04034b50, 0); // local file header signature
-		local.writeUInt16LE(20, 4); // version needed to extract: 2.0 (deflate, folders)
-		local.writeUInt16LE(0x0800, 6); // flags: names are UTF-8
-		local.writeUInt16LE(method, 8);
-		local.writeUInt16LE(time, 10);
-		local.writeUInt16LE(date, 12);
-		local.writeUInt32LE(crc, 14);
-		local.writeUInt32LE(body.length, 18);
-		local.writeUInt32LE(data.length, 22);
-		local.writeUInt16LE(nameBytes.length, 26);
-		local.writeUInt16LE(0, 28); // extra field length
-		locals.push(local, nameBytes, body);
-
-		const entry = Buffer.alloc(46);
-		entry.writeUInt32LE(0x02014b50, 0); // central directory header signature
-		entry.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, zip 2.0 (so the modes below count)
-		entry.writeUInt16LE(20, 6);
-		entry.writeUInt16LE(0x0800, 8);
-		entry.writeUInt16LE(method, 10);
-		entry.writeUInt16LE(time, 12);
-		entry.writeUInt16LE(date, 14);
-		entry.writeUInt32LE(crc, 16);
-		entry.writeUInt32LE(body.length, 20);
-		entry.writeUInt32LE(data.length, 24);
-		entry.writeUInt16LE(nameBytes.length, 28);
-		// 30: extra length, 32: comment length, 34: disk number, 36: internal attributes: all 0.
-		// External attributes: Unix mode in the high 16 bits (rwxr-xr-x folders, rw-r--r-- files),
-		// MS-DOS folder bit in the low ones.
-		entry.writeUInt32LE((((isDir ? 0o040755 : 0o100644) << 16) | (isDir ? 0x10 : 0)) >>> 0, 38);
-		entry.writeUInt32LE(offset, 42);
-		central.push(entry, nameBytes);
-
-		offset += local.length + nameBytes.length + body.length;
-	}
-	const centralSize = central.reduce((n, b) => n + b.length, 0);
-	const end = Buffer.alloc(22);
-	end.writeUInt32LE(0x06054b50, 0); // end of central directory signature
-	// 4, 6: this disk and the central directory's disk: 0.
-	end.writeUInt16LE(entries.length, 8);
-	end.writeUInt16LE(entries.length, 10);
-	end.writeUInt32LE(centralSize, 12);
-	end.writeUInt32LE(offset, 16);
-	// 20: comment length 0.
-	return Buffer.concat([...locals, ...central, end]);
-}
-
 /** Writes the plugin's zip to `out`; returns its size and how many files it holds. */
 export function buildPluginZip({ root = ROOT, out = path.join(root, `${SLUG}.zip`) } = {}) {
 	const files = pluginFiles(root);
@@ -143,8 +68,12 @@ export function buildPluginZip({ root = ROOT, out = path.join(root, `${SLUG}.zip
 	}));
 	// Folders carry the newest file's time, so the same tree always gives the same bytes.
 	const newest = new Date(Math.max(...packed.map((e) => e.mtime.getTime())));
-	const entries = [...[...folders].sort().map((name) => ({ name, data: Buffer.alloc(0), mtime: newest })), ...packed];
-	const zip = zipArchive(entries);
+	const archive = new AdmZip();
+	for (const { name, data, mtime } of [...[...folders].sort().map((name) => ({ name, data: Buffer.alloc(0), mtime: newest })), ...packed]) {
+		archive.addFile(name, data);
+		archive.getEntry(name).header.time = mtime;
+	}
+	const zip = archive.toBuffer();
 	writeFileSync(out, zip);
 	return { out, bytes: zip.length, files: files.length };
 }

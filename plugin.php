@@ -46,6 +46,7 @@ require_once CONSENT_CHAT_DIR . 'includes/class-agents.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-avatars.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-validator.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-rest.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-connection-test.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-page.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-block-attributes.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-sitewide.php';

@@ -6,6 +6,7 @@
  * delete-by-code form; hostile input from both sides.
  */
 import { expect, test, type WebSocketRoute } from '@playwright/test';
+import type { ConsentConfig } from '../../client/contract';
 import { AgentBot, siteToken } from './agent-bot';
 import { AGENT, env, logIn } from './env';
 import { TestClient } from '../helpers/ws-client';
@@ -340,15 +341,26 @@ test( 'a dropped connection is shown honestly, comes back by itself and fills th
 
 test( 'once its bundle has arrived, the widget shows the start window within 100 ms', async ( { browser } ) => {
 	const v = await Visitor.open( browser );
-	// Measured in the page: from the end of the widget.js download to the window being shown.
+	// The cookie banner's own first show (its entrance, its delayed focus) runs on the same thread just
+	// after the page loads; answered first, so that what is timed is the widget alone.
+	const banner = JSON.parse( ( await v.page.locator( '[data-consent-chat-banner]' ).getAttribute( 'data-consent-chat-banner' ) ) ?? '{}' ) as ConsentConfig;
+	await v.page.locator( '#cc-main .cm' ).getByRole( 'button', { name: banner.texts.rejectAll } ).click();
+	await expect( v.page.locator( '#cc-main .cm' ) ).toBeHidden();
+	// Measured in the page: from the arrival of the widget's bundle (its script and its style sheet,
+	// which the loader fetches side by side and both awaits) to the window being shown. The later of
+	// the two counts: the local server sometimes answers the style sheet well after the script, and
+	// that wait is the server's, not the widget's.
 	const shown = v.page.evaluate(
 		() =>
 			new Promise< number >( ( resolve ) => {
 				const observer = new MutationObserver( () => {
 					if ( ! document.querySelector( '.cc-window:not([hidden])' ) ) return;
 					observer.disconnect();
-					const bundle = performance.getEntriesByType( 'resource' ).find( ( e ) => e.name.includes( '/widget.js' ) ) as PerformanceResourceTiming;
-					resolve( performance.now() - bundle.responseEnd );
+					const arrived = performance
+						.getEntriesByType( 'resource' )
+						.filter( ( e ) => /\/widget\.(js|css)/.test( e.name ) )
+						.map( ( e ) => ( e as PerformanceResourceTiming ).responseEnd );
+					resolve( performance.now() - Math.max( ...arrived ) );
 				} );
 				observer.observe( document.body, { subtree: true, childList: true, attributes: true } );
 			} )

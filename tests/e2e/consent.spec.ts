@@ -10,11 +10,10 @@
  * Every request of the visitor's page and every cookie is recorded.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import type { ConsentConfig } from '../../client/contract';
 import { AgentBot, siteToken } from './agent-bot';
 import { AGENT, env, logIn } from './env';
 import { Rest } from './rest';
-import { Visitor } from './visitor';
+import { bannerConfig, Visitor } from './visitor';
 
 // Each test makes many WordPress requests (PHP in WebAssembly): on a busy machine they take a while.
 test.describe.configure( { timeout: 180_000 } );
@@ -53,10 +52,7 @@ class Recorder {
 	}
 }
 
-async function banner( page: Page ): Promise< ConsentConfig > {
-	const raw = await page.locator( '[data-consent-chat-banner]' ).getAttribute( 'data-consent-chat-banner' );
-	return JSON.parse( raw ?? '{}' ) as ConsentConfig;
-}
+const banner = bannerConfig;
 
 async function cookieNames( context: BrowserContext ): Promise< string[] > {
 	return ( await context.cookies() ).map( ( c ) => c.name ).sort();

@@ -11,10 +11,11 @@
  * text), and the JSON in the page's attribute reads back to exactly that.
  */
 import { expect, test, type Page } from '@playwright/test';
-import type { BannerTexts, ConsentConfig } from '../../client/contract';
+import type { BannerTexts } from '../../client/contract';
 import { env, logIn } from './env';
 import { jsonOut, withFreshSite } from './fresh-site';
 import { ADMIN, Rest } from './rest';
+import { bannerConfig } from './visitor';
 
 /** One payload per banner text: raw markup, entity-encoded markup, numeric entities, a placeholder of the library. */
 function payloads(): BannerTexts {
@@ -78,8 +79,7 @@ test( 'a privacy officer’s banner texts run nothing for a visitor or an admin,
 			} );
 			await page.goto( env.demoUrl );
 			// The page hands the banner exactly the typed strings (no entity decoded into markup on the way).
-			const raw = await page.locator( '[data-consent-chat-banner]' ).getAttribute( 'data-consent-chat-banner' );
-			expect( ( JSON.parse( raw ?? '{}' ) as ConsentConfig ).texts ).toEqual( typed );
+			expect( ( await bannerConfig( page ) ).texts ).toEqual( typed );
 
 			const bar = page.locator( '#cc-main .cm' );
 			await expect( bar ).toBeVisible();

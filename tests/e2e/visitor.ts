@@ -5,7 +5,7 @@
  * request to the chat service and every frame on the chat's WebSocket, both ways.
  */
 import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
-import type { FrontendConfig } from '../../client/contract';
+import type { ConsentConfig, FrontendConfig } from '../../client/contract';
 import type { ServerFrame } from '../../server/protocol';
 import { env } from './env';
 
@@ -95,4 +95,9 @@ export class Visitor {
 	async close(): Promise< void > {
 		await this.context.close();
 	}
+}
+
+/** The banner's configuration WordPress put into the page (ConsentConfig), so tests use its real texts. */
+export async function bannerConfig( page: Page ): Promise< ConsentConfig > {
+	return JSON.parse( ( await page.locator( '[data-consent-chat-banner]' ).getAttribute( 'data-consent-chat-banner' ) ) ?? '{}' ) as ConsentConfig;
 }

@@ -6,12 +6,11 @@
  * delete-by-code form; hostile input from both sides.
  */
 import { expect, test, type WebSocketRoute } from '@playwright/test';
-import type { ConsentConfig } from '../../client/contract';
 import { AgentBot, siteToken } from './agent-bot';
 import { AGENT, env, logIn } from './env';
 import { TestClient } from '../helpers/ws-client';
 import { Rest } from './rest';
-import { Visitor } from './visitor';
+import { bannerConfig, Visitor } from './visitor';
 
 const unique = ( label: string ): string => `${ label } ${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
 
@@ -343,7 +342,7 @@ test( 'once its bundle has arrived, the widget shows the start window within 100
 	const v = await Visitor.open( browser );
 	// The cookie banner's own first show (its entrance, its delayed focus) runs on the same thread just
 	// after the page loads; answered first, so that what is timed is the widget alone.
-	const banner = JSON.parse( ( await v.page.locator( '[data-consent-chat-banner]' ).getAttribute( 'data-consent-chat-banner' ) ) ?? '{}' ) as ConsentConfig;
+	const banner = await bannerConfig( v.page );
 	await v.page.locator( '#cc-main .cm' ).getByRole( 'button', { name: banner.texts.rejectAll } ).click();
 	await expect( v.page.locator( '#cc-main .cm' ) ).toBeHidden();
 	// Measured in the page: from the arrival of the widget's bundle (its script and its style sheet,

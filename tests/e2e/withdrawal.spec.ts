@@ -10,17 +10,12 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import type { ConsentConfig } from '../../client/contract';
 import { AgentBot } from './agent-bot';
 import { env } from './env';
 import { Rest } from './rest';
-import { Visitor } from './visitor';
+import { bannerConfig, Visitor } from './visitor';
 
 test.describe.configure( { timeout: 180_000 } );
-
-async function bannerConfig( page: Page ): Promise< ConsentConfig > {
-	return JSON.parse( ( await page.locator( '[data-consent-chat-banner]' ).getAttribute( 'data-consent-chat-banner' ) ) ?? '{}' ) as ConsentConfig;
-}
 
 async function cookieNames( context: BrowserContext ): Promise< string[] > {
 	return ( await context.cookies() ).map( ( c ) => c.name ).sort();

@@ -115,8 +115,12 @@ class Settings_Validator {
 		if ( isset( $s['defaultMode'] ) && ! in_array( $s['defaultMode'], array( 'stored', 'ephemeral' ), true ) ) {
 			$this->add( 'storage.defaultMode', __( 'Choose whether chats are stored or not stored by default.', 'consent-chat' ) );
 		}
-		if ( isset( $s['retentionDays'] ) && ( ! is_int( $s['retentionDays'] ) || $s['retentionDays'] < 1 || $s['retentionDays'] > 3650 ) ) {
-			$this->add( 'storage.retentionDays', __( 'Keep stored chats for a whole number of days from 1 to 3650.', 'consent-chat' ) );
+		if ( isset( $s['retentionDays'] ) && ( ! is_int( $s['retentionDays'] ) || $s['retentionDays'] < Settings::RETENTION_MIN_DAYS || $s['retentionDays'] > Settings::RETENTION_MAX_DAYS ) ) {
+			$this->add(
+				'storage.retentionDays',
+				/* translators: 1: fewest days, 2: most days. */
+				sprintf( __( 'Keep stored chats for a whole number of days from %1$d to %2$d.', 'consent-chat' ), Settings::RETENTION_MIN_DAYS, Settings::RETENTION_MAX_DAYS )
+			);
 		}
 	}
 

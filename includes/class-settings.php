@@ -32,6 +32,14 @@ class Settings {
 	const DEFAULT_PORT = 8787;
 
 	/**
+	 * How many days closed chats may be kept: the service's RETENTION_DAYS
+	 * (server/protocol/limits.ts), which tests/unit/retention-bounds.test.ts
+	 * holds equal to these. The schema below and Settings_Validator use them.
+	 */
+	const RETENTION_MIN_DAYS = 1;
+	const RETENTION_MAX_DAYS = 3650;
+
+	/**
 	 * Registers the options with sanitising callbacks. The structured ones are
 	 * readable and writable by administrators through /wp/v2/settings; their
 	 * JSON schema is the one rule set for the REST endpoint and for
@@ -362,8 +370,8 @@ class Settings {
 				),
 				'retentionDays'  => array(
 					'type'     => 'integer',
-					'minimum'  => 1,
-					'maximum'  => 3650,
+					'minimum'  => self::RETENTION_MIN_DAYS,
+					'maximum'  => self::RETENTION_MAX_DAYS,
 					'required' => true,
 				),
 			),

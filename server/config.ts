@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { parseProxyEntry } from './client-address';
+import { RETENTION_DAYS } from './protocol/limits';
 
 const Origin = v.pipe(
 	v.string(),
@@ -24,7 +25,7 @@ const SiteSchema = v.object( {
 	/** Whether a visitor may pick the other mode for their chat. */
 	visitorChoosesMode: v.optional( v.boolean(), true ),
 	/** Closed chats older than this are deleted, except those marked "keep". */
-	retentionDays: v.optional( v.pipe( v.number(), v.minValue( 0 ), v.maxValue( 3650 ) ), 30 ),
+	retentionDays: v.optional( v.pipe( v.number(), v.integer(), v.minValue( RETENTION_DAYS.min ), v.maxValue( RETENTION_DAYS.max ) ), 30 ),
 	/** An open chat with no message for this long is ended, with a notice to both sides. */
 	inactivityMinutes: v.optional( v.pipe( v.number(), v.minValue( 0.01 ), v.maxValue( 24 * 60 ) ), 30 ),
 	/** Parallel chats per agent, unless the agent's token says otherwise. */

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import type { SiteConfig } from './config';
+import { RETENTION_DAYS } from './protocol';
 
 export const SitePolicy = v.strictObject( {
 	defaultMode: v.picklist( [ 'stored', 'ephemeral' ], 'defaultMode is "stored" or "ephemeral"' ),
@@ -19,8 +20,8 @@ export const SitePolicy = v.strictObject( {
 	retentionDays: v.pipe(
 		v.number( 'retentionDays is a number' ),
 		v.integer( 'retentionDays is a whole number' ),
-		v.minValue( 1, 'retentionDays is at least 1' ),
-		v.maxValue( 3650, 'retentionDays is at most 3650' )
+		v.minValue( RETENTION_DAYS.min, `retentionDays is at least ${ RETENTION_DAYS.min }` ),
+		v.maxValue( RETENTION_DAYS.max, `retentionDays is at most ${ RETENTION_DAYS.max }` )
 	),
 } );
 export type SitePolicy = v.InferOutput< typeof SitePolicy >;

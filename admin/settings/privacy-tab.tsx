@@ -6,6 +6,7 @@
  */
 import { RadioControl, TextareaControl, TextControl, ToggleControl, __experimentalNumberControl as NumberControl } from '@wordpress/components';
 import { __, sprintf } from '@wordpress/i18n';
+import { RETENTION_DAYS } from '../../server/protocol/limits';
 import { updateLanguage } from './draft';
 import { FieldError, invalidProps } from './field-error';
 import { FormFieldsEditor } from './form-fields-editor';
@@ -171,8 +172,8 @@ export function PrivacyTab( { data, draft, locale, errors, onChange }: Props ) {
 			<NumberControl
 				__next40pxDefaultSize
 				label={ __( 'Delete stored chats this many days after they end (except chats kept as a record)', 'consent-chat' ) }
-				min={ 1 }
-				max={ 3650 }
+				min={ RETENTION_DAYS.min }
+				max={ RETENTION_DAYS.max }
 				value={ draft.storage.retentionDays }
 				onChange={ ( value ) => onChange( { ...draft, storage: { ...draft.storage, retentionDays: Number( value ) } } ) }
 				{ ...invalidProps( errors, 'storage.retentionDays' ) }

@@ -169,21 +169,8 @@ export type SendFrame = v.InferOutput< typeof Send >;
 export type ClientFrameType = ClientFrame[ 'type' ];
 export type FieldValues = v.InferOutput< typeof Fields >;
 export type PageView = v.InferOutput< typeof PageInfo >;
-export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = [
-	'hello',
-	'start',
-	'send',
-	'end',
-	'sync',
-	'typing',
-	'submit',
-	'restart',
-	'presence',
-	'take',
-	'transfer',
-	'keep',
-	'page',
-];
+/** Every client frame type, read from the definitions above (never listed by hand). */
+export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrameSchema.options.map( ( o ) => o.entries.type.literal );
 
 /** Which role may send which frame (hello is checked before roles exist). */
 export const FRAMES_BY_ROLE: Record< Role, readonly ClientFrameType[] > = {

@@ -19,3 +19,13 @@ export const LIMITS = {
 	/** Pages of this visit an agent is shown (the oldest drop off). */
 	maxVisitPages: 20,
 } as const;
+
+/**
+ * How long a site may keep closed chats, in days: the one definition for the
+ * service (config.ts, site-policy.ts) and the settings screen. WordPress's
+ * copy (includes/class-settings.php, RETENTION_MIN_DAYS/MAX_DAYS) is held
+ * equal by tests/unit/retention-bounds.test.ts. At least a day: a stored
+ * chat is kept so that the site can follow up on it; a site that wants
+ * nothing kept uses the no-storage mode, which writes no message at all.
+ */
+export const RETENTION_DAYS = { min: 1, max: 3650 } as const;

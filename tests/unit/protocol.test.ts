@@ -1,4 +1,4 @@
-import { CLIENT_FRAME_TYPES, FRAMES_BY_ROLE, LIMITS, parseClientFrame } from '../../server/protocol';
+import { CLIENT_FRAME_TYPES, ClientFrameSchema, FRAMES_BY_ROLE, LIMITS, parseClientFrame } from '../../server/protocol';
 
 const ok = ( raw: unknown ) => parseClientFrame( JSON.stringify( raw ) );
 
@@ -81,7 +81,16 @@ describe( 'parseClientFrame', () => {
 	it( 'gives each role only its own frames', () => {
 		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'take' );
 		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'presence' );
+		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'renew' );
 		expect( FRAMES_BY_ROLE.agent ).not.toContain( 'start' );
+	} );
+
+	it( 'knows every frame type from the definitions, and every one after hello belongs to a role', () => {
+		// The list is read from ClientFrameSchema, not kept by hand: a frame added there is known here.
+		expect( CLIENT_FRAME_TYPES ).toEqual( ClientFrameSchema.options.map( ( o ) => o.entries.type.literal ) );
+		expect( new Set( CLIENT_FRAME_TYPES ).size ).toBe( CLIENT_FRAME_TYPES.length );
+		const withRole = new Set( [ ...FRAMES_BY_ROLE.visitor, ...FRAMES_BY_ROLE.agent ] );
+		expect( CLIENT_FRAME_TYPES.filter( ( t ) => t !== 'hello' && ! withRole.has( t ) ) ).toEqual( [] );
 	} );
 } );
 

@@ -78,6 +78,12 @@ const ConfigSchema = v.object( {
 	retentionIntervalMinutes: v.optional( Positive, 60 ),
 	heartbeatSeconds: v.optional( Positive, 30 ),
 	/**
+	 * After an agent's last connection closes, how long it keeps its presence
+	 * and its chats for a reconnect (a reload, a network blip); then it is
+	 * offline and its chats go back to the queue (presence.ts).
+	 */
+	agentGraceSeconds: v.optional( v.pipe( v.number(), v.minValue( 0 ), v.maxValue( 3600 ) ), 30 ),
+	/**
 	 * Reverse proxies (addresses or CIDRs) whose X-Forwarded-For / X-Real-IP
 	 * name the visitor (see client-address.ts). Empty: every peer is the client.
 	 */

@@ -5,11 +5,12 @@
  * stored mode.
  */
 import { randomUUID } from 'node:crypto';
+import { maySee, refusal, refusalError, servesNow, type AgentAccess } from './agent-access';
 import { codeFromUuid, formatCode, hashCode, normaliseCode } from './chat-code';
 import type { SiteConfig } from './config';
 import type { Logger } from './log';
 import type { Peer } from './peer';
-import { LIMITS } from './protocol';
+import { CLOSE, LIMITS } from './protocol';
 import type {
 	AgentView,
 	Author,
@@ -27,8 +28,9 @@ import type {
 	StartFrame,
 	SystemEvent,
 } from './protocol';
+import { AgentPresence, type Timers } from './presence';
 import { RecentClientIds } from './recent-client-ids';
-import { pickAgent, serves, type Candidate } from './routing';
+import { pickAgent, type Candidate } from './routing';
 import type { ChatChanges, ChatRecord, ChatStore } from './store/types';
 
 interface LiveChat {
@@ -57,11 +59,8 @@ interface AgentState {
 	sub: string;
 	name: string;
 	peers: Set< Peer >;
-	online: boolean;
-	/** Departments from the agent's token (empty: all). */
+	/** Departments from the agent's token (empty: all). Online state and chosen departments: presence.ts. */
 	tokenDepts: string[];
-	/** Departments the agent is online for now (empty: all). */
-	depts: string[];
 	maxChats: number;
 	/** Open chats assigned to this agent. */
 	chats: Set< string >;
@@ -101,13 +100,18 @@ export class ChatRooms {
 	 * service keeps.
 	 */
 	private activity = { started: 0, ended: 0 };
+	/** Who is online: the service owns it, and it follows the agents' connections (presence.ts). */
+	private readonly presences: AgentPresence;
 
 	constructor(
 		private readonly store: ChatStore,
 		private readonly log: Logger,
 		private readonly sites: ReadonlyMap< string, SiteConfig >,
-		private readonly now: () => number = Date.now
-	) {}
+		private readonly now: () => number = Date.now,
+		presence: { graceMs: number; timers?: Timers } = { graceMs: 30_000 }
+	) {
+		this.presences = new AgentPresence( presence.graceMs, ( key ) => this.agentGone( key ), presence.timers );
+	}
 
 	/**
 	 * After a restart: stored-mode chats carry on from the database (their
@@ -133,6 +137,8 @@ export class ChatRooms {
 			if ( record.status === 'active' ) {
 				await this.setStatus( chat, 'away' );
 			}
+			// Its agent has the grace period from now to reconnect and keep it.
+			if ( record.agentSub ) this.presences.expectBack( agentKey( record.site, record.agentSub ) );
 		}
 		this.log.info( { recovered: this.live.size }, 'chats recovered' );
 	}
@@ -154,7 +160,10 @@ export class ChatRooms {
 		if ( identity.role === 'agent' ) {
 			const agent = this.agents.get( agentKey( identity.site.id, identity.subject ) );
 			if ( agent?.peers.delete( peer ) && agent.peers.size === 0 ) {
+				this.presences.leave( agent.key );
 				this.broadcastAgents( agent.site );
+				// Its visitors see that the agent is away (agentAway), for the grace period at most.
+				for ( const chat of this.chatsOf( agent ) ) this.toChat( chat, { type: 'chat', chat: this.view( chat ) } );
 			}
 			return;
 		}
@@ -186,9 +195,7 @@ export class ChatRooms {
 				sub: identity.subject,
 				name: identity.name,
 				peers: new Set(),
-				online: false,
 				tokenDepts: identity.depts,
-				depts: identity.depts,
 				maxChats: identity.maxChats,
 				chats: new Set(
 					[ ...this.live.values() ]
@@ -199,22 +206,23 @@ export class ChatRooms {
 			};
 			this.agents.set( key, agent );
 		}
-		// The newest token carries the current name, departments and limit.
-		agent.name = identity.name || agent.name;
-		agent.tokenDepts = identity.depts;
-		agent.depts = this.allowedDepts( agent, agent.depts );
-		agent.maxChats = identity.maxChats;
 		agent.peers.add( peer );
+		// The first connection after none: online only if it is back within the grace period.
+		const back = agent.peers.size === 1 && this.presences.away( key );
+		if ( agent.peers.size === 1 ) this.presences.arrive( key );
+		const presence = this.applyClaims( agent, identity );
 		peer.send( {
 			type: 'welcome',
 			role: 'agent',
 			name: agent.name,
-			online: agent.online,
+			online: presence.online,
 			chats: this.chatsOf( agent ).map( ( c ) => this.view( c ) ),
 		} );
-		peer.send( { type: 'presence', online: agent.online, depts: agent.depts } );
-		peer.send( this.queueFrame( site ) );
+		peer.send( { type: 'presence', online: presence.online, depts: [ ...presence.depts ] } );
+		peer.send( this.queueFrame( agent, this.waitingChats( site ) ) );
 		if ( agent.peers.size === 1 ) {
+			// Its visitors no longer see it away.
+			if ( back ) for ( const chat of this.chatsOf( agent ) ) chat.visitor?.send( { type: 'chat', chat: this.view( chat ) } );
 			this.broadcastAgents( site );
 			this.dispatch( site );
 		} else {
@@ -450,9 +458,8 @@ export class ChatRooms {
 
 	private presence( peer: Peer, f: Frame< 'presence' > ): void {
 		const agent = this.agentOf( peer );
-		agent.online = f.online;
-		agent.depts = this.allowedDepts( agent, f.depts ?? agent.tokenDepts );
-		for ( const p of agent.peers ) p.send( { type: 'presence', online: agent.online, depts: agent.depts } );
+		const now = this.presences.set( agent.key, f.online, this.allowedDepts( agent, f.depts ?? agent.tokenDepts ) );
+		for ( const p of agent.peers ) p.send( { type: 'presence', online: now.online, depts: [ ...now.depts ] } );
 		this.broadcastAgents( agent.site );
 		this.dispatch( agent.site );
 	}
@@ -465,7 +472,13 @@ export class ChatRooms {
 		if ( chat.record.status !== 'waiting' ) {
 			throw new ChatError( 'conflict', 'the chat is no longer waiting' );
 		}
-		await this.assign( chat, this.agentOf( peer ) );
+		const agent = this.agentOf( peer );
+		const refused = refusal( this.access( agent ), chat.record.dept, 'take' );
+		if ( refused ) {
+			const { code, message } = refusalError( refused, 'self' );
+			throw new ChatError( code, message );
+		}
+		await this.assign( chat, agent );
 		this.afterQueueChange( chat.record.site );
 	}
 
@@ -475,8 +488,11 @@ export class ChatRooms {
 		if ( chat.record.status === 'closed' ) throw new ChatError( 'conflict', 'the chat has ended' );
 		if ( f.toAgent !== undefined ) {
 			const to = this.agents.get( agentKey( from.site, f.toAgent ) );
-			if ( ! to || to === from || ! to.online || to.peers.size === 0 ) {
-				throw new ChatError( 'not_found', 'that agent is not online' );
+			if ( ! to || to === from ) throw new ChatError( 'not_found', 'that agent is not online' );
+			const refused = refusal( this.access( to ), chat.record.dept, 'transfer' );
+			if ( refused ) {
+				const { code, message } = refusalError( refused, 'other' );
+				throw new ChatError( code, message );
 			}
 			this.release( from, chat );
 			await this.assign( chat, to, 'transferred' );
@@ -540,16 +556,7 @@ export class ChatRooms {
 		const out: Array< Candidate & { state: AgentState } > = [];
 		for ( const a of this.agents.values() ) {
 			if ( a.site !== site ) continue;
-			out.push( {
-				key: a.key,
-				online: a.online,
-				connected: a.peers.size > 0,
-				depts: a.depts,
-				maxChats: a.maxChats,
-				load: a.chats.size,
-				idleSince: a.idleSince,
-				state: a,
-			} );
+			out.push( { key: a.key, idleSince: a.idleSince, ...this.access( a ), state: a } );
 		}
 		return out;
 	}
@@ -572,6 +579,77 @@ export class ChatRooms {
 	private allowedDepts( agent: AgentState, wanted: readonly string[] ): string[] {
 		// An agent limited by its token to some departments cannot widen that.
 		return agent.tokenDepts.length === 0 ? [ ...wanted ] : wanted.filter( ( d ) => agent.tokenDepts.includes( d ) );
+	}
+
+	/** What the access rule (agent-access.ts) needs to know of an agent. */
+	private access( a: AgentState ): AgentAccess {
+		const { online, depts } = this.presences.get( a.key );
+		return { tokenDepts: a.tokenDepts, depts, online, connected: a.peers.size > 0, load: a.chats.size, maxChats: a.maxChats };
+	}
+
+	/**
+	 * The newest token carries the agent's current name, departments and
+	 * limit; the departments it is online for stay within the token's.
+	 */
+	private applyClaims( agent: AgentState, identity: Peer[ 'identity' ] ) {
+		agent.name = identity.name || agent.name;
+		agent.tokenDepts = identity.depts;
+		agent.maxChats = identity.maxChats;
+		const { online, depts } = this.presences.get( agent.key );
+		return this.presences.set( agent.key, online, this.allowedDepts( agent, depts ) );
+	}
+
+	/** A connection renewed its token (connection.ts): what the new one says applies now. */
+	renewed( peer: Peer ): void {
+		const agent = this.agentOf( peer );
+		const before = agent.tokenDepts.join( ',' );
+		const presence = this.applyClaims( agent, peer.identity );
+		if ( agent.tokenDepts.join( ',' ) === before ) return;
+		const queue = JSON.stringify( this.queueFrame( agent, this.waitingChats( agent.site ) ) );
+		for ( const p of agent.peers ) {
+			p.send( { type: 'presence', online: presence.online, depts: [ ...presence.depts ] } );
+			p.sendJson( queue );
+		}
+		this.broadcastAgents( agent.site );
+		this.dispatch( agent.site );
+	}
+
+	/**
+	 * WordPress withdrew or changed the agent's access (http-api.ts, after
+	 * revocations.ts refuses its older tokens): its open connections close
+	 * now and count as gone at once, so nothing more reaches them. Presence's
+	 * grace then runs as for any disconnect; a console that may still answer
+	 * reconnects with a fresh token within it. Returns how many closed.
+	 */
+	dropAgent( site: string, sub: string ): number {
+		const agent = this.agents.get( agentKey( site, sub ) );
+		if ( ! agent ) return 0;
+		const peers = [ ...agent.peers ];
+		for ( const p of peers ) {
+			this.disconnect( p );
+			p.close( CLOSE.revoked, 'access changed in WordPress' );
+		}
+		return peers.length;
+	}
+
+	/**
+	 * The agent's grace period ran out with no connection (presence.ts): its
+	 * open chats go back to the queue of their department, each visitor told
+	 * that the agent left, and are dispatched again.
+	 */
+	private agentGone( key: string ): void {
+		const agent = this.agents.get( key );
+		for ( const chat of [ ...this.live.values() ] ) {
+			const { site, agentSub, agentName } = chat.record;
+			if ( ! agentSub || agentKey( site, agentSub ) !== key || chat.record.status === 'closed' ) continue;
+			if ( agent ) this.release( agent, chat );
+			chat.position = 0;
+			// Said while the chat is still the agent's, so no new agent's "joined" can come before it.
+			this.systemMessage( chat, 'agent_left', agentName ?? undefined )
+				.then( () => this.setStatus( chat, 'waiting', { agent: null } ) )
+				.then( () => this.dispatch( site ) )
+				.catch( ( e ) => this.fail( e ) );
+		}
 	}
 
 	/* -------------------------------------------------------------- */
@@ -649,7 +727,7 @@ export class ChatRooms {
 	/** Is an agent online (for that department)? For the availability endpoint. */
 	available( site: string, dept: string | null ): boolean {
 		for ( const a of this.agents.values() ) {
-			if ( a.site === site && a.online && a.peers.size > 0 && serves( a, dept ) ) return true;
+			if ( a.site === site && servesNow( this.access( a ), dept ) ) return true;
 		}
 		return false;
 	}
@@ -659,7 +737,7 @@ export class ChatRooms {
 		return {
 			open: chats.length,
 			waiting: chats.filter( ( c ) => c.record.status === 'waiting' ).length,
-			agentsOnline: [ ...this.agents.values() ].filter( ( a ) => ( ! site || a.site === site ) && a.online && a.peers.size > 0 ).length,
+			agentsOnline: [ ...this.agents.values() ].filter( ( a ) => ( ! site || a.site === site ) && this.isOnline( a ) ).length,
 		};
 	}
 
@@ -796,9 +874,12 @@ export class ChatRooms {
 			.sort( ( a, b ) => a.record.createdAt - b.record.createdAt );
 	}
 
-	private queueFrame( site: string ): ServerFrame {
-		const waiting: QueueEntry[] = this.waitingChats( site ).map( ( c ) => ( { chat: this.view( c ), preview: c.preview } ) );
-		return { type: 'queue', waiting };
+	/** An agent's queue: only the waiting chats it may handle (agent-access.ts), so only their previews. */
+	private queueFrame( agent: AgentState, waiting: LiveChat[] ): ServerFrame {
+		const entries: QueueEntry[] = waiting
+			.filter( ( c ) => maySee( agent, c.record.dept ) )
+			.map( ( c ) => ( { chat: this.view( c ), preview: c.preview } ) );
+		return { type: 'queue', waiting: entries };
 	}
 
 	private afterQueueChange( site: string ): void {
@@ -807,7 +888,19 @@ export class ChatRooms {
 	}
 
 	private broadcastQueue( site: string ): void {
-		this.toSiteAgents( site, this.queueFrame( site ) );
+		const waiting = this.waitingChats( site );
+		// Serialised once per set of token departments, however many agents share it.
+		const byDepts = new Map< string, string >();
+		for ( const agent of this.agents.values() ) {
+			if ( agent.site !== site || agent.peers.size === 0 ) continue;
+			const k = agent.tokenDepts.join( '\u0000' );
+			let json = byDepts.get( k );
+			if ( json === undefined ) {
+				json = JSON.stringify( this.queueFrame( agent, waiting ) );
+				byDepts.set( k, json );
+			}
+			for ( const p of agent.peers ) p.sendJson( json );
+		}
 	}
 
 	private toSiteAgents( site: string, frame: ServerFrame ): void {
@@ -834,11 +927,15 @@ export class ChatRooms {
 	private agentsFrame( site: string ): ServerFrame {
 		const agents: AgentView[] = [];
 		for ( const a of this.agents.values() ) {
-			if ( a.site === site && a.online && a.peers.size > 0 ) {
-				agents.push( { sub: a.sub, name: a.name, depts: a.depts, chats: a.chats.size } );
+			if ( a.site === site && this.isOnline( a ) ) {
+				agents.push( { sub: a.sub, name: a.name, depts: [ ...this.presences.get( a.key ).depts ], chats: a.chats.size } );
 			}
 		}
 		return { type: 'agents', agents };
+	}
+
+	private isOnline( a: AgentState ): boolean {
+		return a.peers.size > 0 && this.presences.get( a.key ).online;
 	}
 
 	private broadcastAgents( site: string ): void {
@@ -849,6 +946,8 @@ export class ChatRooms {
 		const view = this.viewOf( chat.record, chat.lastSeq );
 		if ( chat.page ) view.page = chat.page;
 		if ( chat.pages.length ) view.pages = chat.pages;
+		const { site, agentSub } = chat.record;
+		if ( agentSub && this.presences.away( agentKey( site, agentSub ) ) ) view.agentAway = true;
 		return view;
 	}
 

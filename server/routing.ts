@@ -3,29 +3,20 @@
  * follow, answered: the online agent of the chat's department who has been
  * idle longest, counted from the end of their last chat (not from when they
  * came online), within their limit of parallel chats. Agents with no chat
- * at all come before busy ones.
+ * at all come before busy ones. Who may get it at all is agent-access.ts's
+ * rule, the same one `take` and `transfer` follow.
  */
+import { refusal, type AgentAccess } from './agent-access';
 
-export interface Candidate {
+export interface Candidate extends AgentAccess {
 	key: string;
-	online: boolean;
-	/** Connected right now (an agent whose tabs are all closed gets nothing new). */
-	connected: boolean;
-	/** Departments the agent serves; empty means every department. */
-	depts: readonly string[];
-	maxChats: number;
-	/** Open chats assigned to the agent now. */
-	load: number;
 	/** End of the agent's last chat (epoch ms; 0 if none yet). */
 	idleSince: number;
 }
 
-export function serves( agent: Pick< Candidate, 'depts' >, dept: string | null ): boolean {
-	return dept === null || agent.depts.length === 0 || agent.depts.includes( dept );
-}
-
+/** Whether the service may give this agent a chat of `dept` now: the one access rule (agent-access.ts). */
 export function available( agent: Candidate, dept: string | null ): boolean {
-	return agent.online && agent.connected && agent.load < agent.maxChats && serves( agent, dept );
+	return refusal( agent, dept, 'dispatch' ) === null;
 }
 
 /** Negative when `a` should get the chat before `b`. */

@@ -44,7 +44,7 @@ export async function startService(
 	const policies = new SitePolicies( config.dataDir, sites );
 	const policyProblem = policies.load();
 	if ( policyProblem ) log.warn( policyProblem );
-	const rooms = new ChatRooms( store, log, sites, opts.now );
+	const rooms = new ChatRooms( store, log, sites, opts.now, { graceMs: config.agentGraceSeconds * 1000 } );
 	await rooms.recover();
 	const ips = new IpLimiter( config.limits.connectionsPerIp, config.limits.deleteAttemptsPerIp );
 	// The one rule for "whose request is this", behind a proxy or not.

@@ -12,10 +12,12 @@ export const ERROR_CODES = [
 	'auth_required', // a frame other than `hello` before authentication
 	'bad_token', // signature, issuer, audience or claims wrong
 	'token_expired',
+	'token_revoked', // WordPress withdrew the agent's access after this token was issued
 	'bad_origin', // the page's Origin is not one the site allows
 	'forbidden', // authenticated, but this role may not do that
 	'not_found', // no such chat (or not yours)
 	'conflict', // e.g. the chat is already taken or closed
+	'limit_reached', // the agent already has as many open chats as its limit allows
 	'rate_limited',
 	'bad_request', // HTTP: a body or parameter that does not fit
 	'method_not_allowed', // HTTP
@@ -38,6 +40,8 @@ export const CLOSE = {
 	authTimeout: 4008,
 	rateLimited: 4029,
 	replaced: 4009, // the same chat connected from a newer socket
+	revoked: 4010, // WordPress withdrew or changed the agent's access: reconnect with a fresh token, if WordPress gives one
+	tokenExpired: 4011, // an agent's token ran out without a `renew`: reconnect with a fresh token
 } as const;
 
 export type CloseCode = ( typeof CLOSE )[ keyof typeof CLOSE ];

@@ -214,6 +214,12 @@ export interface ChatView {
 	page?: PageView;
 	/** The pages of this visit seen during the chat, oldest first, while the visitor consents (memory only). */
 	pages?: PageView[];
+	/**
+	 * The chat's agent has no connection open and may be back in a moment
+	 * (within the service's grace period; after it the chat returns to the
+	 * queue). Absent otherwise.
+	 */
+	agentAway?: true;
 }
 
 /** An online agent as other agents see it (for transfers). */

@@ -116,7 +116,8 @@ test( 'transfer to another agent hands over the history; to a department it queu
 	const ann = await onlineAgent( 'wp:ann', 'Ann', [ 'sales', 'support' ] );
 	const c = await visitorChat( 'v1', 'I want a refund', 'sales' );
 	await joinedBy( c.v );
-	const bob = await onlineAgent( 'wp:bob', 'Bob', [ 'support' ] );
+	// Bob may handle sales chats too (a transfer follows the same access rule as dispatch: agent-access.test.ts).
+	const bob = await onlineAgent( 'wp:bob', 'Bob', [ 'sales', 'support' ] );
 	await ann.next( 'agents', ( f ) => f.agents.some( ( a ) => a.sub === 'wp:bob' ) );
 
 	tick();

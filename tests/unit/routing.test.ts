@@ -4,6 +4,7 @@ const agent = ( key: string, over: Partial< Candidate > = {} ): Candidate => ( {
 	key,
 	online: true,
 	connected: true,
+	tokenDepts: [],
 	depts: [],
 	maxChats: 2,
 	load: 0,
@@ -43,6 +44,12 @@ describe( 'pickAgent', () => {
 		expect( pickAgent( [ sales, support, all ], 'billing' ) ).toBe( all );
 		// A chat without a department goes to anyone.
 		expect( pickAgent( [ sales, support ], null ) ).toBe( support );
+	} );
+
+	it( 'never routes past the token: an empty presence choice means all the token allows, not all', () => {
+		const salesOnly = agent( 'sales', { tokenDepts: [ 'sales' ], depts: [] } );
+		expect( pickAgent( [ salesOnly ], 'support' ) ).toBeNull();
+		expect( pickAgent( [ salesOnly ], 'sales' ) ).toBe( salesOnly );
 	} );
 
 	it( 'breaks ties deterministically', () => {

@@ -39,6 +39,7 @@ require_once CONSENT_CHAT_DIR . 'includes/class-consent.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-consent-log.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-consent-log-limits.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-service-client.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-agent-revocation.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-privacy.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-cli.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-privacy-page.php';

@@ -19,8 +19,14 @@ class Tokens {
 	/** Visitors need the token only to open (or re-open) the socket. */
 	const VISITOR_TTL = 600;
 
-	/** Agents reconnect with a fresh one whenever the console reconnects. */
-	const AGENT_TTL = 3600;
+	/**
+	 * Agents get a fresh one for every connection, and the console renews it
+	 * on its open connection before it expires; the service closes an agent
+	 * connection whose token ran out. So an agent whose role is removed (or
+	 * who logged out) loses access within this time even if WordPress could
+	 * not reach the service to revoke it (Agent_Revocation).
+	 */
+	const AGENT_TTL = 300;
 
 	/**
 	 * A token for an anonymous visitor. The subject is random per token:
@@ -49,13 +55,23 @@ class Tokens {
 			array_merge(
 				array(
 					'role' => 'agent',
-					'sub'  => 'wp:' . $user->ID,
+					'sub'  => self::agent_subject( $user->ID ),
 					'name' => mb_substr( $user->display_name, 0, 80 ),
 				),
 				Agents::claims( $user )
 			),
 			self::AGENT_TTL
 		);
+	}
+
+	/**
+	 * How the service knows an agent: the subject of its tokens.
+	 *
+	 * @param int $user_id The agent's user id.
+	 * @return string
+	 */
+	public static function agent_subject( $user_id ) {
+		return 'wp:' . (int) $user_id;
 	}
 
 	/**

@@ -52,6 +52,15 @@ foreach ( array( Settings::STORAGE, Settings::SERVICE_URL, Settings::SITE_ID ) a
 	add_action( 'update_option_' . $consent_chat_option, array( Service_Client::class, 'policy_changed' ) );
 }
 add_action( 'update_option_' . Settings::SECRET, array( Service_Client::class, 'policy_changed' ) );
+// An agent's access changed: the service drops its connections and refuses its older tokens.
+add_action( 'set_user_role', array( Agent_Revocation::class, 'role_set' ), 10, 3 );
+add_action( 'add_user_role', array( Agent_Revocation::class, 'role_changed' ), 10, 2 );
+add_action( 'remove_user_role', array( Agent_Revocation::class, 'role_changed' ), 10, 2 );
+foreach ( array( 'added_user_meta', 'updated_user_meta', 'deleted_user_meta' ) as $consent_chat_hook ) {
+	add_action( $consent_chat_hook, array( Agent_Revocation::class, 'meta_changed' ), 10, 3 );
+}
+add_action( 'wp_logout', array( Agent_Revocation::class, 'user_left' ) );
+add_action( 'delete_user', array( Agent_Revocation::class, 'user_left' ) );
 if ( defined( 'WP_CLI' ) && WP_CLI ) {
 	\WP_CLI::add_command( 'consent-chat', CLI::class );
 }

@@ -16,9 +16,11 @@ import type { RawData, WebSocket } from 'ws';
 import type { ServiceLimits, SiteConfig } from './config';
 import type { IpLimiter } from './ip-limiter';
 import type { Logger } from './log';
+import { accessEndsAt, admitAgent, checkRenewal } from './agent-tokens';
 import type { Peer } from './peer';
 import { CLOSE, FRAMES_BY_ROLE, LIMITS, parseClientFrame, type ErrorCode, type Role, type ServerFrame } from './protocol';
 import { TokenBucket } from './rate-limit';
+import type { Revocations } from './revocations';
 import { ChatError, type ChatRooms } from './rooms';
 import { verifyToken, type Identity } from './tokens';
 
@@ -29,6 +31,8 @@ export interface ConnectionContext {
 	log: Logger;
 	limits: ServiceLimits;
 	ips: IpLimiter;
+	/** Agents whose access WordPress withdrew: their older tokens are refused. */
+	revocations: Revocations;
 	/** The request's client address (client-address.ts), the key of every per-address limit. */
 	addressOf: ( req: IncomingMessage ) => string;
 }
@@ -62,6 +66,10 @@ class Connection {
 	private refused = 0;
 	private corked = false;
 	private helloTimer: ReturnType< typeof setTimeout > | null = null;
+	/** Agents only: closes the connection when its token expires unrenewed. */
+	private expiryTimer: ReturnType< typeof setTimeout > | null = null;
+	/** The service closed it: frames still in flight are not acted on. */
+	private closing = false;
 	private readonly bucket: TokenBucket;
 
 	constructor(
@@ -114,6 +122,7 @@ class Connection {
 	}
 
 	close( code: number, reason: string ): void {
+		this.closing = true;
 		this.ws.close( code, reason );
 	}
 
@@ -125,7 +134,7 @@ class Connection {
 
 	refuse( code: ErrorCode, message: string, close: number ): void {
 		this.error( code, message );
-		this.ws.close( close, code );
+		this.close( close, code );
 	}
 
 	private reportFailure( e: unknown, ref?: string ): void {
@@ -152,10 +161,37 @@ class Connection {
 			this.refuse( 'bad_origin', 'this page may not open a chat for that site', CLOSE.badOrigin );
 			return null;
 		}
+		const refused = identity.role === 'agent' ? admitAgent( identity as Identity, this.ctx.revocations ) : null;
+		if ( refused ) {
+			this.refuse( refused.code, refused.message, CLOSE.revoked );
+			return null;
+		}
 		return identity as Identity;
 	}
 
+	/** An agent's access lasts as long as its token: armed at `hello` and at each `renew`. */
+	private armExpiry( identity: Identity ): void {
+		if ( identity.role !== 'agent' ) return;
+		if ( this.expiryTimer ) clearTimeout( this.expiryTimer );
+		this.expiryTimer = setTimeout( tokenExpired, Math.max( 0, accessEndsAt( identity ) - Date.now() ), this );
+	}
+
+	/** `renew`: the open connection carries on with a fresh token of the same agent. */
+	private renew( token: string ): void {
+		const current = this.identity as Identity;
+		const checked = checkRenewal( current, verifyToken( token, this.ctx.sites ), this.ctx.revocations );
+		if ( ! checked.ok ) {
+			this.error( checked.code, checked.message );
+			return;
+		}
+		this.identity = checked.identity;
+		this.armExpiry( checked.identity );
+		this.ctx.rooms.renewed( this as unknown as Peer );
+		this.send( { type: 'renewed', expiresAt: checked.identity.expiresAt } );
+	}
+
 	message( data: RawData, isBinary: boolean ): void {
+		if ( this.closing ) return;
 		if ( ! this.bucket.take() ) {
 			this.refused++;
 			if ( this.refused > MAX_REFUSED ) this.refuse( 'rate_limited', 'too many frames', CLOSE.rateLimited );
@@ -186,6 +222,7 @@ class Connection {
 			if ( ! identity ) return;
 			this.identity = identity;
 			this.clearHelloTimer();
+			this.armExpiry( identity );
 			this.ctx.rooms.connect( peer, frame ).catch( ( e ) => this.reportFailure( e ) );
 			return;
 		}
@@ -202,12 +239,17 @@ class Connection {
 			this.error( 'token_expired', 'reconnect with a fresh token to start a chat', ref );
 			return;
 		}
+		if ( frame.type === 'renew' ) {
+			this.renew( frame.token );
+			return;
+		}
 		this.ctx.rooms.handle( peer, frame ).catch( ( e ) => this.reportFailure( e, ref ) );
 	}
 
 	/** After start() accepted the connection: it has ended. */
 	closed(): void {
 		this.clearHelloTimer();
+		if ( this.expiryTimer ) clearTimeout( this.expiryTimer );
 		this.ctx.ips.release( this.ip );
 		if ( this.identity ) this.ctx.rooms.disconnect( this as unknown as Peer );
 	}
@@ -222,6 +264,10 @@ class Connection {
 
 function helloTimeout( c: Connection ): void {
 	c.refuse( 'auth_required', 'no hello frame in time', CLOSE.authTimeout );
+}
+
+function tokenExpired( c: Connection ): void {
+	c.refuse( 'token_expired', 'the agent token expired without a renewal; reconnect with a fresh one', CLOSE.tokenExpired );
 }
 
 function onMessage( this: Tagged, data: RawData, isBinary: boolean ): void {

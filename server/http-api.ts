@@ -8,7 +8,8 @@
  * page views, sent only after consent; site id plus an allowed Origin).
  * For WordPress itself (a `site` token): `/admin/status`, `/admin/purge`,
  * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`, `/admin/page-views`,
- * `/admin/policy` (the site's storage policy, set from its WordPress settings).
+ * `/admin/policy` (the site's storage policy, set from its WordPress settings),
+ * `/admin/agents/revoke` (an agent's access changed in WordPress).
  *
  * Every refusal is JSON `{ error, message }` with a 4xx status.
  */
@@ -18,6 +19,7 @@ import * as v from 'valibot';
 import type { SiteConfig } from './config';
 import type { IpLimiter } from './ip-limiter';
 import type { Logger } from './log';
+import type { Revocations } from './revocations';
 import { LIMITS, TrackBodySchema, type ErrorCode } from './protocol';
 import type { ChatRooms } from './rooms';
 import { policyOf, SitePolicy, type SitePolicies } from './site-policy';
@@ -35,6 +37,7 @@ export interface HttpContext {
 	log: Logger;
 	pageViews: PageViewStore;
 	policies: SitePolicies;
+	revocations: Revocations;
 	/** Null when ready; else why not (GET /readyz). */
 	readiness: () => Promise< NotReady | null >;
 }
@@ -57,6 +60,8 @@ const DeleteBody = v.object( { site: Id, code: v.pipe( v.string(), v.maxLength( 
 const AdminDeleteBody = v.object( { code: v.pipe( v.string(), v.maxLength( 32 ) ) } );
 const Email = v.pipe( v.string(), v.trim(), v.email( 'not an e-mail address' ), v.maxLength( 254 ) );
 const EraseBody = v.object( { email: Email } );
+/** An agent's subject as its tokens carry it (`wp:<user id>`; see tokens.ts). */
+const RevokeBody = v.strictObject( { sub: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( 128 ) ) } );
 const ContactBody = v.object( {
 	dept: v.optional( Id ),
 	lang: v.optional( v.pipe( v.string(), v.maxLength( 20 ) ) ),
@@ -250,6 +255,15 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 			const { site } = bearer( req, ctx, 'site' );
 			const policy = await readJson( req, SitePolicy );
 			json( res, 200, ctx.policies.set( site.id, policy ) );
+		},
+	},
+	'/admin/agents/revoke': {
+		// WordPress: this agent's role, capability, departments or limit changed, or it logged out.
+		POST: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const { sub } = await readJson( req, RevokeBody );
+			ctx.revocations.revoke( site.id, sub );
+			json( res, 200, { revoked: sub, closed: ctx.rooms.dropAgent( site.id, sub ) } );
 		},
 	},
 	'/admin/purge': {

@@ -13,11 +13,13 @@ import { handleHttp, type NotReady } from './http-api';
 import { IpLimiter } from './ip-limiter';
 import { createLogger, type Logger } from './log';
 import { CLOSE, LIMITS } from './protocol';
+import { Revocations } from './revocations';
 import { ChatRooms } from './rooms';
 import { SitePolicies } from './site-policy';
 import { PageViewStore } from './store/page-views';
 import { SqliteStore } from './store/sqlite-store';
 import type { ChatStore } from './store/types';
+import { MAX_TOKEN_LIFETIME_S } from './tokens';
 
 export interface RunningService {
 	port: number;
@@ -65,9 +67,11 @@ export async function startService(
 		}
 		return null;
 	};
-	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, addressOf, log, pageViews, policies, readiness } ) );
+	// Agents whose access WordPress withdrew (POST /admin/agents/revoke): their older tokens are refused.
+	const revocations = new Revocations( MAX_TOKEN_LIFETIME_S * 1000 );
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, addressOf, log, pageViews, policies, readiness, revocations } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
-	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips, addressOf };
+	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips, addressOf, revocations };
 	// Pinged by the last heartbeat and not answered yet. A socket is in here
 	// only between a ping and its pong, so an idle connection costs nothing.
 	const awaitingPong = new WeakSet< WebSocket >();

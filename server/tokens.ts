@@ -12,6 +12,8 @@ import type { ErrorCode, Role } from './protocol';
 export const TOKEN_AUDIENCE = 'consent-chat';
 /** "Short-lived": a token that claims a longer life is refused outright. */
 export const MAX_TOKEN_LIFETIME_S = 12 * 60 * 60;
+/** Clocks of WordPress and the service may differ a little: an `exp` this recent still counts. */
+export const CLOCK_TOLERANCE_S = 5;
 
 const ClaimsSchema = v.object( {
 	iss: v.string(),
@@ -35,6 +37,8 @@ export interface Identity< R extends TokenRole = Role > {
 	name: string;
 	depts: string[];
 	maxChats: number;
+	/** When WordPress signed it (epoch ms, whole seconds): revocations refuse tokens issued before them. */
+	issuedAt: number;
 	expiresAt: number;
 }
 
@@ -78,7 +82,7 @@ export function verifyToken(
 			audience: TOKEN_AUDIENCE,
 			issuer: site.id,
 			clockTimestamp: Math.floor( nowMs / 1000 ),
-			clockTolerance: 5,
+			clockTolerance: CLOCK_TOLERANCE_S,
 		} );
 	} catch ( e ) {
 		if ( e instanceof jwt.TokenExpiredError ) {
@@ -103,6 +107,7 @@ export function verifyToken(
 			name: c.name ?? '',
 			depts: c.depts ?? [],
 			maxChats: c.maxChats ?? site.maxChatsPerAgent,
+			issuedAt: c.iat * 1000,
 			expiresAt: c.exp * 1000,
 		},
 	};

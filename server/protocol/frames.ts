@@ -116,6 +116,16 @@ const Presence = v.object( {
 	depts: v.optional( v.pipe( v.array( Id ), v.maxLength( 50 ) ) ),
 } );
 
+/**
+ * Agent: a fresh token for this open connection, fetched before the current
+ * one expires (agent tokens live minutes). Answered by `renewed`; without it
+ * the service closes the connection when the token expires (4011).
+ */
+const Renew = v.object( {
+	type: v.literal( 'renew' ),
+	token: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( 4096 ) ),
+} );
+
 /** Agent: take a waiting chat. */
 const Take = v.object( { type: v.literal( 'take' ), chatId: Id } );
 
@@ -160,6 +170,7 @@ export const ClientFrameSchema = v.variant( 'type', [
 	Transfer,
 	Keep,
 	Page,
+	Renew,
 ] );
 
 export type ClientFrame = v.InferOutput< typeof ClientFrameSchema >;
@@ -175,7 +186,7 @@ export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrameSchema.
 /** Which role may send which frame (hello is checked before roles exist). */
 export const FRAMES_BY_ROLE: Record< Role, readonly ClientFrameType[] > = {
 	visitor: [ 'start', 'send', 'end', 'sync', 'typing', 'submit', 'restart', 'page' ],
-	agent: [ 'presence', 'take', 'transfer', 'keep', 'send', 'end', 'sync', 'typing' ],
+	agent: [ 'presence', 'take', 'transfer', 'keep', 'send', 'end', 'sync', 'typing', 'renew' ],
 };
 
 /* ------------------------------------------------------------------ */
@@ -269,6 +280,8 @@ export type ServerFrame =
 	| { type: 'queue'; waiting: QueueEntry[] }
 	/** Agent: its own presence, after every change (any of its tabs). */
 	| { type: 'presence'; online: boolean; depts: string[] }
+	/** Agent: its `renew` was accepted; the connection now lasts until `expiresAt` (epoch ms). */
+	| { type: 'renewed'; expiresAt: number }
 	/** Agents: who is online, for transfers. */
 	| { type: 'agents'; agents: AgentView[] }
 	/** Waiting visitor: place in the queue (1 = next). */

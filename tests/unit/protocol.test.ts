@@ -24,6 +24,7 @@ describe( 'parseClientFrame', () => {
 			{ type: 'keep', chatId: 'c1', keep: true },
 			{ type: 'page', chatId: 'c1', page: { path: '/shop/', title: 'Shop' } },
 			{ type: 'page', chatId: 'c1', page: null },
+			{ type: 'renew', token: 'abc' },
 		];
 		for ( const f of frames ) {
 			const r = ok( f );

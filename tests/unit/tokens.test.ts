@@ -19,7 +19,7 @@ describe( 'verifyToken', () => {
 		const r = verifyToken( handMade( { alg: 'HS256', typ: 'JWT' }, { ...claims, role: 'agent', sub: 'wp:3', name: 'Ada', depts: [ 'sales' ] } ), sites, now );
 		expect( r ).toEqual( {
 			ok: true,
-			identity: { site, role: 'agent', subject: 'wp:3', name: 'Ada', depts: [ 'sales' ], maxChats: 3, expiresAt: ( iat + 600 ) * 1000 },
+			identity: { site, role: 'agent', subject: 'wp:3', name: 'Ada', depts: [ 'sales' ], maxChats: 3, issuedAt: iat * 1000, expiresAt: ( iat + 600 ) * 1000 },
 		} );
 	} );
 

@@ -88,6 +88,8 @@ export interface WidgetStrings {
 	start: string;
 	send: string;
 	waiting: string;
+	/** The chat's agent lost its connection for now (ChatView.agentAway). */
+	agentAway: string;
 	/** Contains %d for the place in the queue. */
 	position: string;
 	/** Contains %s for the agent's name. */

@@ -257,6 +257,7 @@ class Assets {
 			'start'           => __( 'Start chat', 'consent-chat' ),
 			'send'            => __( 'Send', 'consent-chat' ),
 			'waiting'         => __( 'Waiting for an agent…', 'consent-chat' ),
+			'agentAway'       => __( 'The agent is away for a moment. If they do not come back soon, the next free agent takes over.', 'consent-chat' ),
 			/* translators: %d: the visitor's place in the queue. */
 			'position'        => __( 'You are number %d in the queue.', 'consent-chat' ),
 			/* translators: %s: the agent's name. */

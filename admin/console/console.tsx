@@ -74,6 +74,13 @@ export function Console( { config }: { config: ConsoleConfig } ) {
 }
 
 function ConnectionNotice( { state, actions }: { state: ConsoleState; actions: AgentActions } ) {
+	if ( state.accessEnded ) {
+		return (
+			<Notice status="error" isDismissible={ false } className="consent-chat-console__notice">
+				{ __( 'You no longer have access to live chat: your Chat agent role was removed, or you were logged out. Reload the page to sign in again.', 'consent-chat' ) }
+			</Notice>
+		);
+	}
 	switch ( state.connection ) {
 		case 'connecting':
 			return (

@@ -63,6 +63,8 @@ export function errorText( error: ConsoleError ): string {
 			return __( 'That chat no longer exists or is not yours.', 'consent-chat' );
 		case 'forbidden':
 			return __( 'You are not allowed to do that.', 'consent-chat' );
+		case 'limit_reached':
+			return __( 'Not possible: that would be more chats at once than the limit allows.', 'consent-chat' );
 		case 'rate_limited':
 			return __( 'Too many messages in a short time. Please wait a moment.', 'consent-chat' );
 		case 'too_large':

@@ -56,6 +56,11 @@ export interface ConsoleState {
 	connection: ConnectionState;
 	/** Close code of the last final close, if any. */
 	closeCode?: number;
+	/**
+	 * WordPress no longer gives this user an agent token (the Chat agent role
+	 * was removed, or they logged out): the console shows nothing more.
+	 */
+	accessEnded: boolean;
 	agentName: string;
 	/** What the service says; null until the first welcome. */
 	online: boolean | null;
@@ -79,7 +84,7 @@ export interface ConsoleState {
 
 export type ConsoleAction =
 	| { type: 'frame'; frame: ServerFrame }
-	| { type: 'connection'; state: ConnectionState; code?: number }
+	| { type: 'connection'; state: ConnectionState; code?: number; refused?: boolean }
 	| { type: 'online'; online: boolean; depts?: string[] }
 	| { type: 'identity'; me: AgentIdentity }
 	| { type: 'take'; chatId: string }
@@ -94,6 +99,7 @@ const MAX_ERRORS = 5;
 export function initialState(): ConsoleState {
 	return {
 		connection: 'connecting',
+		accessEnded: false,
 		agentName: '',
 		online: null,
 		depts: [],
@@ -118,6 +124,10 @@ export function consoleReducer( state: ConsoleState, action: ConsoleAction ): Co
 		case 'frame':
 			return applyFrame( state, action.frame );
 		case 'connection':
+			if ( action.refused ) {
+				// Access ended: drop the chats, their previews and the presence controls with it.
+				return { ...initialState(), connection: 'closed', accessEnded: true, agentName: state.agentName };
+			}
 			if ( state.connection === action.state && state.closeCode === action.code ) {
 				return state;
 			}
@@ -248,6 +258,8 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 			return withChat( state, { ...chat, pending } );
 		}
 		case 'error': {
+			// The connection answers these itself, by reconnecting with a fresh token: nothing for the agent to do.
+			if ( frame.code === 'token_expired' || frame.code === 'token_revoked' ) return state;
 			const error: ConsoleError = { id: state.nextErrorId, code: frame.code, message: frame.message };
 			return {
 				...state,
@@ -260,6 +272,9 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 		case 'started':
 		case 'position':
 			// Visitors only.
+			return state;
+		case 'renewed':
+			// The connection's business (ChatConnection renews the token).
 			return state;
 	}
 	return state;

@@ -2,10 +2,16 @@
  * Owns the console's one ChatConnection and its state. The state lives in a
  * ref as well as in React state, so frame handlers (which run outside
  * React's render cycle) always read the latest, e.g. the seq to sync from.
+ *
+ * Presence is the service's: the console shows the `presence` it sends
+ * (a console opened anew starts offline; see server/presence.ts) and keeps
+ * no choice of its own. The agent's token is renewed on the open connection
+ * (ChatConnection's `renew`); when WordPress no longer gives one (the role
+ * was removed, the user logged out), the console's access ends.
  */
 import apiFetch from '@wordpress/api-fetch';
 import { useCallback, useEffect, useRef, useState } from '@wordpress/element';
-import { ChatConnection, newClientId, type Ticket } from '../../client/shared/connection';
+import { ChatConnection, newClientId, TicketRefused, type Ticket } from '../../client/shared/connection';
 import type { ServerFrame } from '../../server/protocol';
 import {
 	alertsFor,
@@ -44,44 +50,10 @@ export interface AgentActions {
 	reconnect: () => void;
 }
 
-const ONLINE_KEY = 'consent-chat:console:online';
-const DEPTS_KEY = 'consent-chat:console:depts';
-
-function storedDepts(): string[] | null {
-	try {
-		const value: unknown = JSON.parse( window.localStorage.getItem( DEPTS_KEY ) ?? 'null' );
-		return Array.isArray( value ) && value.every( ( d ) => typeof d === 'string' ) ? value : null;
-	} catch {
-		return null;
-	}
-}
-
-function storeDepts( depts: string[] ): void {
-	try {
-		window.localStorage.setItem( DEPTS_KEY, JSON.stringify( depts ) );
-	} catch {
-		// Storage blocked: the choice only lasts for this page.
-	}
-}
-
-const sameDepts = ( a: readonly string[], b: readonly string[] ) =>
-	a.length === b.length && a.every( ( d ) => b.includes( d ) );
-
-function storedOnline(): boolean | null {
-	try {
-		const value = window.localStorage.getItem( ONLINE_KEY );
-		return value === null ? null : value === '1';
-	} catch {
-		return null;
-	}
-}
-
-function storeOnline( online: boolean ): void {
-	try {
-		window.localStorage.setItem( ONLINE_KEY, online ? '1' : '0' );
-	} catch {
-		// Storage blocked: the choice only lasts for this page.
-	}
+/** The token route's answer when WordPress says no for good: not (or no longer) an agent, or logged out. */
+function refusedByWordPress( e: unknown ): boolean {
+	const status = ( e as { data?: { status?: unknown } } | null )?.data?.status;
+	return status === 401 || status === 403;
 }
 
 export function useAgentConnection(
@@ -118,33 +90,17 @@ export function useAgentConnection(
 			for ( const chat of frame.chats ) {
 				sync( conn, chat.id, syncPoint( stateRef.current, chat.id ) );
 			}
-			// The service's `presence` follows: compare the agent's last choice with it.
-			presenceChecked = false;
-		};
-
-		/** Whether the `presence` after the latest welcome was compared with the stored choice. */
-		let presenceChecked = true;
-		const onPresence = ( frame: Extract< ServerFrame, { type: 'presence' } > ) => {
-			if ( ! presenceChecked ) {
-				presenceChecked = true;
-				// The agent's last choice (this browser) beats what the service remembers
-				// (e.g. after a restart of the service, which forgets presence).
-				const online = storedOnline() ?? frame.online;
-				const depts = storedDepts() ?? frame.depts;
-				if ( online !== frame.online || ! sameDepts( depts, frame.depts ) ) {
-					dispatch( { type: 'online', online, depts } );
-					conn.send( { type: 'presence', online, depts } );
-				}
-				return;
-			}
-			// Changed from another tab or device: that is the agent's latest choice.
-			if ( frame.online !== storedOnline() ) storeOnline( frame.online );
-			if ( ! sameDepts( frame.depts, storedDepts() ?? [] ) ) storeDepts( frame.depts );
 		};
 
 		const conn: ChatConnection = new ChatConnection( {
+			renew: true,
 			ticket: async () => {
-				const ticket = await apiFetch< Ticket >( { path: config.tokenPath, method: 'POST' } );
+				let ticket: Ticket;
+				try {
+					ticket = await apiFetch< Ticket >( { path: config.tokenPath, method: 'POST' } );
+				} catch ( e ) {
+					throw refusedByWordPress( e ) ? new TicketRefused( 'not an agent' ) : e;
+				}
 				const me = identityFromToken( ticket.token );
 				if ( me ) dispatch( { type: 'identity', me } );
 				return ticket;
@@ -156,7 +112,6 @@ export function useAgentConnection(
 					onWelcome( conn, frame );
 					return;
 				}
-				if ( frame.type === 'presence' ) onPresence( frame );
 				const alerts = alertsFor( before, stateRef.current, frame );
 				if ( alerts.length > 0 ) alertsRef.current?.( alerts, stateRef.current );
 				const missing = missingFrom( before, frame );
@@ -166,7 +121,7 @@ export function useAgentConnection(
 				}
 			},
 			onState: ( connection, detail ) => {
-				dispatch( { type: 'connection', state: connection, code: detail?.code } );
+				dispatch( { type: 'connection', state: connection, code: detail?.code, refused: detail?.refused } );
 			},
 		} );
 		connRef.current = conn;
@@ -180,7 +135,7 @@ export function useAgentConnection(
 	const actions: AgentActions = {
 		setOnline: useCallback(
 			( online: boolean ) => {
-				storeOnline( online );
+				// Shown at once; the service's `presence` answer is what stays.
 				// Without `depts` the service would fall back to all the token's departments.
 				const { depts } = stateRef.current;
 				dispatch( { type: 'online', online } );
@@ -190,7 +145,6 @@ export function useAgentConnection(
 		),
 		setDepts: useCallback(
 			( depts: string[] ) => {
-				storeDepts( depts );
 				const online = stateRef.current.online ?? false;
 				dispatch( { type: 'online', online, depts } );
 				connRef.current?.send( { type: 'presence', online, depts } );

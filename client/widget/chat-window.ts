@@ -293,7 +293,7 @@ export class ChatWindow {
 	private onState( state: ConnectionState, code?: number ): void {
 		if ( state === 'connecting' ) this.setStatus( this.s.connecting );
 		else if ( state === 'reconnecting' ) this.setStatus( this.s.reconnecting );
-		else if ( state === 'open' ) this.setStatus( this.info?.status === 'waiting' ? this.s.waiting : '' );
+		else if ( state === 'open' ) this.setStatus( this.info ? this.chatStatus( this.info ) : '' );
 		else if ( state === 'closed' && code !== undefined && code !== CLOSE.normal && this.session ) {
 			// Refused for good (another tab took the chat over, or the origin is not allowed): say so, offer a retry.
 			this.setStatus( this.s.failed, true );
@@ -310,7 +310,13 @@ export class ChatWindow {
 			return;
 		}
 		if ( this.conn && chat.page === undefined ) this.pages.running( chat.id );
-		this.setStatus( chat.status === 'waiting' ? this.s.waiting : '' );
+		this.setStatus( this.chatStatus( chat ) );
+	}
+
+	/** The status line of a running chat: waiting, the agent away for now (the service's grace period), or nothing. */
+	private chatStatus( chat: ChatInfo ): string {
+		if ( chat.status === 'waiting' ) return this.s.waiting;
+		return chat.agentAway ? this.s.agentAway : '';
 	}
 
 	/** The chat is over: forget it in this tab and offer a new one. */

@@ -66,7 +66,7 @@ export class AgentBot {
 	/** Ends this agent's chats and goes offline (the next test starts with a free agent), then disconnects. */
 	async close(): Promise< void > {
 		for ( const chatId of this.seen ) this.client.send( { type: 'end', chatId } );
-		// Presence outlives the connection: leave the agent offline, as a console user would find it.
+		// Presence outlives the connection for the service's grace period: leave the agent offline now.
 		this.client.send( { type: 'presence', online: false } );
 		this.client.close();
 		await this.client.closed;

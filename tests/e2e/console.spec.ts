@@ -5,10 +5,13 @@
  * transfer to a second agent (a user created through WordPress's REST API)
  * who gets it in their own console, "keep" (the visitor's chat code can then
  * no longer delete it), ending a chat, and the opt-in alert for a new chat.
+ * And an agent whose Chat agent role an admin removes loses access in the
+ * open console within seconds.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { TestClient } from '../helpers/ws-client';
 import { env, logIn } from './env';
 import { Rest } from './rest';
 import { Visitor } from './visitor';
@@ -17,6 +20,7 @@ import { Visitor } from './visitor';
 test.describe.configure( { timeout: 180_000 } );
 
 interface AgentUser {
+	id: number;
 	login: string;
 	password: string;
 	name: string;
@@ -25,16 +29,16 @@ interface AgentUser {
 /** A fresh user with the Chat agent role, made by the admin through /wp/v2/users. */
 async function createAgent( admin: Rest, name: string ): Promise< AgentUser > {
 	const login = `${ name.toLowerCase().replace( /\W+/g, '-' ) }-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
-	const user = { login, password: `pw-${ login }-Secret!`, name };
+	const password = `pw-${ login }-Secret!`;
 	const res = await admin.post( '/wp/v2/users', {
 		username: login,
-		password: user.password,
+		password,
 		email: `${ login }@example.org`,
 		name,
 		roles: [ 'consent_chat_agent' ],
 	} );
 	expect( res.status(), await res.text() ).toBe( 201 );
-	return user;
+	return { id: ( ( await res.json() ) as { id: number } ).id, login, password, name };
 }
 
 /** An agent in their own browser, on the console, connected. */
@@ -289,7 +293,8 @@ test( 'an agent online for one department gets only its chats, and transfers a c
 	const item = page.locator( '.consent-chat-console__queue' ).getByRole( 'listitem' ).filter( { hasText: 'A question for sales' } );
 	await expect( item ).toContainText( 'department billing' );
 
-	// Taken back by hand (taking is not limited by department), then ended.
+	// Taken back by hand: the departments Dana is online for choose what is sent to her, not what her
+	// token allows her to take (all of them). Then ended.
 	await item.getByRole( 'button', { name: 'Take chat' } ).click();
 	await expect( panel.getByRole( 'button', { name: 'End chat' } ) ).toBeVisible();
 	await panel.getByRole( 'button', { name: 'End chat' } ).click();
@@ -334,4 +339,42 @@ test( 'the console asks no third party (no Gravatar): every request goes to the 
 	expect( new Set( colours ).size ).toBe( 1 );
 	await expect( page.locator( '#wpadminbar img[src*="gravatar"]' ) ).toHaveCount( 0 );
 	await context.close();
+} );
+
+test( 'an agent whose Chat agent role is removed loses agent access in the open console within seconds', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const eve = await createAgent( admin, 'Eve Console' );
+	const e = await openConsole( browser, eve );
+	const page = e.page;
+	await page.getByRole( 'checkbox', { name: 'Online' } ).check();
+	await expect( page.getByText( 'You can be assigned new chats.' ) ).toBeVisible();
+	const v = await Visitor.open( browser );
+	await v.openChat();
+	await v.startChat( 'A question for Eve' );
+	await expect( page.getByRole( 'tabpanel' ).getByRole( 'log' ) ).toContainText( 'A question for Eve' );
+	// A copy of one of Eve's tokens, taken before the change (as if someone kept it).
+	const asEve = await Rest.as( browser, eve );
+	const kept = ( await ( await asEve.post( '/consent-chat/v1/agent-token', {} ) ).json() ) as { token: string; service: string };
+
+	// The admin makes Eve a subscriber (wp-admin's Users screen and the REST API both go through set_role).
+	const changed = await admin.post( `/wp/v2/users/${ eve.id }`, { roles: [ 'subscriber' ] } );
+	expect( changed.status(), await changed.text() ).toBe( 200 );
+
+	// The open console: a clear message within seconds, and nothing of the chats left.
+	await expect( page.locator( '#consent-chat-console' ).getByText( 'You no longer have access to live chat' ) ).toBeVisible( { timeout: 10_000 } );
+	await expect( page.getByRole( 'tab' ) ).toHaveCount( 0 );
+	await expect( page.locator( '.consent-chat-console__queue' ).getByRole( 'listitem' ) ).toHaveCount( 0 );
+	await expect( page.getByRole( 'checkbox', { name: 'Online' } ) ).toBeDisabled();
+	// The visitor is told honestly that the agent is away (the chat goes back to the queue after the grace period).
+	await expect( v.dialog.locator( '.cc-status' ) ).toContainText( v.s.agentAway );
+	// WordPress gives Eve no token now, and the kept one opens nothing at the service.
+	expect( ( await asEve.post( '/consent-chat/v1/agent-token', {} ) ).status() ).toBe( 403 );
+	const client = await TestClient.open( kept.service, env.wpUrl );
+	client.send( { type: 'hello', token: kept.token } );
+	expect( await client.next( 'error' ) ).toMatchObject( { code: 'token_revoked' } );
+	await client.closed;
+
+	await v.dialog.getByRole( 'button', { name: v.s.endChat } ).click();
+	await expect( v.log ).toContainText( v.s.ended );
+	await Promise.all( [ v.close(), e.context.close(), asEve.close(), admin.close() ] );
 } );

@@ -167,6 +167,25 @@ describe( 'console state', () => {
 		expect( s.errors ).toEqual( [] );
 	} );
 
+	it( 'leaves expired or revoked tokens to the connection (it reconnects with a fresh one): no error shown', () => {
+		const s = run( withChat(), { type: 'error', code: 'token_expired', message: 'x' }, { type: 'error', code: 'token_revoked', message: 'y' } );
+		expect( s.errors ).toEqual( [] );
+	} );
+
+	it( 'ends the agent’s access when WordPress gives no more tokens: no chats, no queue, no presence', () => {
+		let s = run(
+			withChat(),
+			{ type: 'queue', waiting: [ { chat: view( 'w1', { status: 'waiting' } ), preview: 'a secret' } ] },
+			{ type: 'presence', online: true, depts: [] }
+		);
+		s = run( s, { type: 'connection', state: 'reconnecting' } );
+		expect( s.accessEnded ).toBe( false );
+		expect( s.chats.size ).toBe( 1 );
+		s = run( s, { type: 'connection', state: 'closed', refused: true } );
+		expect( s ).toMatchObject( { accessEnded: true, connection: 'closed', online: null, queue: [], activeChatId: null } );
+		expect( s.chats.size ).toBe( 0 );
+	} );
+
 	it( 'asks for history of a newly opened chat and after a gap in seqs', () => {
 		const s = run( withChat(), message( 'c1', 1 ), message( 'c1', 2 ) );
 		// A taken chat: the visitor's first message came before it was ours.

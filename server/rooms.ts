@@ -589,12 +589,14 @@ export class ChatRooms {
 
 	/**
 	 * The newest token carries the agent's current name, departments and
-	 * limit; the departments it is online for stay within the token's.
+	 * limit; the departments it is online for stay within the token's, and
+	 * chats of a department it no longer may handle go back to the queue.
 	 */
 	private applyClaims( agent: AgentState, identity: Peer[ 'identity' ] ) {
 		agent.name = identity.name || agent.name;
 		agent.tokenDepts = identity.depts;
 		agent.maxChats = identity.maxChats;
+		for ( const chat of this.chatsOf( agent ) ) if ( ! maySee( agent, chat.record.dept ) ) this.handBack( chat, agent );
 		const { online, depts } = this.presences.get( agent.key );
 		return this.presences.set( agent.key, online, this.allowedDepts( agent, depts ) );
 	}
@@ -640,16 +642,20 @@ export class ChatRooms {
 	private agentGone( key: string ): void {
 		const agent = this.agents.get( key );
 		for ( const chat of [ ...this.live.values() ] ) {
-			const { site, agentSub, agentName } = chat.record;
-			if ( ! agentSub || agentKey( site, agentSub ) !== key || chat.record.status === 'closed' ) continue;
-			if ( agent ) this.release( agent, chat );
-			chat.position = 0;
-			// Said while the chat is still the agent's, so no new agent's "joined" can come before it.
-			this.systemMessage( chat, 'agent_left', agentName ?? undefined )
-				.then( () => this.setStatus( chat, 'waiting', { agent: null } ) )
-				.then( () => this.dispatch( site ) )
-				.catch( ( e ) => this.fail( e ) );
+			const { site, agentSub } = chat.record;
+			if ( agentSub && agentKey( site, agentSub ) === key && chat.record.status !== 'closed' ) this.handBack( chat, agent );
 		}
+	}
+
+	/** The agent may no longer have the chat: back to its department's queue, the visitor told. */
+	private handBack( chat: LiveChat, agent: AgentState | undefined ): void {
+		if ( agent ) this.release( agent, chat );
+		chat.position = 0;
+		// Said while the chat is still the agent's, so no new agent's "joined" can come before it.
+		this.systemMessage( chat, 'agent_left', chat.record.agentName ?? undefined )
+			.then( () => this.setStatus( chat, 'waiting', { agent: null } ) )
+			.then( () => this.dispatch( chat.record.site ) )
+			.catch( ( e ) => this.fail( e ) );
 	}
 
 	/* -------------------------------------------------------------- */

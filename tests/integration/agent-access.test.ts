@@ -121,3 +121,20 @@ test( 'dispatch never goes past the token, whatever departments the agent asks t
 	expect( svc.store.getChat( support.chatId )?.status ).toBe( 'waiting' );
 	expect( JSON.stringify( sam.frames ) ).not.toContain( support.chatId );
 } );
+
+test( 'a chat the agent’s new token no longer allows goes back to the queue; the visitor is told', async () => {
+	const sam = await agent( 'wp:sam', [ 'sales', 'support' ], true );
+	const c = await routed( 'v1', 'my router is broken', 'support' );
+	expect( c.agent ).toBe( 'wp:sam' );
+	// WordPress took support from Sam: the console comes back with a token for sales only.
+	sam.close();
+	await sam.closed;
+	const again = await svc.connect( 'agent', 'wp:sam', 'wp:sam', { depts: [ 'sales' ] } );
+	open.push( again );
+	expect( await c.v.next( 'message', ( m ) => m.event === 'agent_left' ) ).toMatchObject( { name: 'wp:sam' } );
+	expect( ( await c.v.next( 'chat', ( f ) => f.chat.status === 'waiting' ) ).chat ).toMatchObject( { agent: null, dept: 'support' } );
+	// Sam's welcome no longer listed it, and Sam can no longer write in it.
+	again.send( { type: 'send', chatId: c.chatId, clientId: 'x', text: 'still mine?' } );
+	expect( await again.next( 'error', ( e ) => e.ref === 'x' ) ).toMatchObject( { code: 'not_found' } );
+	expect( JSON.stringify( again.frames.filter( ( f ) => f.type === 'queue' ) ) ).not.toContain( c.chatId );
+} );

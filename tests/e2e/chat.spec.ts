@@ -60,6 +60,12 @@ test( 'visitor and agent chat live, and the service is untouched until the visit
 	await dialog.getByLabel( 'Your message' ).press( 'Enter' );
 	await expect( log ).toContainText( 'Great, thanks!' );
 
+	// Tidy up for the tests after this one: a chat left open would go back to the queue once the
+	// agent's grace period runs out, and reach the next agent who goes online.
+	await agent.getByRole( 'button', { name: 'End chat' } ).click();
+	await expect( visitorLog ).toContainText( 'The chat has ended' );
+	await agent.getByLabel( 'Online' ).uncheck();
+	await expect( agent.getByText( 'You get no new chats; your open chats go on.' ) ).toBeVisible();
 	await visitorContext.close();
 	await agentContext.close();
 } );

@@ -263,11 +263,15 @@ test( 'the connection test, and the secret that never comes back', async ( { bro
 	await admin.close();
 } );
 
-test( 'departments and agents: a department given to the agent is in the agentâ€™s token', async ( { browser } ) => {
+test( 'departments and agents: a department given to the agent is in the agentâ€™s token, and its open console follows at once', async ( { browser } ) => {
 	const admin = await Rest.as( browser );
 	const before = await snapshot( admin );
 	const agents = ( await ( await admin.get( '/consent-chat/v1/agents' ) ).json() ) as Array< { id: number; login: string } >;
 	const agent = agents.find( ( a ) => a.login === AGENT.login )!;
+	// The agent's console is open all along, serving every department.
+	const open = await ( await browser.newContext() ).newPage();
+	await logIn( open, AGENT, env.consoleUrl );
+	await expect( open.getByRole( 'checkbox', { name: 'All departments' } ) ).toBeEnabled();
 	try {
 		const page = await openSettings( browser, ADMIN, 'agents' );
 		await page.getByRole( 'button', { name: 'Add department' } ).click();
@@ -288,6 +292,11 @@ test( 'departments and agents: a department given to the agent is in the agentâ€
 		await screenshot( page, 'settings-agents' );
 		await page.context().close();
 
+		// WordPress told the service: the open console reconnected by itself with a token for sales only
+		// (the page was loaded before the department existed, so it shows the department's id).
+		await expect( open.getByRole( 'group', { name: 'Departments' } ).getByRole( 'checkbox', { name: /^sales$/i } ) ).toBeChecked( { timeout: 10_000 } );
+		await expect( open.getByRole( 'checkbox', { name: 'All departments' } ) ).toHaveCount( 0 );
+
 		const asAgent = await Rest.as( browser, AGENT );
 		const { token } = ( await ( await asAgent.post( '/consent-chat/v1/agent-token', {} ) ).json() ) as { token: string };
 		const claims = JSON.parse( Buffer.from( token.split( '.' )[ 1 ], 'base64url' ).toString() ) as { depts: string[]; maxChats: number };
@@ -300,11 +309,18 @@ test( 'departments and agents: a department given to the agent is in the agentâ€
 		await expect( agentPage.getByRole( 'group', { name: 'Departments' } ).getByRole( 'checkbox', { name: 'Sales' } ) ).toBeChecked();
 		await agentPage.context().close();
 
+		// The agent logs out in another tab: the console left open loses its access within seconds.
+		const logout = await open.locator( '#wp-admin-bar-logout a' ).getAttribute( 'href' );
+		const other = await open.context().newPage();
+		await other.goto( logout! );
+		await expect( open.locator( '#consent-chat-console' ).getByText( 'You no longer have access to live chat' ) ).toBeVisible( { timeout: 10_000 } );
+
 		// Unknown departments and out-of-range limits are refused.
 		expect( ( await admin.post( `/consent-chat/v1/agents/${ agent.id }`, { depts: [ 'nope' ] } ) ).status() ).toBe( 400 );
 		expect( ( await admin.post( `/consent-chat/v1/agents/${ agent.id }`, { maxChats: 0 } ) ).status() ).toBe( 400 );
 		expect( ( await admin.post( '/consent-chat/v1/agents/999999', { maxChats: 1 } ) ).status() ).toBe( 404 );
 	} finally {
+		await open.context().close();
 		await admin.post( `/consent-chat/v1/agents/${ agent.id }`, { depts: [], maxChats: null } );
 		await restore( admin, before );
 		await admin.close();

@@ -116,7 +116,10 @@ export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceCo
 		} catch ( e ) {
 			throw new ConfigError( `cannot read CONSENT_CHAT_CONFIG: ${ ( e as Error ).message }` );
 		}
-	} else if ( env.CONSENT_CHAT_SECRET ) {
+	} else if ( ! env.CONSENT_CHAT_SECRET ) {
+		// Without either there is no site at all; say which settings make one, not the schema's "sites".
+		throw new ConfigError( 'no site configured: set CONSENT_CHAT_SECRET and CONSENT_CHAT_ORIGINS (and CONSENT_CHAT_SITE_ID), or CONSENT_CHAT_CONFIG' );
+	} else {
 		base.sites = [
 			{
 				id: env.CONSENT_CHAT_SITE_ID ?? 'default',

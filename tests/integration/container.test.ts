@@ -59,6 +59,8 @@ async function start(): Promise< Running > {
 			'run', '--rm', '--name', name,
 			// The host's network: the test needs no port mapping, and podman's bridge would change the host's firewall.
 			'--network', 'host',
+			// As docs/deploy/container.md runs it: reachable only through the proxy on the same machine.
+			'-e', 'CONSENT_CHAT_HOST=127.0.0.1',
 			'-v', `${ volume }:/var/lib/consent-chat`,
 			'-e', `CONSENT_CHAT_SECRET=${ SITE.secret }`,
 			'-e', `CONSENT_CHAT_SITE_ID=${ SITE.id }`,

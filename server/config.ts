@@ -43,7 +43,7 @@ const LimitsSchema = v.object( {
 	deleteAttemptsPerIp: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 10 ),
 } );
 
-/** How the store maintains its index of messages by chat (see store/sqlite-store.ts). */
+/** How the store maintains its index of messages by chat (see store/sqlite/message-index.ts). */
 const StoreSchema = v.object( {
 	/** Message rows (one per chat per commit) written since the last fold that make the next commit fold them too. */
 	foldRows: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 4096 ),

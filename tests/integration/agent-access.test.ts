@@ -61,7 +61,7 @@ test( 'a sales-only agent is shown neither support chats nor their previews, and
 
 	sam.send( { type: 'take', chatId: support.chatId } );
 	expect( await sam.next( 'error' ) ).toMatchObject( { code: 'forbidden' } );
-	expect( svc.store.getChat( support.chatId )?.status ).toBe( 'waiting' );
+	expect( ( await svc.store.getChat( support.chatId ) )?.status ).toBe( 'waiting' );
 
 	sam.send( { type: 'take', chatId: sales.chatId } );
 	expect( ( await sales.v.next( 'message', ( m ) => m.event === 'agent_joined' ) ).name ).toBe( 'wp:sam' );
@@ -77,7 +77,7 @@ test( 'take beyond the parallel-chat limit is refused with a typed error and cha
 
 	ann.send( { type: 'take', chatId: second.chatId } );
 	expect( await ann.next( 'error' ) ).toMatchObject( { code: 'limit_reached' } );
-	expect( svc.store.getChat( second.chatId ) ).toMatchObject( { status: 'waiting', agentSub: null } );
+	expect( await svc.store.getChat( second.chatId ) ).toMatchObject( { status: 'waiting', agentSub: null } );
 
 	// Ending the first frees the slot.
 	ann.send( { type: 'end', chatId: first.chatId } );
@@ -105,7 +105,7 @@ test( 'a transfer goes only to an agent that may handle the chat and has room', 
 	expect( await ann.next( 'error' ) ).toMatchObject( { code: 'limit_reached' } );
 
 	// Still Ann's; neither Sue nor Bob was shown it.
-	expect( svc.store.getChat( c.chatId )?.agentSub ).toBe( 'wp:ann' );
+	expect( ( await svc.store.getChat( c.chatId ) )?.agentSub ).toBe( 'wp:ann' );
 	for ( const other of [ sue, bob ] ) expect( JSON.stringify( other.frames ) ).not.toContain( c.chatId );
 } );
 
@@ -118,7 +118,7 @@ test( 'dispatch never goes past the token, whatever departments the agent asks t
 	expect( ( await svc.http( 'GET', '/availability?site=test&dept=support' ) ).body.online ).toBe( false );
 	expect( ( await routed( 'v2', 'buy', 'sales' ) ).agent ).toBe( 'wp:sam' );
 	// The support chat was never offered: still waiting, Sam's queue never showed it.
-	expect( svc.store.getChat( support.chatId )?.status ).toBe( 'waiting' );
+	expect( ( await svc.store.getChat( support.chatId ) )?.status ).toBe( 'waiting' );
 	expect( JSON.stringify( sam.frames ) ).not.toContain( support.chatId );
 } );
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 const FRAME = 24 + 4096;
 const WRITE = 3 * FRAME;
 const FILE_BYTES = 4 << 20;
-/** Slower than this, a sync alone is most of the stored p99 target (2.5 ms). */
+/** Slower than this, a sync alone is most of a stored message's latency budget. */
 export const SLOW_SYNC_MS = 2;
 
 /**

@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need and the machine may lack:
-# Chromium (Playwright cannot download its own browser here), PHP's CLI
-# (for `php -l`), unzip (to read WordPress's personal data export in the
-# privacy-tools test) and nginx (the TLS proxy the proxy test puts in front
-# of the service; only its binary is used, the machine's own nginx service is
-# never started by the tests). Idempotent: does nothing when all are present.
+# Installs the Debian packages the tests and `npm start` need and the machine
+# may lack: Chromium (Playwright cannot download its own browser here), PHP's
+# CLI with the extensions the local WordPress runs on (see below), unzip (to
+# read WordPress's personal data export in the privacy-tools test) and nginx
+# (the TLS proxy the proxy test puts in front of the service; only its binary
+# is used, the machine's own nginx service is never started by the tests).
+# Idempotent: does nothing when all are present.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v php >/dev/null 2>&1 || need+=(php-cli)
+# The local WordPress runs on this PHP (scripts/wordpress/): SQLite is its database (PDO's
+# SQLite driver); mbstring is used by the plugin itself (mb_strtoupper has no WordPress
+# fallback); dom/xml and curl are what WordPress's Site Health recommends and what a real
+# host has (curl carries wp_remote_* calls to the chat service). Zip, gd and intl are left
+# out: WordPress unpacks uploaded plugins with its own PclZip, and nothing here edits images.
+php_has() { command -v php >/dev/null 2>&1 && php -r "exit(extension_loaded('$1') ? 0 : 1);" 2>/dev/null; }
+php_has pdo_sqlite || need+=(php-sqlite3)
+php_has mbstring || need+=(php-mbstring)
+php_has dom || need+=(php-xml)
+php_has curl || need+=(php-curl)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 # nginx lives in /usr/sbin, which is not on an ordinary user's PATH.
 { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx)

@@ -15,7 +15,7 @@ test( 'deleting the plugin removes its options, roles and capabilities, and noth
 	test.setTimeout( 180_000 );
 	await withFreshSite( 'uninstall', async ( site ) => {
 		const code = `<?php
-require '/wordpress/wp-load.php';
+require './wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 activate_plugin( 'consent-chat/plugin.php' );
 ConsentChat\\Settings::secret();
@@ -71,7 +71,7 @@ test( 'on a multisite network, deleting the plugin cleans every site, also beyon
 		const network = await php(
 			`<?php
 define( 'WP_INSTALLING_NETWORK', true );
-require '/wordpress/wp-load.php';
+require './wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 global $wpdb;
 // Not multisite yet, so $wpdb does not know the network tables' names.
@@ -106,7 +106,7 @@ define( 'BLOG_ID_CURRENT_SITE', 1 );
 		);
 
 		const code = `<?php
-require '/wordpress/wp-load.php';
+require './wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 if ( ! is_multisite() ) { echo 'not a network'; exit( 1 ); }
 // 101 sites besides the main one: get_sites()' default of 100 leaves two of them out.

@@ -6,24 +6,32 @@
 # (the TLS proxy the proxy test puts in front of the service; only its binary
 # is used, the machine's own nginx service is never started by the tests).
 # Idempotent: does nothing when all are present.
+#
+#   ensure-system-deps.sh          everything (npm test)
+#   ensure-system-deps.sh php      only PHP and its extensions (npm start)
 set -euo pipefail
+only_php=$([ "${1:-}" = php ] && echo 1 || echo 0)
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v php >/dev/null 2>&1 || need+=(php-cli)
 # The local WordPress runs on this PHP (scripts/wordpress/): SQLite is its database (PDO's
 # SQLite driver); mbstring is used by the plugin itself (mb_strtoupper has no WordPress
-# fallback); dom/xml and curl are what WordPress's Site Health recommends and what a real
-# host has (curl carries wp_remote_* calls to the chat service). Zip, gd and intl are left
-# out: WordPress unpacks uploaded plugins with its own PclZip, and nothing here edits images.
+# fallback); zip makes Tools → Export Personal Data's archive (WordPress needs ZipArchive for
+# it); dom/xml and curl are what WordPress's Site Health recommends and what a real host has
+# (curl carries wp_remote_* calls to the chat service). Gd and intl are left out: nothing here
+# edits images or needs more than WordPress's own formatting.
 php_has() { command -v php >/dev/null 2>&1 && php -r "exit(extension_loaded('$1') ? 0 : 1);" 2>/dev/null; }
 php_has pdo_sqlite || need+=(php-sqlite3)
 php_has mbstring || need+=(php-mbstring)
 php_has dom || need+=(php-xml)
 php_has curl || need+=(php-curl)
-command -v unzip >/dev/null 2>&1 || need+=(unzip)
-# nginx lives in /usr/sbin, which is not on an ordinary user's PATH.
-{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx)
+php_has zip || need+=(php-zip)
+if [ "$only_php" = 0 ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v unzip >/dev/null 2>&1 || need+=(unzip)
+  # nginx lives in /usr/sbin, which is not on an ordinary user's PATH.
+  { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

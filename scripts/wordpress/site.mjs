@@ -30,8 +30,8 @@ export const PHP_SETTINGS = ['-d', 'upload_max_filesize=64M', '-d', 'post_max_si
  * `url` is the address the install records; wp-config.php makes the one given at each run win.
  *
  * Mounts are symbolic links, e.g. { hostPath: <checkout>, sitePath: 'wp-content/plugins/consent-chat' };
- * they stay in the site, as a plugin folder would. A real file or folder where a link should
- * go is an error, never replaced.
+ * they stay in the site, as a plugin folder would. A file or a folder with content where a
+ * link should go is an error, never replaced.
  *
  * @param {{ siteDir: string, url?: string, mounts?: Mount[], log?: (line: string) => void }} options
  * @typedef {{ hostPath: string, sitePath: string }} Mount
@@ -41,7 +41,7 @@ export async function prepareSite({ siteDir, url, mounts = [], log = () => {} })
 	if (!existsSync(path.join(dir, 'wp-includes', 'version.php'))) {
 		throw new Error(`${dir} holds no WordPress core; make it with ensureSite() first`);
 	}
-	await writeConfigIfMissing(dir);
+	await ensureOwnConfig(dir, log);
 	await installSqliteIfMissing(dir);
 	for (const mount of mounts) await link(dir, mount);
 	const { exitCode, stdout, stderr } = await php([...PHP_SETTINGS, INSTALL_SCRIPT], { cwd: dir, url });
@@ -96,9 +96,18 @@ export function forEachLine(stream, onLine) {
  * script's stderr). WP-Cron is off: nothing of ours uses it, and its update checks would only
  * wait on wordpress.org, which these machines cannot reach.
  */
-async function writeConfigIfMissing(dir) {
+async function ensureOwnConfig(dir, log) {
 	const file = path.join(dir, 'wp-config.php');
-	if (existsSync(file)) return;
+	let dbName = 'wordpress';
+	const existing = await fs.readFile(file, 'utf8').catch(() => null);
+	if (existing?.includes(URL_VARIABLE)) return;
+	if (existing !== null) {
+		// A site WordPress Playground made (npm start's data/ from before): its wp-config.php has
+		// placeholder salts and no address, which Playground supplied. Replaced, keeping DB_NAME:
+		// the SQLite driver files the tables under that name.
+		dbName = existing.match(/define\(\s*'DB_NAME',\s*'([^']*)'\s*\)/)?.[1] ?? dbName;
+		log(`Replacing ${file}, which this script did not write, with its own (keeping DB_NAME '${dbName}')`);
+	}
 	const salts = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT']
 		.map((name) => `define( '${name}', '${randomBytes(48).toString('base64')}' );`)
 		.join('\n');
@@ -109,7 +118,7 @@ async function writeConfigIfMissing(dir) {
  * in wp-content/database/.ht.sqlite; the DB_* values below are only what it expects to find.
  */
 
-define( 'DB_NAME', 'wordpress' );
+define( 'DB_NAME', '${dbName}' );
 define( 'DB_USER', '' );
 define( 'DB_PASSWORD', '' );
 define( 'DB_HOST', '' );
@@ -186,7 +195,11 @@ async function link(dir, { hostPath, sitePath }) {
 		if ((await fs.readlink(at)) === target) return;
 		await fs.rm(at);
 	} else if (existing) {
-		throw new Error(`${at} exists and is not a link; not replacing it with a link to ${target}`);
+		// An empty folder is replaced (WordPress Playground left one at each mount point); anything
+		// with content is not ours to remove.
+		const empty = existing.isDirectory() && (await fs.readdir(at)).length === 0;
+		if (!empty) throw new Error(`${at} exists and is not a link; not replacing it with a link to ${target}`);
+		await fs.rmdir(at);
 	}
 	await fs.mkdir(path.dirname(at), { recursive: true });
 	await fs.symlink(target, at);

@@ -21,8 +21,11 @@ const ROUTER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'router.p
  * (write-ahead log, a 10 s busy timeout, BEGIN IMMEDIATE for writes).
  */
 const WORKERS = 4;
-/** The built-in server's log line per connection and request: noise in our logs. */
-const QUIET = '-q';
+/**
+ * The built-in server's lines per connection and request ("127.0.0.1:40522 Accepted", "… [200]:
+ * GET /", "… Closing"): noise in our logs, left out. (Its -q would also silence PHP's errors.)
+ */
+const ACCESS_LOG = /^(\[\d+\] )?\[[^\]]+\] \S+:\d+ (Accepted|Closing|\[\d{3}\]: )/;
 const noop = () => {};
 
 /**
@@ -59,7 +62,7 @@ export async function startWordPress({ siteDir, port, mounts = [], setup = [], l
 		}
 	}
 
-	const child = spawn('php', [...PHP_SETTINGS, '-d', 'opcache.enable_cli=1', QUIET, '-S', `127.0.0.1:${port}`, '-t', dir, ROUTER], {
+	const child = spawn('php', [...PHP_SETTINGS, '-d', 'opcache.enable_cli=1', '-S', `127.0.0.1:${port}`, '-t', dir, ROUTER], {
 		cwd: dir,
 		env: { ...process.env, ...env, [URL_VARIABLE]: url, PHP_CLI_SERVER_WORKERS: String(WORKERS) },
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,6 +73,7 @@ export async function startWordPress({ siteDir, port, mounts = [], setup = [], l
 	const output = [];
 	for (const stream of [child.stdout, child.stderr]) {
 		forEachLine(stream, (line) => {
+			if (ACCESS_LOG.test(line)) return;
 			output.push(line);
 			if (output.length > 200) output.shift();
 			log(`[wp:${port}] ${line}`);

@@ -59,9 +59,14 @@ Settings for one site come from the environment:
   CONSENT_CHAT_LOG_LEVEL    fatal, error, warn, info, debug, silent (default: info)
   CONSENT_CHAT_DRAIN_SECONDS  after SIGTERM, how long /readyz answers 503
                             before the port closes                 (default: 0)
+  CONSENT_CHAT_TRUSTED_PROXIES  comma-separated addresses or CIDRs of the TLS
+                            proxies in front (e.g. 127.0.0.1); only from them
+                            is X-Forwarded-For believed             (default: none)
   CONSENT_CHAT_CONFIG       a JSON file with several "sites" and the other settings;
-                            PORT, HOST, DATA_DIR, LOG_LEVEL and DRAIN_SECONDS
-                            above still override it
+                            PORT, HOST, DATA_DIR, LOG_LEVEL, DRAIN_SECONDS and
+                            TRUSTED_PROXIES above still override it
+
+Needs Node 22 or later.
 
 Health: GET /livez (the process is up), GET /readyz (503 while draining or
 when the store takes no writes), GET /health (counts, for WordPress).
@@ -73,6 +78,7 @@ export function configSummary( config: ServiceConfig ): string {
 	const lines = [
 		'configuration valid',
 		`listens on ${ config.host }:${ config.port }, data in ${ config.dataDir }, log level ${ config.logLevel }, drain ${ config.drainSeconds } s`,
+		`trusted proxies: ${ config.trustedProxies.length > 0 ? config.trustedProxies.join( ', ' ) : 'none (X-Forwarded-For is ignored)' }`,
 	];
 	for ( const s of config.sites ) {
 		lines.push(
@@ -81,6 +87,15 @@ export function configSummary( config: ServiceConfig ): string {
 		);
 	}
 	return lines.join( '\n' ) + '\n';
+}
+
+/** The oldest Node the service runs on: better-sqlite3 13's prebuilt binary needs 22 (on 20 it crashes at load). */
+export const MIN_NODE_MAJOR = 22;
+
+/** Why this Node cannot run the service, or null when it can. */
+export function nodeTooOld( version = process.versions.node ): string | null {
+	const major = Number( version.split( '.' )[ 0 ] );
+	return major >= MIN_NODE_MAJOR ? null : `consent-chat-service needs Node ${ MIN_NODE_MAJOR } or later; this is Node ${ version } (${ process.execPath })`;
 }
 
 /** The version of the package this file was installed with (the repository's, when run from a checkout). */

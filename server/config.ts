@@ -43,7 +43,7 @@ const LimitsSchema = v.object( {
 	deleteAttemptsPerIp: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 10 ),
 } );
 
-/** How the store maintains its index of messages by chat (see store/sqlite-store.ts). */
+/** How the store maintains its index of messages by chat (see store/sqlite/message-index.ts). */
 const StoreSchema = v.object( {
 	/** Message rows (one per chat per commit) written since the last fold that make the next commit fold them too. */
 	foldRows: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 1 ) ), 4096 ),
@@ -116,7 +116,10 @@ export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceCo
 		} catch ( e ) {
 			throw new ConfigError( `cannot read CONSENT_CHAT_CONFIG: ${ ( e as Error ).message }` );
 		}
-	} else if ( env.CONSENT_CHAT_SECRET ) {
+	} else if ( ! env.CONSENT_CHAT_SECRET ) {
+		// Without either there is no site at all; say which settings make one, not the schema's "sites".
+		throw new ConfigError( 'no site configured: set CONSENT_CHAT_SECRET and CONSENT_CHAT_ORIGINS (and CONSENT_CHAT_SITE_ID), or CONSENT_CHAT_CONFIG' );
+	} else {
 		base.sites = [
 			{
 				id: env.CONSENT_CHAT_SITE_ID ?? 'default',

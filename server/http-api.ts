@@ -260,29 +260,28 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 		},
 	},
 	'/admin/stats': {
-		GET: ( req, res, url, ctx ) => {
+		GET: async ( req, res, url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
 			const to = numberParam( url, 'to', Date.now() );
 			const from = numberParam( url, 'from', to - 30 * 86_400_000 );
-			json( res, 200, { from, to, rows: ctx.store.stats( site.id, from, to ) } );
+			json( res, 200, { from, to, rows: await ctx.store.stats( site.id, from, to ) } );
 		},
 	},
 	'/admin/contacts': {
-		GET: ( req, res, _url, ctx ) => {
+		GET: async ( req, res, _url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
-			json( res, 200, { submissions: ctx.store.contacts( site.id ) } );
+			json( res, 200, { submissions: await ctx.store.contacts( site.id ) } );
 		},
 	},
 	'/admin/personal-data': {
 		// WordPress's personal data exporter: what the service holds about one e-mail address.
-		GET: ( req, res, url, ctx ) => {
+		GET: async ( req, res, url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
 			const parsed = v.safeParse( Email, url.searchParams.get( 'email' ) ?? '' );
 			if ( ! parsed.success ) throw new HttpError( 400, 'bad_request', `"email": ${ parsed.issues[ 0 ].message }` );
-			const found = ctx.store.findByEmail( site.id, parsed.output );
-			json( res, 200, {
-				contacts: found.contacts,
-				chats: found.chats.map( ( c ) => ( {
+			const found = await ctx.store.findByEmail( site.id, parsed.output );
+			const chats = await Promise.all(
+				found.chats.map( async ( c ) => ( {
 					id: c.id,
 					createdAt: c.createdAt,
 					closedAt: c.closedAt,
@@ -292,9 +291,10 @@ const routes: Record< string, Partial< Record< string, Handler > > > = {
 					from: c.from,
 					consentVersion: c.consentVersion,
 					keep: c.keep,
-					messages: ctx.store.messagesAfter( c.id, 0 ),
-				} ) ),
-			} );
+					messages: await ctx.store.messagesAfter( c.id, 0 ),
+				} ) )
+			);
+			json( res, 200, { contacts: found.contacts, chats } );
 		},
 	},
 	'/admin/personal-data/erase': {

@@ -6,8 +6,7 @@
  * and stop gracefully (service.ts close()).
  */
 import { configFromEnv, ConfigError, type ServiceConfig } from './config';
-import { configSummary, HELP, packageVersion, parseCommandLine } from './cli';
-import { startService } from './service';
+import { configSummary, HELP, nodeTooOld, packageVersion, parseCommandLine } from './cli';
 
 /** Exit code for a bad argument or an invalid configuration (as before the command line existed). */
 const EXIT_CONFIG = 2;
@@ -21,6 +20,15 @@ function loadConfig( configFile: string | undefined ): ServiceConfig {
 			process.exit( EXIT_CONFIG );
 		}
 		throw e;
+	}
+}
+
+/** Running or checking on a Node the store's binary cannot load would end in a crash with no word. */
+function refuseOldNode(): void {
+	const problem = nodeTooOld();
+	if ( problem ) {
+		process.stderr.write( `consent-chat: ${ problem }\n` );
+		process.exit( EXIT_CONFIG );
 	}
 }
 
@@ -38,12 +46,18 @@ async function main(): Promise< void > {
 			process.exit( EXIT_CONFIG );
 			return;
 		case 'check-config':
+			refuseOldNode();
 			process.stdout.write( configSummary( loadConfig( command.configFile ) ) );
 			return;
 		case 'run':
 			break;
 	}
-	const service = await startService( loadConfig( command.configFile ) );
+	refuseOldNode();
+	const config = loadConfig( command.configFile );
+	// Loaded only now: on a Node that is too old, better-sqlite3's binary crashes the process
+	// (a segmentation fault with no message) the moment it is required.
+	const { startService } = await import( './service' );
+	const service = await startService( config );
 	const stop = (): void => {
 		service.close().then(
 			() => process.exit( 0 ),

@@ -10,17 +10,21 @@
  * in while its copies could not get back, and the rate limits and the
  * heartbeat keep that far below the capacity (at 10 frames/s, about 600
  * before a dead connection is noticed).
+ *
+ * A message whose write is still in flight is remembered by the promise of
+ * its number (the store gives it), so that a resend arriving meanwhile is
+ * answered with the same number once it is durable, not written again.
  */
 export class RecentClientIds {
-	private readonly seqs = new Map< string, number >();
+	private readonly seqs = new Map< string, number | Promise< number > >();
 
 	constructor( readonly capacity: number ) {}
 
-	get( clientId: string ): number | undefined {
+	get( clientId: string ): number | Promise< number > | undefined {
 		return this.seqs.get( clientId );
 	}
 
-	remember( clientId: string, seq: number ): void {
+	remember( clientId: string, seq: number | Promise< number > ): void {
 		this.seqs.set( clientId, seq );
 		// A Map iterates in insertion order: its first key is the oldest.
 		if ( this.seqs.size > this.capacity ) this.seqs.delete( this.seqs.keys().next().value as string );

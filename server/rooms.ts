@@ -65,8 +65,8 @@ interface AgentState {
 	maxChats: number;
 	/** Open chats assigned to this agent. */
 	chats: Set< string >;
-	/** End of the agent's last chat: the routing's "idle since". */
-	idleSince: number;
+	/** End of the agent's last chat: the routing's "idle since" (null: the store has not answered yet). */
+	idleSince: number | null;
 }
 
 /** Thrown inside handlers; turned into a typed `error` frame for the sender. */
@@ -117,14 +117,14 @@ export class ChatRooms {
 	 */
 	async recover(): Promise< void > {
 		const at = this.now();
-		for ( const record of this.store.openChats() ) {
+		for ( const record of await this.store.openChats() ) {
 			if ( record.mode === 'ephemeral' || ! this.sites.has( record.site ) ) {
 				await this.store.setStatus( record.id, 'closed', at );
 				this.store.bumpStat( record.site, 'chat_ended', at );
 				continue;
 			}
 			const chat = this.liveChat( record, null );
-			const history = this.store.messagesAfter( record.id, 0 );
+			const history = await this.store.messagesAfter( record.id, 0 );
 			chat.lastSeq = history.length ? history[ history.length - 1 ].seq : 0;
 			chat.preview = history.find( ( m ) => m.from === 'visitor' && m.text )?.text ?? null;
 			// Resends after the restart must be recognised without asking the database each time.
@@ -195,9 +195,10 @@ export class ChatRooms {
 						.filter( ( c ) => c.record.site === site && c.record.agentSub === identity.subject )
 						.map( ( c ) => c.record.id )
 				),
-				idleSince: this.store.lastChatEnd( site, identity.subject ),
+				idleSince: null,
 			};
 			this.agents.set( key, agent );
+			this.loadIdleSince( agent );
 		}
 		// The newest token carries the current name, departments and limit.
 		agent.name = identity.name || agent.name;
@@ -229,14 +230,14 @@ export class ChatRooms {
 		}
 		const code = normaliseCode( resume.code );
 		const chat = this.live.get( resume.chatId );
-		const record = chat?.record ?? this.store.getChat( resume.chatId );
+		const record = chat?.record ?? ( await this.store.getChat( resume.chatId ) );
 		if ( ! code || ! record || record.site !== peer.identity.site.id || record.codeHash !== hashCode( code ) ) {
 			throw new ChatError( 'not_found', 'no such chat to resume' );
 		}
 		if ( ! chat ) {
 			// Closed: show how it ended (stored mode has the transcript), nothing more.
-			peer.send( { type: 'welcome', role: 'visitor', name: peer.identity.name, chats: [ this.viewOf( record, this.store.lastSeq( record.id ) ) ] } );
-			this.sendBacklog( peer, record, resume.lastSeq, [] );
+			peer.send( { type: 'welcome', role: 'visitor', name: peer.identity.name, chats: [ this.viewOf( record, await this.store.lastSeq( record.id ) ) ] } );
+			await this.sendBacklog( peer, record, resume.lastSeq, [] );
 			return;
 		}
 		if ( chat.visitor && chat.visitor !== peer ) {
@@ -250,7 +251,7 @@ export class ChatRooms {
 		// setStatus changes the chat in memory at once, so the welcome already says "active".
 		const back = chat.record.status === 'away' ? this.setStatus( chat, 'active' ) : null;
 		peer.send( { type: 'welcome', role: 'visitor', name: peer.identity.name, chats: [ this.view( chat ) ] } );
-		this.sendBacklog( peer, chat.record, resume.lastSeq, chat.buffer );
+		await this.sendBacklog( peer, chat.record, resume.lastSeq, chat.buffer );
 		if ( back ) await back;
 		else if ( chat.record.status === 'waiting' ) this.sendPositions( chat.record.site );
 	}
@@ -274,8 +275,7 @@ export class ChatRooms {
 				return this.end( this.participantChat( peer, frame.chatId ) );
 			case 'sync': {
 				const chat = this.participantChat( peer, frame.chatId );
-				this.sendBacklog( peer, chat.record, frame.afterSeq, chat.buffer );
-				return;
+				return this.sendBacklog( peer, chat.record, frame.afterSeq, chat.buffer );
 			}
 			case 'typing':
 				return this.typing( peer, frame );
@@ -380,7 +380,8 @@ export class ChatRooms {
 		}
 		const known = chat.clientSeqs.get( clientId );
 		if ( known !== undefined ) {
-			peer.send( { type: 'ack', chatId, clientId, seq: known } );
+			// A resend: acknowledged with the number the first copy got (once it is durable), not written twice.
+			peer.send( { type: 'ack', chatId, clientId, seq: await known } );
 			return;
 		}
 		const from: Author = peer.identity.role;
@@ -394,14 +395,18 @@ export class ChatRooms {
 		this.store.bumpStat( chat.record.site, from === 'visitor' ? 'message_received' : 'message_sent', message.at );
 		const newPreview = from === 'visitor' && chat.preview === null && content.text !== '';
 		if ( newPreview ) chat.preview = content.text.slice( 0, 200 );
+		const numbered = this.number( chat, message );
+		// While the write is in flight, a resend waits for its number.
+		chat.clientSeqs.remember( clientId, numbered );
 		let delivered: boolean;
 		try {
-			delivered = await this.commit( chat, message, peer );
+			delivered = await this.commit( chat, message, peer, numbered );
 		} catch ( e ) {
-			// Not durable: a resend must be written again, not answered with this seq.
+			// Not durable: a resend must be written again, not answered with a number.
 			chat.clientSeqs.forget( clientId );
 			throw e;
 		}
+		if ( typeof numbered !== 'number' ) chat.clientSeqs.remember( clientId, message.seq );
 		// The message's own copy, with its clientId, is the sender's acknowledgement;
 		// an `ack` only where that copy did not reach the sending connection.
 		if ( ! delivered ) peer.send( { type: 'ack', chatId, clientId, seq: message.seq } );
@@ -539,7 +544,7 @@ export class ChatRooms {
 	private candidates( site: string ): Array< Candidate & { state: AgentState } > {
 		const out: Array< Candidate & { state: AgentState } > = [];
 		for ( const a of this.agents.values() ) {
-			if ( a.site !== site ) continue;
+			if ( a.site !== site || a.idleSince === null ) continue;
 			out.push( {
 				key: a.key,
 				online: a.online,
@@ -559,8 +564,25 @@ export class ChatRooms {
 		chat.position = 0;
 		await this.setStatus( chat, chat.visitor ? 'active' : 'away', { agent: { sub: agent.sub, name: agent.name } } );
 		// The agent has seen nothing of this chat yet: hand over what was said so far.
-		agent.peers.forEach( ( p ) => this.sendBacklog( p, chat.record, 0, chat.buffer ) );
+		await Promise.all( [ ...agent.peers ].map( ( p ) => this.sendBacklog( p, chat.record, 0, chat.buffer ) ) );
 		await this.systemMessage( chat, event, agent.name );
+	}
+
+	/**
+	 * The store's answer for a newly seen agent. Until it comes the agent gets
+	 * no chat by routing (see candidates), so the longest-idle rule holds.
+	 */
+	private loadIdleSince( agent: AgentState ): void {
+		const known = ( since: number ): void => {
+			// A chat of its own that ended meanwhile is later than anything the store knew.
+			agent.idleSince = Math.max( since, agent.idleSince ?? 0 );
+			// Online already (a presence frame came first): what routing passed over.
+			if ( agent.online ) this.dispatch( agent.site );
+		};
+		this.store.lastChatEnd( agent.site, agent.sub ).then( known, ( e: unknown ) => {
+			this.fail( e );
+			known( 0 );
+		} );
 	}
 
 	private release( agent: AgentState, chat: LiveChat ): void {
@@ -606,7 +628,7 @@ export class ChatRooms {
 	/** The visitor's "delete my chat" with its code: ends it if running, then deletes it. */
 	async deleteByCode( site: string, rawCode: string ): Promise< DeleteResult > {
 		const code = normaliseCode( rawCode );
-		const record = code ? this.store.findByCode( site, hashCode( code ) ) : undefined;
+		const record = code ? await this.store.findByCode( site, hashCode( code ) ) : undefined;
 		if ( ! record ) return 'not_found';
 		if ( record.keep ) return 'kept';
 		const chat = this.live.get( record.id );
@@ -621,7 +643,7 @@ export class ChatRooms {
 	 * as records (counted, so WordPress can tell the admin why).
 	 */
 	async eraseByEmail( site: string, email: string ): Promise< { contacts: number; chats: number; retained: number } > {
-		const found = this.store.findByEmail( site, email );
+		const found = await this.store.findByEmail( site, email );
 		let chats = 0;
 		let retained = 0;
 		for ( const record of found.chats ) {
@@ -710,11 +732,9 @@ export class ChatRooms {
 		text: string,
 		extra: { clientId?: string; name?: string; event?: SystemEvent; dialog?: string; fields?: FieldValues; options?: string[] }
 	): ChatMessage {
-		const message: ChatMessage = { chatId: chat.record.id, seq: ++chat.lastSeq, from, text, at: this.now() };
-		if ( extra.clientId ) {
-			message.clientId = extra.clientId;
-			chat.clientSeqs.remember( extra.clientId, message.seq );
-		}
+		// Numbered when it is committed (see number()).
+		const message: ChatMessage = { chatId: chat.record.id, seq: 0, from, text, at: this.now() };
+		if ( extra.clientId ) message.clientId = extra.clientId;
 		if ( extra.name ) message.name = extra.name;
 		if ( extra.event ) message.event = extra.event;
 		if ( extra.dialog ) message.dialog = extra.dialog;
@@ -725,17 +745,31 @@ export class ChatRooms {
 	}
 
 	/**
-	 * Durable first (stored) or buffered (ephemeral), then handed to everyone
-	 * in the chat. Resolves to whether `sender` was among them.
+	 * Gives the message its number. Stored: the store numbers it inside the
+	 * write (a failed write takes no number, so there is no hole), and the
+	 * promise resolves once it is durable. Ephemeral: numbered here, in
+	 * memory, and buffered for resumes; its text never reaches the store.
 	 */
-	private async commit( chat: LiveChat, message: ChatMessage, sender?: Peer ): Promise< boolean > {
-		if ( chat.record.mode === 'stored' ) {
-			await this.store.appendMessage( message );
-		} else {
-			chat.buffer.push( message );
-			// Enough to fill any reconnect gap a person would have; memory stays bounded.
-			// Trimmed in halves, so the cost is not paid on every message.
-			if ( chat.buffer.length >= 2 * EPHEMERAL_BUFFER ) chat.buffer.splice( 0, EPHEMERAL_BUFFER );
+	private number( chat: LiveChat, message: ChatMessage ): Promise< number > | number {
+		if ( chat.record.mode === 'stored' ) return this.store.appendMessage( message );
+		message.seq = ++chat.lastSeq;
+		chat.buffer.push( message );
+		// Enough to fill any reconnect gap a person would have; memory stays bounded.
+		// Trimmed in halves, so the cost is not paid on every message.
+		if ( chat.buffer.length >= 2 * EPHEMERAL_BUFFER ) chat.buffer.splice( 0, EPHEMERAL_BUFFER );
+		return message.seq;
+	}
+
+	/**
+	 * Numbered and durable (stored) or buffered (ephemeral), then handed to
+	 * everyone in the chat. Resolves to whether `sender` was among them.
+	 * The store settles writes in call order, so a chat's messages go out in
+	 * number order.
+	 */
+	private async commit( chat: LiveChat, message: ChatMessage, sender?: Peer, numbered = this.number( chat, message ) ): Promise< boolean > {
+		if ( typeof numbered !== 'number' ) {
+			message.seq = await numbered;
+			chat.lastSeq = message.seq;
 		}
 		return this.toChat( chat, { type: 'message', ...message }, sender );
 	}
@@ -759,10 +793,10 @@ export class ChatRooms {
 		this.toChat( chat, { type: 'chat', chat: this.view( chat ) } );
 	}
 
-	private sendBacklog( peer: Peer, record: ChatRecord, afterSeq: number, buffer: ChatMessage[] ): void {
+	private async sendBacklog( peer: Peer, record: ChatRecord, afterSeq: number, buffer: ChatMessage[] ): Promise< void > {
 		const messages =
 			record.mode === 'stored'
-				? this.store.messagesAfter( record.id, afterSeq )
+				? await this.store.messagesAfter( record.id, afterSeq )
 				: buffer.filter( ( m ) => m.seq > afterSeq );
 		for ( const m of messages ) peer.send( { type: 'message', ...m } );
 	}

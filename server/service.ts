@@ -38,7 +38,8 @@ export async function startService(
 ): Promise< RunningService > {
 	const log = opts.log ?? createLogger( config.logLevel );
 	// Counters from before they were kept per site belong to the first site.
-	const store = opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ), config.sites[ 0 ].id, config.store );
+	const store =
+		opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ), { legacyStatsSite: config.sites[ 0 ].id, fold: config.store, log } );
 	const sites = new Map< string, SiteConfig >( config.sites.map( ( s ) => [ s.id, s ] ) );
 	const allOrigins = new Set( config.sites.flatMap( ( s ) => s.origins ) );
 	const policies = new SitePolicies( config.dataDir, sites );
@@ -166,7 +167,7 @@ export async function startService(
 			// everything, then report it (main.ts exits 1, so the supervisor sees it).
 			let flushError: unknown = null;
 			await store.flush().catch( ( e: unknown ) => ( flushError = e ) );
-			store.close();
+			await store.close().catch( ( e: unknown ) => ( flushError ??= e ) );
 			pageViews.close();
 			wss.close();
 			http.closeAllConnections();

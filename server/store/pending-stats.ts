@@ -27,7 +27,15 @@ export class PendingStats {
 	}
 
 	add( site: string, kind: StatKind, at: number ): void {
-		const hour = toHour( at );
+		this.bucket( site, toHour( at ) )[ kind ]++;
+	}
+
+	/** Adds another set's counters to these (a batch that failed gives its counters back). */
+	merge( other: PendingStats ): void {
+		for ( const { site, hour, kind, count } of other.rows() ) this.bucket( site, hour )[ kind ] += count;
+	}
+
+	private bucket( site: string, hour: number ): Bucket {
 		let bucket = this.last;
 		if ( bucket === null || site !== this.lastSite || hour !== this.lastHour ) {
 			let hours = this.bySite.get( site );
@@ -45,7 +53,7 @@ export class PendingStats {
 			this.lastSite = site;
 			this.lastHour = hour;
 		}
-		bucket[ kind ]++;
+		return bucket;
 	}
 
 	/** The non-zero counters, for writing. */

@@ -1,10 +1,7 @@
 /**
  * The storage interface. The service talks only to this, so another engine
- * (PostgreSQL, say) can be added beside the embedded SQLite one.
- *
- * Writes return promises that resolve once the data is durable; engines are
- * expected to batch them (the SQLite engine commits once per event-loop
- * turn), which is why acknowledgements wait on these promises.
+ * (PostgreSQL, next) can be added beside the embedded SQLite one; every
+ * engine passes the same contract suite (tests/contract/chat-store.contract.ts).
  */
 import type { ChatMessage, ChatMode, ChatStatus } from '../protocol';
 
@@ -32,6 +29,9 @@ export interface ChatChanges {
 	dept?: string | null;
 }
 
+/** A message as handed to the store: the store gives it its number. */
+export type NewMessage = Omit< ChatMessage, 'seq' >;
+
 /** Hour-rounded counters per site with no chat reference (statistics and billing). */
 export type StatKind = 'chat_started' | 'chat_ended' | 'message_received' | 'message_sent';
 
@@ -52,49 +52,109 @@ export interface ContactSubmission {
 	consents: Array< { id: string; version: string; text: string } >;
 }
 
+/**
+ * What every engine promises; the rooms and the HTTP API rely on this and on
+ * nothing else.
+ *
+ * Writes (every method returning a promise that is not a read below):
+ * - **Applied in call order.** A write sees the effects of every write called
+ *   before it, settled or not: a message may be appended right after
+ *   `insertChat` without waiting for it (frames right behind `start` do).
+ * - **Durable when resolved.** A write's promise resolves only once the write
+ *   survives a crash (SQLite: `synchronous = FULL`, so a power cut too).
+ *   Engines batch writes (SQLite: one transaction per event-loop turn), so
+ *   a write may wait for a disk sync; that is why acknowledgements wait.
+ * - **Settled in call order.** Writes become durable in call order and their
+ *   promises settle in call order, so whoever hands messages on as their
+ *   writes resolve hands them on in number order.
+ * - **A failure is the failing write's alone.** A write that fails rejects
+ *   its own promise and left nothing behind; the writes batched with it go
+ *   through. Only a failure of the batch itself (the disk is full, the
+ *   connection is gone) rejects every write in it, and then none was applied.
+ *
+ * Numbering: `appendMessage` gives the message the next number of its chat
+ * inside the write (so a networked database can do it atomically with the
+ * insert) and resolves to it. Numbers are 1, 2, 3… per chat in call order,
+ * with no gap and no duplicate: a rejected append takes no number. A message
+ * for a chat that does not exist (or no longer) is refused. Ephemeral chats
+ * never reach `appendMessage`; their numbers live in memory with their text.
+ *
+ * Resends are not the store's to recognise: `appendMessage` always appends.
+ * The stream that carries the chat (ChatRooms) knows the clientIds of the
+ * chat's recent messages in memory, in flight or written, and fills that
+ * from `messagesAfter` when it takes a chat on (recovery at start-up). Why
+ * not a unique (chat, clientId) in the store: SQLite would have to write an
+ * index entry per message on the relay's hot path, the very cost schema 4
+ * took out (one index page per busy chat per commit), for resends that
+ * arrive a few times per reconnect and that the stream must answer with the
+ * first copy's number anyway.
+ *
+ * Reads (`messagesAfter`, `lastSeq`, `getChat`, `findByCode`, `openChats`,
+ * `lastChatEnd`, `contacts`, `findByEmail`, `statusHistory`, `stats`) see
+ * every write that resolved before the read was called; writes still in
+ * flight may or may not be visible. A read never forces or waits for a
+ * commit. Callers that need a write's effect await the write first (the
+ * rooms always do). `stats` counts every `bumpStat` called before it,
+ * written yet or not.
+ */
 export interface ChatStore {
+	/** Refused for an id that is taken (the chat that has it stays as it was). */
 	insertChat( chat: ChatRecord ): Promise< void >;
 	/**
 	 * Records a status change (with its time) and updates the chat; `changes`
 	 * also moves it to another agent (null: none) or department.
 	 */
 	setStatus( chatId: string, status: ChatStatus, at: number, changes?: ChatChanges ): Promise< void >;
-	/** Only ever called for stored-mode chats. */
-	appendMessage( message: ChatMessage ): Promise< void >;
-	messagesAfter( chatId: string, afterSeq: number ): ChatMessage[];
-	lastSeq( chatId: string ): number;
-	getChat( chatId: string ): ChatRecord | undefined;
-	findByCode( site: string, codeHash: string ): ChatRecord | undefined;
+	/** Only ever called for stored-mode chats. Resolves to the message's number (see above). */
+	appendMessage( message: NewMessage ): Promise< number >;
+	/** The chat's messages numbered above `afterSeq`, in number order ([] for no such chat). */
+	messagesAfter( chatId: string, afterSeq: number ): Promise< ChatMessage[] >;
+	/** The chat's highest message number (0: none, or no such chat). */
+	lastSeq( chatId: string ): Promise< number >;
+	getChat( chatId: string ): Promise< ChatRecord | undefined >;
+	findByCode( site: string, codeHash: string ): Promise< ChatRecord | undefined >;
 	setKeep( chatId: string, keep: boolean ): Promise< void >;
-	/** Removes the chat, its messages and its status history (statistics stay). */
+	/**
+	 * Removes the chat, its messages and its status history (statistics
+	 * stay); no text of it is left in the engine's files once it resolves.
+	 */
 	deleteChat( chatId: string ): Promise< void >;
 	/** Deletes closed, not-kept chats of a site closed before `cutoff`; resolves to how many. */
 	purgeClosedBefore( site: string, cutoff: number ): Promise< number >;
 	/** When the agent's last chat ended (0 if never): the routing's "idle since". */
-	lastChatEnd( site: string, agentSub: string ): number;
+	lastChatEnd( site: string, agentSub: string ): Promise< number >;
 	insertContact( submission: ContactSubmission ): Promise< void >;
-	contacts( site: string ): ContactSubmission[];
+	/** The site's submissions, newest first. */
+	contacts( site: string ): Promise< ContactSubmission[] >;
 	/**
 	 * What the site holds about one e-mail address (WordPress's personal data
-	 * export and erasure): contact-form submissions with that address in a
-	 * field, and stored chats whose pre-chat form gave it. Ephemeral chats
-	 * never wrote it anywhere.
+	 * export and erasure), compared without case: contact-form submissions
+	 * with that address in a field, and stored chats whose pre-chat form gave
+	 * it, each oldest first. Ephemeral chats never wrote it anywhere.
 	 */
-	findByEmail( site: string, email: string ): { contacts: ContactSubmission[]; chats: ChatRecord[] };
+	findByEmail( site: string, email: string ): Promise< { contacts: ContactSubmission[]; chats: ChatRecord[] } >;
 	deleteContact( id: string ): Promise< void >;
-	openChats(): ChatRecord[];
-	statusHistory( chatId: string ): Array< { status: ChatStatus; at: number } >;
+	/** Every chat not closed, oldest first (recovery at start-up). */
+	openChats(): Promise< ChatRecord[] >;
+	/** The chat's status changes, oldest first. */
+	statusHistory( chatId: string ): Promise< Array< { status: ChatStatus; at: number } > >;
+	/**
+	 * Counts one event in its hour. Counted in memory and written with a later
+	 * batch (within seconds), so counting never costs the relay a write of its
+	 * own; a crash may lose the last few seconds of counts, never a message.
+	 */
 	bumpStat( site: string, kind: StatKind, at: number ): void;
-	/** One site's counters only: a service may carry several sites' chats. */
-	stats( site: string, fromHour: number, toHour: number ): StatRow[];
-	/** Resolves when everything queued so far is durable. */
+	/** One site's counters only (a service may carry several sites), by hour then kind. */
+	stats( site: string, fromHour: number, toHour: number ): Promise< StatRow[] >;
+	/** Resolves when every write called so far is durable (a write of its own: it settles in call order). */
 	flush(): Promise< void >;
 	/**
 	 * Rejects when the store cannot take writes now (the readiness probe,
 	 * GET /readyz): a real check that is cheap enough to run every few seconds.
 	 */
 	checkWritable(): Promise< void >;
-	close(): void;
+	/** Writes what is queued (settling those writes), then closes; nothing may be called after. */
+	close(): Promise< void >;
 }
 
 export const HOUR_MS = 3_600_000;

@@ -1,6 +1,6 @@
 /**
  * The site owner's path with the zip: a fresh WordPress that has never seen the
- * plugin, Plugins → Add New → Upload Plugin with the zip `npm run plugin-zip`
+ * plugin, Plugins → Add Plugin → Upload Plugin with the zip `npm run plugin-zip`
  * makes, Activate, Settings → Consent Chat (Connection: address, site id,
  * secret, Test connection; Appearance: the site-wide launcher), and a visitor
  * chats with an agent. Everything the plugin needs must come from the zip:
@@ -59,7 +59,7 @@ test( 'the zip installs through Upload Plugin into a fresh WordPress, is set up 
 		started.push( await wordpress.startWordPress( { siteDir, port: wpPort } ) );
 		expect( existsSync( join( siteDir, 'wp-content/plugins/consent-chat' ) ) ).toBe( false );
 
-		// Plugins → Add New → Upload Plugin, as an administrator.
+		// Plugins → Add Plugin → Upload Plugin, as an administrator.
 		const admin = await ( await browser.newContext() ).newPage();
 		await logIn( admin, ADMIN, `${ siteUrl }/wp-admin/` );
 		await admin.goto( `${ siteUrl }/wp-admin/plugin-install.php` );

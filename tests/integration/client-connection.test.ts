@@ -57,5 +57,5 @@ test( 'a sent message stops being pending when its own copy comes back, with no 
 	await until( ( f ) => f.type === 'message' && f.clientId === 'k1' );
 	expect( conn.pendingCount() ).toBe( 0 );
 	expect( frames.filter( ( f ) => f.type === 'ack' ) ).toEqual( [] );
-	expect( svc.store.messagesAfter( chatId, 0 ).map( ( m ) => m.text ) ).toEqual( [ 'is this kept?' ] );
+	expect( ( await svc.store.messagesAfter( chatId, 0 ) ).map( ( m ) => m.text ) ).toEqual( [ 'is this kept?' ] );
 } );

@@ -125,23 +125,23 @@ describe( 'the store', () => {
 	const fold = () => new Promise( ( r ) => setImmediate( r ) );
 
 	test( 'when the newest folded messages are deleted, messages written after them are still found', async () => {
-		const store = new SqliteStore( join( dir, 'chats.sqlite' ), SITE.id, FOLD );
+		const store = new SqliteStore( join( dir, 'chats.sqlite' ), { legacyStatsSite: SITE.id, fold: FOLD } );
 		await store.insertChat( record( A ) );
 		await store.insertChat( record( B ) );
-		for ( let i = 1; i <= 4; i++ ) await store.appendMessage( { chatId: A, seq: i, from: 'visitor', text: `a${ i }`, at: i } );
-		for ( let i = 1; i <= 8; i++ ) await store.appendMessage( { chatId: B, seq: i, from: 'visitor', text: `b${ i }`, at: i } );
+		for ( let i = 1; i <= 4; i++ ) await store.appendMessage( { chatId: A, from: 'visitor', text: `a${ i }`, at: i } );
+		for ( let i = 1; i <= 8; i++ ) await store.appendMessage( { chatId: B, from: 'visitor', text: `b${ i }`, at: i } );
 		await fold();
 		// B holds the highest ids, all folded; once B is gone, new rows may get B's old ids.
 		await store.deleteChat( B );
 		await store.insertChat( record( C ) );
 		// In one commit: a message of C, and the deletion of A (whose rows are folded).
-		const written = store.appendMessage( { chatId: C, seq: 1, from: 'visitor', text: 'c1', at: 9 } );
+		const written = store.appendMessage( { chatId: C, from: 'visitor', text: 'c1', at: 9 } );
 		await Promise.all( [ written, store.deleteChat( A ) ] );
-		await store.appendMessage( { chatId: C, seq: 2, from: 'visitor', text: 'c2', at: 10 } );
-		expect( store.messagesAfter( C, 0 ).map( ( m ) => m.text ) ).toEqual( [ 'c1', 'c2' ] );
-		expect( store.lastSeq( C ) ).toBe( 2 );
-		expect( store.messagesAfter( A, 0 ) ).toEqual( [] );
-		expect( store.messagesAfter( B, 0 ) ).toEqual( [] );
+		await store.appendMessage( { chatId: C, from: 'visitor', text: 'c2', at: 10 } );
+		expect( ( await store.messagesAfter( C, 0 ) ).map( ( m ) => m.text ) ).toEqual( [ 'c1', 'c2' ] );
+		expect( await store.lastSeq( C ) ).toBe( 2 );
+		expect( await store.messagesAfter( A, 0 ) ).toEqual( [] );
+		expect( await store.messagesAfter( B, 0 ) ).toEqual( [] );
 		// Deleting C, whose rows sit below the old fold mark, removes them too.
 		await store.insertChat( record( B.replace( /6/g, '8' ) ) );
 		await store.deleteChat( C );
@@ -153,17 +153,17 @@ describe( 'the store', () => {
 	} );
 
 	test( 'the retention purge deletes folded and unfolded messages of its chats, and their index entries', async () => {
-		const store = new SqliteStore( join( dir, 'chats.sqlite' ), SITE.id, FOLD );
+		const store = new SqliteStore( join( dir, 'chats.sqlite' ), { legacyStatsSite: SITE.id, fold: FOLD } );
 		await store.insertChat( record( A ) );
 		await store.insertChat( record( B ) );
-		for ( let i = 1; i <= 12; i++ ) await store.appendMessage( { chatId: i % 2 ? A : B, seq: Math.ceil( i / 2 ), from: 'visitor', text: `t${ i }`, at: i } );
+		for ( let i = 1; i <= 12; i++ ) await store.appendMessage( { chatId: i % 2 ? A : B, from: 'visitor', text: `t${ i }`, at: i } );
 		await fold(); // the first 8 (4 of each chat); the rest are the tail
-		for ( let i = 7; i <= 9; i++ ) await store.appendMessage( { chatId: A, seq: i, from: 'visitor', text: `tail${ i }`, at: i } );
+		for ( let i = 7; i <= 9; i++ ) await store.appendMessage( { chatId: A, from: 'visitor', text: `tail${ i }`, at: i } );
 		await store.setStatus( A, 'closed', 100 );
-		expect( store.messagesAfter( A, 0 ).map( ( m ) => m.seq ) ).toEqual( [ 1, 2, 3, 4, 5, 6, 7, 8, 9 ] );
+		expect( ( await store.messagesAfter( A, 0 ) ).map( ( m ) => m.seq ) ).toEqual( [ 1, 2, 3, 4, 5, 6, 7, 8, 9 ] );
 		expect( await store.purgeClosedBefore( SITE.id, 200 ) ).toBe( 1 );
-		expect( store.messagesAfter( A, 0 ) ).toEqual( [] );
-		expect( store.messagesAfter( B, 0 ).map( ( m ) => m.text ) ).toEqual( [ 't2', 't4', 't6', 't8', 't10', 't12' ] );
+		expect( await store.messagesAfter( A, 0 ) ).toEqual( [] );
+		expect( ( await store.messagesAfter( B, 0 ) ).map( ( m ) => m.text ) ).toEqual( [ 't2', 't4', 't6', 't8', 't10', 't12' ] );
 		store.close();
 		const db = new Database( join( dir, 'chats.sqlite' ), { readonly: true } );
 		expect( db.prepare( 'SELECT COUNT(*) FROM messages' ).pluck().get() ).toBe( 6 );

@@ -28,7 +28,7 @@ test( 'an idle chat ends by itself, with a notice to both sides', async () => {
 	expect( notice ).toMatchObject( { chatId, from: 'system' } );
 	await agent.next( 'message', ( m ) => m.event === 'timeout' );
 	await agent.next( 'chat', ( c ) => c.chat.status === 'closed' );
-	expect( svc.store.getChat( chatId )?.status ).toBe( 'closed' );
+	expect( ( await svc.store.getChat( chatId ) )?.status ).toBe( 'closed' );
 } );
 
 test( 'delete by chat code: wrong codes are refused and limited; the right one ends and deletes the chat', async () => {
@@ -42,15 +42,15 @@ test( 'delete by chat code: wrong codes are refused and limited; the right one e
 	}
 	// Three wrong codes: even the right one is refused for a while.
 	expect( await svc.http( 'POST', '/chats/delete', { site: 'test', code } ) ).toMatchObject( { status: 429, body: { error: 'rate_limited' } } );
-	expect( svc.store.getChat( chatId ) ).toBeDefined();
+	expect( await svc.store.getChat( chatId ) ).toBeDefined();
 	await svc.stop();
 
 	svc = await startTestService();
 	const second = await chatWithAgent( 'forget this one' );
 	expect( await svc.http( 'POST', '/chats/delete', { site: 'test', code: second.code.toLowerCase() } ) ).toEqual( { status: 200, body: { deleted: true } } );
 	await second.agent.next( 'chat', ( c ) => c.chat.status === 'closed' );
-	expect( svc.store.getChat( second.chatId ) ).toBeUndefined();
-	expect( svc.store.messagesAfter( second.chatId, 0 ) ).toEqual( [] );
+	expect( await svc.store.getChat( second.chatId ) ).toBeUndefined();
+	expect( await svc.store.messagesAfter( second.chatId, 0 ) ).toEqual( [] );
 } );
 
 test( '"forget and restart": the chat ends, its history is deleted, a new chat stores nothing', async () => {
@@ -61,13 +61,13 @@ test( '"forget and restart": the chat ends, its history is deleted, a new chat s
 	const fresh = await visitor.next( 'started' );
 	expect( fresh.chat ).toMatchObject( { mode: 'ephemeral', status: 'waiting' } );
 	expect( fresh.chat.id ).not.toBe( chatId );
-	expect( svc.store.getChat( chatId ) ).toBeUndefined();
-	expect( svc.store.messagesAfter( chatId, 0 ) ).toEqual( [] );
+	expect( await svc.store.getChat( chatId ) ).toBeUndefined();
+	expect( await svc.store.messagesAfter( chatId, 0 ) ).toEqual( [] );
 	// The same agent is free again and gets the new chat; its messages stay off the store.
 	await visitor.next( 'message', ( m ) => m.chatId === fresh.chat.id && m.event === 'agent_joined' );
 	visitor.send( { type: 'send', chatId: fresh.chat.id, clientId: 'n1', text: 'now unrecorded' } );
 	await agent.next( 'message', ( m ) => m.text === 'now unrecorded' );
-	expect( svc.store.messagesAfter( fresh.chat.id, 0 ) ).toEqual( [] );
+	expect( await svc.store.messagesAfter( fresh.chat.id, 0 ) ).toEqual( [] );
 } );
 
 test( 'retention deletes old closed chats except kept ones; hourly statistics survive', async () => {
@@ -95,8 +95,8 @@ test( 'retention deletes old closed chats except kept ones; hourly statistics su
 	expect( ( await svc.http( 'POST', '/admin/purge', undefined, site ) ).body ).toEqual( { deleted: 0 } );
 	clock += 8 * 86_400_000;
 	expect( ( await svc.http( 'POST', '/admin/purge', undefined, site ) ).body ).toEqual( { deleted: 1 } );
-	expect( svc.store.getChat( other.chat.id ) ).toBeUndefined();
-	expect( svc.store.getChat( kept.chatId )?.keep ).toBe( true );
+	expect( await svc.store.getChat( other.chat.id ) ).toBeUndefined();
+	expect( ( await svc.store.getChat( kept.chatId ) )?.keep ).toBe( true );
 	// Statistics carry no chat reference and outlive the chats.
 	expect( ( await svc.http( 'GET', `/admin/stats?from=0&to=${ clock }`, undefined, site ) ).body.rows ).toEqual( statsBefore );
 } );

@@ -49,12 +49,13 @@ test.each( [
 	[ 'folded', { foldRows: 1, foldIdleMs: 3_600_000 } ],
 ] )( 'one commit writes a row per chat; reads from the middle of a row get exactly the rest (%s)', async ( _name, fold ) => {
 	const file = join( dir, 'chats.sqlite' );
-	const store = new SqliteStore( file, SITE.id, fold );
+	const store = new SqliteStore( file, { legacyStatsSite: SITE.id, fold } );
 	await store.insertChat( record( A ) );
 	await store.insertChat( record( B ) );
 	// One commit: A and B interleaved, split by another write (a status change) in the middle.
+	// The store numbers each chat's messages in call order (msg()'s seq is what it must give).
 	const form = { dialog: 'prechat', fields: { name: 'Ada', email: 'Ada@Example.org' } };
-	await Promise.all( [
+	const numbers = await Promise.all( [
 		store.appendMessage( msg( A, 1, 'a1' ) ),
 		store.appendMessage( msg( B, 1, 'b1' ) ),
 		store.appendMessage( msg( A, 2, '', form ) ),
@@ -64,31 +65,32 @@ test.each( [
 		store.appendMessage( msg( A, 4, 'a4', { clientId: 'c4', options: [ 'x', 'y' ] } ) ),
 		store.appendMessage( msg( A, 5, 'a5' ) ),
 	] );
+	expect( numbers ).toEqual( [ 1, 1, 2, 3, undefined, 2, 4, 5 ] );
 	// A later commit: the fold (if any) has run in it.
-	await store.appendMessage( msg( A, 6, 'a6' ) );
+	expect( await store.appendMessage( msg( A, 6, 'a6' ) ) ).toBe( 6 );
 
-	const texts = ( after: number ) => store.messagesAfter( A, after ).map( ( m ) => m.seq );
-	expect( texts( 0 ) ).toEqual( [ 1, 2, 3, 4, 5, 6 ] );
-	expect( texts( 1 ) ).toEqual( [ 2, 3, 4, 5, 6 ] );
-	expect( texts( 4 ) ).toEqual( [ 5, 6 ] );
-	expect( texts( 6 ) ).toEqual( [] );
-	expect( store.messagesAfter( A, 2 ) ).toEqual( [
+	const texts = async ( after: number ) => ( await store.messagesAfter( A, after ) ).map( ( m ) => m.seq );
+	expect( await texts( 0 ) ).toEqual( [ 1, 2, 3, 4, 5, 6 ] );
+	expect( await texts( 1 ) ).toEqual( [ 2, 3, 4, 5, 6 ] );
+	expect( await texts( 4 ) ).toEqual( [ 5, 6 ] );
+	expect( await texts( 6 ) ).toEqual( [] );
+	expect( await store.messagesAfter( A, 2 ) ).toEqual( [
 		msg( A, 3, 'a3 "quoted" \\ ünïcödé' ),
 		msg( A, 4, 'a4', { clientId: 'c4', options: [ 'x', 'y' ] } ),
 		msg( A, 5, 'a5' ),
 		msg( A, 6, 'a6' ),
 	] );
-	expect( store.messagesAfter( A, 1 )[ 0 ] ).toEqual( msg( A, 2, '', form ) );
-	expect( store.messagesAfter( B, 0 ).map( ( m ) => m.text ) ).toEqual( [ 'b1', 'b2' ] );
-	expect( store.lastSeq( A ) ).toBe( 6 );
-	expect( store.lastSeq( B ) ).toBe( 2 );
+	expect( ( await store.messagesAfter( A, 1 ) )[ 0 ] ).toEqual( msg( A, 2, '', form ) );
+	expect( ( await store.messagesAfter( B, 0 ) ).map( ( m ) => m.text ) ).toEqual( [ 'b1', 'b2' ] );
+	expect( await store.lastSeq( A ) ).toBe( 6 );
+	expect( await store.lastSeq( B ) ).toBe( 2 );
 	// The pre-chat form is found inside a row of three messages.
-	expect( store.findByEmail( SITE.id, 'ada@example.org' ).chats.map( ( c ) => c.id ) ).toEqual( [ A ] );
+	expect( ( await store.findByEmail( SITE.id, 'ada@example.org' ) ).chats.map( ( c ) => c.id ) ).toEqual( [ A ] );
 
 	// Deleting A leaves B's rows, and none of A's text in the database or its WAL.
 	await store.deleteChat( A );
-	expect( store.messagesAfter( A, 0 ) ).toEqual( [] );
-	expect( store.messagesAfter( B, 0 ).map( ( m ) => m.text ) ).toEqual( [ 'b1', 'b2' ] );
+	expect( await store.messagesAfter( A, 0 ) ).toEqual( [] );
+	expect( ( await store.messagesAfter( B, 0 ) ).map( ( m ) => m.text ) ).toEqual( [ 'b1', 'b2' ] );
 	for ( const f of [ file, `${ file }-wal` ] ) {
 		expect( fileText( f ) ).not.toContain( 'a3 "quoted"' );
 		expect( fileText( f ) ).not.toContain( 'Ada@Example.org' );
@@ -102,7 +104,7 @@ test.each( [
 
 test( 'the rows are as designed: per chat and commit, in seq order, the row keyed by its highest seq', async () => {
 	const file = join( dir, 'chats.sqlite' );
-	const store = new SqliteStore( file, SITE.id );
+	const store = new SqliteStore( file, { legacyStatsSite: SITE.id } );
 	await store.insertChat( record( A ) );
 	await store.insertChat( record( B ) );
 	await Promise.all( [

@@ -60,7 +60,7 @@ test( 'export finds contact submissions and stored chats by e-mail (any case); e
 	const after = await svc.http( 'GET', '/admin/personal-data?email=ada%40example.org', undefined, site );
 	expect( after.body.contacts ).toEqual( [] );
 	expect( after.body.chats.map( ( c: { id: string } ) => c.id ) ).toEqual( [ kept.chatId ] );
-	expect( svc.store.getChat( running.chatId ) ).toBeUndefined();
+	expect( await svc.store.getChat( running.chatId ) ).toBeUndefined();
 	// Nobody else's data went with it.
 	const bob = await svc.http( 'GET', '/admin/personal-data?email=bob%40example.org', undefined, site );
 	expect( bob.body.contacts ).toHaveLength( 1 );

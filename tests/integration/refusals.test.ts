@@ -74,7 +74,7 @@ test( 'malformed frames get typed errors; the chat they arrive in goes on', asyn
 	// Nothing accepted before was lost, and the chat still relays.
 	visitor.send( { type: 'send', chatId: chat.id, clientId: 'ok', text: 'still here' } );
 	expect( await agent.next( 'message', ( m ) => m.text === 'still here' ) ).toMatchObject( { seq: 3 } );
-	expect( svc.store.messagesAfter( chat.id, 0 ).map( ( m ) => m.text ) ).toEqual( [ 'hi', '', 'still here' ] );
+	expect( ( await svc.store.messagesAfter( chat.id, 0 ) ).map( ( m ) => m.text ) ).toEqual( [ 'hi', '', 'still here' ] );
 	visitor.close();
 	agent.close();
 } );

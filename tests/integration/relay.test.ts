@@ -49,7 +49,7 @@ test( 'a visitor starts a chat, an agent takes it from the queue, and both see e
 	// Reply options travel with the agent's message; a visitor may not offer any.
 	agent.send( { type: 'send', chatId, clientId: 'a2', text: 'Which order?', options: [ 'Shoes', 'Hat' ] } );
 	expect( await visitor.next( 'message', ( m ) => m.clientId === 'a2' ) ).toMatchObject( { options: [ 'Shoes', 'Hat' ] } );
-	expect( svc.store.messagesAfter( chatId, 3 )[ 0 ].options ).toEqual( [ 'Shoes', 'Hat' ] );
+	expect( ( await svc.store.messagesAfter( chatId, 3 ) )[ 0 ].options ).toEqual( [ 'Shoes', 'Hat' ] );
 	visitor.send( { type: 'send', chatId, clientId: 'c9', text: 'x', options: [ 'a', 'b' ] } );
 	expect( await visitor.next( 'error', ( e ) => e.ref === 'c9' ) ).toMatchObject( { code: 'forbidden' } );
 
@@ -64,8 +64,8 @@ test( 'a visitor starts a chat, an agent takes it from the queue, and both see e
 	await visitor.next( 'message', ( m ) => m.event === 'ended' );
 	expect( ( await visitor.next( 'chat', ( c ) => c.chat.status === 'closed' ) ).chat.id ).toBe( chatId );
 
-	expect( svc.store.statusHistory( chatId ).map( ( h ) => h.status ) ).toEqual( [ 'waiting', 'active', 'closed' ] );
-	expect( svc.store.messagesAfter( chatId, 0 ).map( ( m ) => m.seq ) ).toEqual( [ 1, 2, 3, 4, 5, 6 ] );
+	expect( ( await svc.store.statusHistory( chatId ) ).map( ( h ) => h.status ) ).toEqual( [ 'waiting', 'active', 'closed' ] );
+	expect( ( await svc.store.messagesAfter( chatId, 0 ) ).map( ( m ) => m.seq ) ).toEqual( [ 1, 2, 3, 4, 5, 6 ] );
 	// A first send got no separate ack (its copy was the acknowledgement); only the resend did.
 	const acks = ( c: typeof visitor ) => c.frames.filter( ( f ) => f.type === 'ack' ).map( ( f ) => f.type === 'ack' && f.clientId );
 	expect( acks( visitor ) ).toEqual( [] );
@@ -126,10 +126,11 @@ test( 'a sender who has left the chat by the time its message is durable is answ
 	let reached!: () => void;
 	const writing = new Promise< void >( ( r ) => ( reached = r ) );
 	store.appendMessage = async ( m ) => {
-		await append( m );
-		if ( m.clientId !== 'z1' ) return;
+		const seq = await append( m );
+		if ( m.clientId !== 'z1' ) return seq;
 		reached();
 		await held;
+		return seq;
 	};
 	try {
 		agent.send( { type: 'send', chatId: chat.id, clientId: 'z1', text: 'one moment, passing you on' } );
@@ -171,6 +172,27 @@ test( 'a message whose write failed is written afresh when resent, not acknowled
 	// The client still holds it unacknowledged and resends it.
 	visitor.send( { type: 'send', chatId: chat.id, clientId: 'w1', text: 'will this arrive?' } );
 	const seq = await visitor.acked( 'w1' );
-	expect( store.messagesAfter( chat.id, 0 ).find( ( m ) => m.clientId === 'w1' ) ).toMatchObject( { seq, text: 'will this arrive?' } );
+	const stored = await store.messagesAfter( chat.id, 0 );
+	expect( stored.find( ( m ) => m.clientId === 'w1' ) ).toMatchObject( { seq, text: 'will this arrive?' } );
+	// The failed write took no number: the chat's numbers have no hole.
+	expect( stored.map( ( m ) => m.seq ) ).toEqual( stored.map( ( _, i ) => i + 1 ) );
+	visitor.close();
+} );
+
+test( 'a resend that arrives while the first copy is still being written is acknowledged with its number once durable, not written twice', async () => {
+	const visitor = await svc.connect( 'visitor', 'v_8' );
+	visitor.send( { type: 'start', clientId: 'r0', text: 'hello' } );
+	const { chat } = await visitor.next( 'started' );
+	await visitor.acked( 'r0' );
+	// Both in one turn: the second arrives before the first's commit.
+	visitor.send( { type: 'send', chatId: chat.id, clientId: 'r1', text: 'said once' } );
+	visitor.send( { type: 'send', chatId: chat.id, clientId: 'r1', text: 'said once' } );
+	const copy = await visitor.next( 'message', ( m ) => m.clientId === 'r1' );
+	expect( await visitor.next( 'ack', ( a ) => a.clientId === 'r1' ) ).toEqual( { type: 'ack', chatId: chat.id, clientId: 'r1', seq: copy.seq } );
+	// A round trip after both: no second copy came (next() took the first), and the store holds it once.
+	visitor.send( { type: 'send', chatId: chat.id, clientId: 'r2', text: 'barrier' } );
+	await visitor.acked( 'r2' );
+	expect( visitor.frames.filter( ( f ) => f.type === 'message' && f.clientId === 'r1' ) ).toEqual( [] );
+	expect( ( await svc.store.messagesAfter( chat.id, 0 ) ).filter( ( m ) => m.clientId === 'r1' ) ).toHaveLength( 1 );
 	visitor.close();
 } );

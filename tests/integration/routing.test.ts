@@ -66,7 +66,7 @@ test( 'the agent idle longest since their last chat gets the next one, not the o
 	expect( await joinedBy( c5.v ) ).toBe( 'Ann' );
 
 	// The record keeps every status change with its time.
-	const history = svc.store.statusHistory( c1.chatId );
+	const history = await svc.store.statusHistory( c1.chatId );
 	expect( history.map( ( h ) => h.status ) ).toEqual( [ 'waiting', 'active', 'closed' ] );
 	expect( history.every( ( h, i ) => i === 0 || h.at >= history[ i - 1 ].at ) ).toBe( true );
 } );
@@ -136,7 +136,7 @@ test( 'transfer to another agent hands over the history; to a department it queu
 	bob.send( { type: 'transfer', chatId: c.chatId, toDept: 'support' } );
 	const back = await c.v.next( 'message', ( m ) => m.event === 'agent_joined' );
 	expect( back.name ).toBe( 'Ann' );
-	expect( svc.store.getChat( c.chatId )?.dept ).toBe( 'support' );
+	expect( ( await svc.store.getChat( c.chatId ) )?.dept ).toBe( 'support' );
 
 	// Transfers to nobody are refused.
 	ann.send( { type: 'transfer', chatId: c.chatId, toAgent: 'wp:ghost' } );
@@ -152,7 +152,7 @@ test( 'an agent marks a chat "keep"; the visitor cannot delete it by code then',
 	await joinedBy( v );
 	ann.send( { type: 'keep', chatId: chat.id, keep: true } );
 	expect( ( await v.next( 'chat', ( c ) => c.chat.keep ) ).chat.id ).toBe( chat.id );
-	expect( svc.store.getChat( chat.id )?.keep ).toBe( true );
+	expect( ( await svc.store.getChat( chat.id ) )?.keep ).toBe( true );
 	expect( await svc.http( 'POST', '/chats/delete', { site: 'test', code } ) ).toMatchObject( { status: 409, body: { error: 'conflict' } } );
 	v.send( { type: 'restart', chatId: chat.id, clientId: 'r' } );
 	expect( await v.next( 'error', ( e ) => e.ref === 'r' ) ).toMatchObject( { code: 'conflict' } );

@@ -152,22 +152,22 @@ test( 'a schema-2 database is migrated at start-up and reads back unchanged', as
 	db.close();
 
 	// Read back through the store itself: the open chat's history and status changes survived.
-	const store = new SqliteStore( file, SITE.id );
-	const history = store.messagesAfter( OPEN.id, 0 );
+	const store = new SqliteStore( file, { legacyStatsSite: SITE.id } );
+	const history = await store.messagesAfter( OPEN.id, 0 );
 	expect( history.slice( 0, 2 ) ).toEqual( openMessages );
 	expect( history.map( ( m ) => m.clientId ) ).toContain( 'o3' );
-	expect( store.lastSeq( OPEN.id ) ).toBe( history[ history.length - 1 ].seq );
-	expect( store.statusHistory( OPEN.id ).slice( 0, 2 ) ).toEqual( [
+	expect( await store.lastSeq( OPEN.id ) ).toBe( history[ history.length - 1 ].seq );
+	expect( ( await store.statusHistory( OPEN.id ) ).slice( 0, 2 ) ).toEqual( [
 		{ status: 'waiting', at: now - HOUR },
 		{ status: 'active', at: now - HOUR + 1 },
 	] );
-	expect( store.getChat( CLOSED.id ) ).toBeUndefined();
+	expect( await store.getChat( CLOSED.id ) ).toBeUndefined();
 	store.close();
 } );
 
 test( 'chat numbers are never reused, and a deleted chat leaves no messages behind', async () => {
 	const file = join( dir, 'chats.sqlite' );
-	const store = new SqliteStore( file, SITE.id );
+	const store = new SqliteStore( file, { legacyStatsSite: SITE.id } );
 	const record = ( id: string ) => ( {
 		id, site: SITE.id, codeHash: 'h', mode: 'stored' as const, dept: null, status: 'active' as const, createdAt: now,
 		closedAt: null, keep: false, visitorSub: 'v', visitorName: null, agentSub: null, agentName: null, from: null, consentVersion: null,
@@ -175,14 +175,14 @@ test( 'chat numbers are never reused, and a deleted chat leaves no messages behi
 	const a = '33333333-3333-4333-8333-333333333333';
 	const b = '44444444-4444-4444-8444-444444444444';
 	await store.insertChat( record( a ) );
-	await store.appendMessage( { chatId: a, seq: 1, from: 'visitor', text: 'first chat', at: now } );
+	await store.appendMessage( { chatId: a, from: 'visitor', text: 'first chat', at: now } );
 	await store.deleteChat( a );
 	await store.insertChat( record( b ) );
-	await store.appendMessage( { chatId: b, seq: 1, from: 'visitor', text: 'second chat', at: now } );
-	expect( store.messagesAfter( b, 0 ).map( ( m ) => m.text ) ).toEqual( [ 'second chat' ] );
-	expect( store.messagesAfter( a, 0 ) ).toEqual( [] );
+	await store.appendMessage( { chatId: b, from: 'visitor', text: 'second chat', at: now } );
+	expect( ( await store.messagesAfter( b, 0 ) ).map( ( m ) => m.text ) ).toEqual( [ 'second chat' ] );
+	expect( await store.messagesAfter( a, 0 ) ).toEqual( [] );
 	// A message for a chat that is not there is refused, as the foreign key did.
-	await expect( store.appendMessage( { chatId: a, seq: 2, from: 'visitor', text: 'orphan', at: now } ) ).rejects.toThrow( /no chat/ );
+	await expect( store.appendMessage( { chatId: a, from: 'visitor', text: 'orphan', at: now } ) ).rejects.toThrow( /no chat/ );
 	store.close();
 	const db = new Database( file, { readonly: true } );
 	expect( db.prepare( 'SELECT chat, seq FROM messages' ).all() ).toEqual( [ { chat: 2, seq: 1 } ] );
@@ -192,7 +192,7 @@ test( 'chat numbers are never reused, and a deleted chat leaves no messages behi
 test( 'a schema-3 database gets its folded index and one-array rows (schema 5) at start-up: every message is found, numbering goes on', async () => {
 	const file = join( dir, 'chats.sqlite' );
 	// A schema-3 file: the tables as schema 4 has them, less its two, plus the unique index it drops.
-	const store3 = new SqliteStore( file, SITE.id );
+	const store3 = new SqliteStore( file, { legacyStatsSite: SITE.id } );
 	store3.close();
 	const raw = new Database( file );
 	raw.exec( `DROP TABLE message_index; DROP TABLE message_fold; PRAGMA user_version = 3;

@@ -112,10 +112,10 @@ test( 'a site’s purge deletes its own expired chats, never another site’s', 
 		return res.json();
 	};
 	expect( await purge( alpha ) ).toEqual( { deleted: 1 } );
-	expect( service!.store.getChat( alphaChat ) ).toBeUndefined();
-	expect( service!.store.getChat( betaChat )?.site ).toBe( 'beta' );
+	expect( await service!.store.getChat( alphaChat ) ).toBeUndefined();
+	expect( ( await service!.store.getChat( betaChat ) )?.site ).toBe( 'beta' );
 	expect( await purge( beta ) ).toEqual( { deleted: 1 } );
-	expect( service!.store.getChat( betaChat ) ).toBeUndefined();
+	expect( await service!.store.getChat( betaChat ) ).toBeUndefined();
 } );
 
 test( 'counters of a schema-1 database are kept and given to the first configured site', async () => {

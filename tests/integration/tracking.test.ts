@@ -131,7 +131,7 @@ test( 'the visitor’s current page reaches the chat’s agent, only from the vi
 	expect( await visitor.next( 'error' ) ).toMatchObject( { code: 'not_found' } );
 
 	// Never written: the chat's record has no trace of the page.
-	expect( JSON.stringify( svc.store.getChat( chat.id ) ) ).not.toContain( '/shop/' );
+	expect( JSON.stringify( await svc.store.getChat( chat.id ) ) ).not.toContain( '/shop/' );
 	agent.send( { type: 'end', chatId: chat.id } );
 	agent.close();
 	visitor.close();

@@ -20,3 +20,18 @@ test( 'counts per site, hour and kind, whatever order the bumps come in', () => 
 		{ site: 'b', hour: h, kind: 'message_received', count: 1 },
 	] );
 } );
+
+test( 'counters given back by a failed batch add to those counted since', () => {
+	const h = 1_000 * HOUR_MS;
+	const taken = new PendingStats();
+	taken.add( 'a', 'message_received', h + 1 );
+	taken.add( 'a', 'message_received', h + 2 );
+	taken.add( 'b', 'chat_started', h + 3 );
+	const since = new PendingStats();
+	since.add( 'a', 'message_received', h + 4 );
+	since.merge( taken );
+	expect( [ ...since.rows() ] ).toEqual( [
+		{ site: 'a', hour: h, kind: 'message_received', count: 3 },
+		{ site: 'b', hour: h, kind: 'chat_started', count: 1 },
+	] );
+} );

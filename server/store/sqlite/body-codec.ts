@@ -1,0 +1,47 @@
+/**
+ * A message's stored body: short keys, absent fields left out. A row's body
+ * is a JSON array of these (schema.ts, messagesTable). `d` and `v` are what
+ * the e-mail search (contacts.ts) reads with SQLite's JSON functions.
+ */
+import type { Author, ChatMessage, FieldValues, SystemEvent } from '../../protocol';
+import type { NewMessage } from '../types';
+
+export interface Body {
+	s: number;
+	f: Author;
+	t: string;
+	a: number;
+	n?: string;
+	e?: SystemEvent;
+	c?: string;
+	d?: string;
+	v?: FieldValues;
+	o?: string[];
+}
+
+/** The body of `m` numbered `seq` (the number is the store's, not the caller's). */
+export const encodeBody = ( m: NewMessage, seq: number ): string => {
+	const b: Body = { s: seq, f: m.from, t: m.text, a: m.at };
+	if ( m.name !== undefined ) b.n = m.name;
+	if ( m.event !== undefined ) b.e = m.event;
+	if ( m.clientId !== undefined ) b.c = m.clientId;
+	if ( m.dialog !== undefined ) b.d = m.dialog;
+	if ( m.fields !== undefined ) b.v = m.fields;
+	if ( m.options !== undefined ) b.o = m.options;
+	return JSON.stringify( b );
+};
+
+/** The messages of one row (a JSON array of bodies) numbered above `after`. */
+export const decodeRow = ( chatId: string, body: string, after: number ): ChatMessage[] =>
+	( JSON.parse( body ) as Body[] ).filter( ( b ) => b.s > after ).map( ( b ) => decodeBody( chatId, b ) );
+
+const decodeBody = ( chatId: string, b: Body ): ChatMessage => {
+	const m: ChatMessage = { chatId, seq: b.s, from: b.f, text: b.t, at: b.a };
+	if ( b.n !== undefined ) m.name = b.n;
+	if ( b.e !== undefined ) m.event = b.e;
+	if ( b.c !== undefined ) m.clientId = b.c;
+	if ( b.d !== undefined ) m.dialog = b.d;
+	if ( b.v !== undefined ) m.fields = b.v;
+	if ( b.o !== undefined ) m.options = b.o;
+	return m;
+};

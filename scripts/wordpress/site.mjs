@@ -48,7 +48,7 @@ export async function prepareSite({ siteDir, url, mounts = [], log = () => {} })
 	if (exitCode !== 0 || !/^installed/m.test(stdout)) {
 		throw new Error(`Installing WordPress in ${dir} failed (exit ${exitCode}):\n${stdout}${stderr}`);
 	}
-	if (stdout.startsWith('installed\n')) log(`Installed WordPress in ${dir} (admin / password)`);
+	if (/^installed$/m.test(stdout)) log(`Installed WordPress in ${dir} (admin / password)`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig( {
 	testDir: 'tests/e2e',
 	globalSetup: './tests/e2e/global-setup.ts',
-	// One WordPress (PHP in WebAssembly, one worker) serves every test.
+	// One WordPress serves every test, and tests change its settings: one test at a time.
 	workers: 1,
 	fullyParallel: false,
 	timeout: 90_000,

@@ -27,11 +27,19 @@ function secretFor(dataDir) {
 }
 
 /**
- * Playground runs these steps on every start, so each is idempotent.
+ * PHP scripts run against the site on every start (scripts/wordpress.mjs: startWordPress's
+ * `setup`), so each is idempotent. The plugin is activated by a script of its own, so that
+ * the second runs, like a request would, with the plugin loaded from the start.
  */
-export function demoBlueprint({ serviceUrl, secret }) {
-	const php = `<?php
-require_once '/wordpress/wp-load.php';
+export function demoSetup({ serviceUrl, secret }) {
+	const activate = `<?php
+require './wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+$result = activate_plugin( 'consent-chat/plugin.php' );
+if ( is_wp_error( $result ) ) { fwrite( STDERR, $result->get_error_message() ); exit( 1 ); }
+`;
+	const demo = `<?php
+require './wp-load.php';
 update_option( 'consent_chat_service_url', ${JSON.stringify(serviceUrl)} );
 update_option( 'consent_chat_site_id', ${JSON.stringify(SITE_ID)} );
 update_option( 'consent_chat_secret', ${JSON.stringify(secret)}, false );
@@ -57,13 +65,7 @@ if ( ! get_page_by_path( ${JSON.stringify(DEMO_PAGE_SLUG)} ) ) {
 	) );
 }
 `;
-	return {
-		$schema: 'https://playground.wordpress.net/blueprint-schema.json',
-		steps: [
-			{ step: 'activatePlugin', pluginPath: 'consent-chat/plugin.php' },
-			{ step: 'runPHP', code: php },
-		],
-	};
+	return [activate, demo];
 }
 
 /** Starts the built service as a child process; resolves once /health answers. */
@@ -109,17 +111,17 @@ export async function startService({ port, dataDir, origins, secret, log = () =>
  * Prepares and starts everything. `fresh` makes a new WordPress site in
  * `dataDir` (tests); otherwise an existing one is reused (npm start).
  *
- * `extraMounts` adds folders to the site, e.g. the tests' must-use plugins.
+ * `extraMounts` links more folders into the site, e.g. the tests' must-use plugins.
  *
  * @param {{ dataDir: string, wpPort: number, servicePort: number, fresh?: boolean, log?: (line: string) => void,
- *   extraMounts?: Array<{ hostPath: string, vfsPath: string }> }} options
+ *   extraMounts?: Array<{ hostPath: string, sitePath: string }> }} options
  */
 export async function startStack({ dataDir, wpPort, servicePort, fresh = false, log = () => {}, extraMounts = [] }) {
 	const secret = secretFor(dataDir);
 	const wpUrl = `http://127.0.0.1:${wpPort}`;
 	const pristineDir = await preparePristineWordPress({ root: ROOT, log });
 	const siteDir = path.join(dataDir, 'wordpress');
-	if (pristineDir) await ensureSite({ pristineDir, siteDir, fresh, log });
+	await ensureSite({ pristineDir, siteDir, fresh, log });
 	const service = await startService({
 		port: servicePort,
 		dataDir,
@@ -132,13 +134,8 @@ export async function startStack({ dataDir, wpPort, servicePort, fresh = false, 
 		wp = await startWordPress({
 			siteDir,
 			port: wpPort,
-			mounts: [{ hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' }, ...extraMounts],
-			blueprint: demoBlueprint({ serviceUrl: service.wsUrl, secret }),
-			// WordPress's pseudo-cron fires a loopback HTTP request at its own server from inside a
-			// request; Playground serves with one PHP worker here, so that request can only wait for
-			// the one that sent it, and pages stall. Nothing of ours needs WP-Cron (the chat service
-			// runs its own retention), so the local site goes without it.
-			args: ['--define-bool', 'DISABLE_WP_CRON', 'true'],
+			mounts: [{ hostPath: ROOT, sitePath: 'wp-content/plugins/consent-chat' }, ...extraMounts],
+			setup: demoSetup({ serviceUrl: service.wsUrl, secret }),
 			log,
 		});
 	} catch (e) {

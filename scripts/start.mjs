@@ -1,6 +1,7 @@
 // `npm start`: the product on this machine. Prints the URLs; Ctrl-C stops
 // everything it started. A second start reuses the site in data/.
 
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { buildIfNeeded } from './build-if-needed.mjs';
 import { ADMIN, AGENT, ROOT, startStack } from './stack.mjs';
@@ -10,6 +11,8 @@ const SERVICE_PORT = Number(process.env.CHAT_PORT ?? 8787);
 const verbose = process.env.VERBOSE === '1';
 
 const t0 = Date.now();
+// WordPress runs on the machine's PHP: install it and its extensions from Debian if missing.
+execFileSync('bash', [path.join(ROOT, 'scripts/ensure-system-deps.sh'), 'php'], { stdio: 'inherit' });
 buildIfNeeded();
 const stack = await startStack({
 	dataDir: path.join(ROOT, 'data'),

@@ -30,11 +30,11 @@ async function main() {
 	await timed('prepare (second call, cached)', () => preparePristineWordPress({ root: ROOT, log }));
 
 	await timed('fresh site copy', () => ensureSite({ pristineDir, siteDir: SITE_DIR, fresh: true, log }));
-	const mounts = [{ hostPath: await writeSmokePlugin(), vfsPath: '/wordpress/wp-content/plugins/cc-smoke' }];
+	const mounts = [{ hostPath: await writeSmokePlugin(), sitePath: 'wp-content/plugins/cc-smoke' }];
 
 	for (const label of ['first start (installs)', 'second start (same siteDir)']) {
 		const wordpress = await timed(label, () =>
-			startWordPress({ siteDir: SITE_DIR, port: PORT, mounts, blueprint: smokeBlueprint(), log }),
+			startWordPress({ siteDir: SITE_DIR, port: PORT, mounts, setup: smokeSetup(), log }),
 		);
 		try {
 			await checkSite(wordpress.url);
@@ -72,15 +72,16 @@ add_shortcode( 'cc_smoke', function () {
 	return PLUGIN_DIR;
 }
 
-/** Runs on every start, so each step only brings the site to the wanted state. */
-function smokeBlueprint() {
-	return {
-		steps: [
-			{ step: 'activatePlugin', pluginPath: 'cc-smoke/cc-smoke.php' },
-			{
-				step: 'runPHP',
-				code: `<?php
-require_once '/wordpress/wp-load.php';
+/** Runs on every start, so each script only brings the site to the wanted state. */
+function smokeSetup() {
+	return [
+		`<?php
+require './wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+activate_plugin( 'cc-smoke/cc-smoke.php' );
+`,
+		`<?php
+require './wp-load.php';
 if ( ! get_page_by_path( '${PAGE_SLUG}' ) ) {
 	wp_insert_post( array(
 		'post_type'    => 'page',
@@ -98,9 +99,7 @@ if ( $id ) {
 	wp_insert_user( $user + array( 'user_email' => 'agent@example.com' ) );
 }
 `,
-			},
-		],
-	};
+	];
 }
 
 async function checkSite(url) {

@@ -1,23 +1,25 @@
 // Runs a real WordPress for development and tests without internet access.
 //
 // WordPress itself comes from Debian's archive (the only package source besides npm that these
-// machines reach), PHP and the web server from @wp-playground/cli (PHP compiled to WebAssembly,
-// SQLite instead of MySQL). Docker (wp-env) does not run here, and Playground's own default of
-// downloading WordPress from wordpress.org cannot work offline.
+// machines reach); this module prepares those core files (a cache in .cache/wordpress) and copies
+// them into a site folder. ./wordpress/site.mjs makes the copy an installed site (SQLite instead
+// of MySQL), ./wordpress/php.mjs serves it with the machine's own PHP and runs PHP scripts in it.
+// Docker (wp-env) does not run here.
 //
-// Exports:
-//   preparePristineWordPress({ root, log })                 -> absolute core dir, or null
+// Exports (this file is the one to import):
+//   preparePristineWordPress({ root, log })                 -> absolute core dir
 //   ensureSite({ pristineDir, siteDir, fresh, log })         -> siteDir
-//   startWordPress({ siteDir, port, mounts, blueprint, … })  -> { url, process, stop }
-//   runPhp({ siteDir, mounts, code | argv, … })              -> { exitCode, stdout, stderr }
+//   startWordPress({ siteDir, port, mounts, setup, … })      -> { url, process, stop }
+//   runPhp({ siteDir, mounts, code | argv, siteUrl, … })     -> { exitCode, stdout, stderr }
 
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+
+import { forEachLine } from './wordpress/site.mjs';
+
+export { runPhp, startWordPress } from './wordpress/php.mjs';
 
 /** WordPress 6.8 is the oldest release our blocks run on (blocks manifest collection). */
 const MIN_WORDPRESS = [6, 8];
@@ -47,7 +49,6 @@ const MACHINE_SOURCES = '/etc/apt/sources.list.d/debian.sources';
  * longer hold the version it was made with, is fetched again rather than silently reused.
  */
 const READY_MARKER = 'core.ready';
-const VFS_WORDPRESS = '/wordpress';
 const noop = () => {};
 
 // ---------------------------------------------------------------------------------------------
@@ -55,12 +56,11 @@ const noop = () => {};
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Returns a pristine WordPress core directory (no wp-config.php), or null when none could be
- * obtained; null tells startWordPress to let Playground download WordPress itself, which only
- * works with internet access.
+ * Returns a pristine WordPress core directory (no wp-config.php). Throws when none can be
+ * obtained: there is nothing else to fall back to on a machine without internet.
  *
  * @param {{ root: string, log?: (line: string) => void }} options root is the repository root.
- * @returns {Promise<string|null>}
+ * @returns {Promise<string>}
  */
 export async function preparePristineWordPress({ root, log = noop }) {
 	const fromEnv = process.env.CONSENT_CHAT_WP_DIR;
@@ -86,8 +86,10 @@ export async function preparePristineWordPress({ root, log = noop }) {
 		await fetchFromDebian({ cacheRoot, coreDir, log });
 		return coreDir;
 	} catch (error) {
-		log(`Could not get WordPress from Debian (${error.message}); Playground will download it.`);
-		return null;
+		throw new Error(
+			`Could not get WordPress from Debian (${error.message}). Set CONSENT_CHAT_WP_DIR to a WordPress ${MIN_WORDPRESS.join('.')}+ folder.`,
+			{ cause: error },
+		);
 	}
 }
 
@@ -245,7 +247,7 @@ async function assertUsableCore(dir) {
 		throw new Error(`${dir} holds WordPress ${version}; need ${MIN_WORDPRESS.join('.')} or later`);
 	}
 	if (existsSync(path.join(dir, 'wp-config.php'))) {
-		throw new Error(`${dir} has a wp-config.php; a pristine core must not (Playground writes one)`);
+		throw new Error(`${dir} has a wp-config.php; a pristine core must not (each site gets its own)`);
 	}
 }
 
@@ -259,16 +261,15 @@ async function readWordPressVersion(dir) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. A site directory: a copy of the core that Playground turns into an installed site
+// 2. A site directory: a copy of the core that ./wordpress/site.mjs turns into an installed site
 // ---------------------------------------------------------------------------------------------
 
 /**
  * Makes siteDir a copy of the pristine core unless it already exists (or `fresh` is set).
- * Playground writes wp-config.php and the SQLite database (wp-content/database/) into it, so the
- * site, its users and content survive restarts. With pristineDir null an empty directory is made
- * and Playground downloads WordPress into it.
+ * The first start or PHP run writes wp-config.php and the SQLite database
+ * (wp-content/database/) into it, so the site, its users and content survive restarts.
  *
- * @param {{ pristineDir: string|null, siteDir: string, fresh?: boolean, log?: Function }} options
+ * @param {{ pristineDir: string, siteDir: string, fresh?: boolean, log?: Function }} options
  * @returns {Promise<string>} the absolute siteDir
  */
 export async function ensureSite({ pristineDir, siteDir, fresh = false, log = noop }) {
@@ -280,257 +281,11 @@ export async function ensureSite({ pristineDir, siteDir, fresh = false, log = no
 	}
 	const staging = `${dir}.tmp-${process.pid}`;
 	await fs.rm(staging, { recursive: true, force: true });
-	if (pristineDir) {
-		await run('cp', ['-a', pristineDir, staging]); // Much faster than fs.cp for 3000 files.
-	} else {
-		await fs.mkdir(staging, { recursive: true });
-	}
+	await run('cp', ['-a', pristineDir, staging]); // Much faster than fs.cp for 3000 files.
 	// Renamed only when complete, so an interrupted copy is not reused as a broken site.
 	await fs.rename(staging, dir);
 	log(`Created site ${dir}`);
 	return dir;
-}
-
-// ---------------------------------------------------------------------------------------------
-// 3. The web server
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Starts `wp-playground-cli server` on siteDir and resolves once WordPress has finished booting,
- * has run the blueprint and answers 200 on `/`. `args` are extra CLI options (e.g. `--php=8.4`).
- *
- * The blueprint runs on EVERY start (Playground has no memory of having run it): its steps must be
- * idempotent. The site URL is http://127.0.0.1:<port>; Playground defines WP_HOME/WP_SITEURL as
- * that on every boot, so the same siteDir may be started on another port (only absolute URLs
- * stored in content keep the old port).
- *
- * @param {{
- *   siteDir: string,
- *   port: number,
- *   mounts?: Array<{ hostPath: string, vfsPath: string }>,
- *   blueprint?: object,
- *   log?: (line: string) => void,
- *   env?: Record<string, string>,
- *   args?: string[],
- *   timeoutMs?: number,
- * }} options
- * @returns {Promise<{ url: string, process: import('node:child_process').ChildProcess, stop: () => Promise<void> }>}
- */
-export async function startWordPress({
-	siteDir,
-	port,
-	mounts = [],
-	blueprint = { steps: [] },
-	log = noop,
-	env = {},
-	args = [],
-	timeoutMs = 180_000,
-}) {
-	const url = `http://127.0.0.1:${port}`;
-	const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'consent-chat-wp-'));
-	const blueprintFile = path.join(tmp, 'blueprint.json');
-	await fs.writeFile(blueprintFile, JSON.stringify(blueprint, null, '\t'));
-
-	const child = spawnPlaygroundServer(
-		[
-			'server',
-			`--port=${port}`,
-			`--site-url=${url}`,
-			...siteArgs(siteDir, mounts),
-			`--blueprint=${blueprintFile}`,
-			...args,
-		],
-		{ env, log, prefix: `[wp:${port}] ` },
-	);
-	const stop = async () => {
-		await stopProcess(child);
-		await fs.rm(tmp, { recursive: true, force: true });
-	};
-
-	try {
-		await waitUntilReady(child, url, timeoutMs);
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return { url, process: child, stop };
-}
-
-/**
- * The arguments that point Playground at siteDir.
- *
- * `install-from-existing-files-if-needed` runs the WordPress installer only when the database
- * has no site yet; `install-from-existing-files` would run it on every start. The installer makes
- * the admin user admin / password.
- *
- * No `--login`: it makes every client without Playground's auto-login cookie an administrator on
- * its first page view, which would hide bugs for visitors and break logging in as other users.
- */
-function siteArgs(siteDir, mounts) {
-	const dir = path.resolve(siteDir);
-	const hasCore = existsSync(path.join(dir, 'wp-includes', 'version.php'));
-	return [
-		`--wordpress-install-mode=${hasCore ? 'install-from-existing-files-if-needed' : 'download-and-install'}`,
-		`--mount-before-install=${dir}:${VFS_WORDPRESS}`,
-		...mounts.map(({ hostPath, vfsPath }) => `--mount=${path.resolve(hostPath)}:${vfsPath}`),
-	];
-}
-
-/**
- * Runs Playground's CLI in a node process of our own (not through npx, whose death leaves
- * Playground running). On Node 23+ we pass --experimental-wasm-jspi ourselves: otherwise the CLI
- * re-spawns itself with that flag and a second process would have to be tracked.
- */
-function spawnPlaygroundCli(args, env) {
-	const nodeMajor = Number(process.versions.node.split('.')[0]);
-	const nodeFlags = nodeMajor >= 23 ? ['--experimental-wasm-jspi'] : [];
-	const child = spawn(process.execPath, [...nodeFlags, playgroundCliPath(), ...args], {
-		env: { ...process.env, ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	// Never leave a Playground behind when the caller exits without stopping it.
-	const killOnExit = () => child.kill('SIGKILL');
-	process.once('exit', killOnExit);
-	child.once('exit', () => process.off('exit', killOnExit));
-	return child;
-}
-
-/** A server process whose output goes to `log`, the last lines kept for error messages. */
-function spawnPlaygroundServer(args, { env, log, prefix }) {
-	const child = spawnPlaygroundCli(args, env);
-	child.output = [];
-	for (const stream of [child.stdout, child.stderr]) {
-		forEachLine(stream, (line) => {
-			child.output.push(line);
-			if (child.output.length > 200) child.output.shift();
-			log(prefix + line);
-		});
-	}
-	return child;
-}
-
-function playgroundCliPath() {
-	const require = createRequire(import.meta.url);
-	const packageJson = require.resolve('@wp-playground/cli/package.json');
-	return path.join(path.dirname(packageJson), 'wp-playground.js');
-}
-
-function forEachLine(stream, onLine) {
-	let pending = '';
-	stream.setEncoding('utf8');
-	stream.on('data', (chunk) => {
-		const lines = (pending + chunk).split(/\r?\n|\r/);
-		pending = lines.pop();
-		for (const line of lines) if (line.trim()) onLine(stripAnsi(line));
-	});
-	stream.on('end', () => pending.trim() && onLine(stripAnsi(pending)));
-}
-
-function stripAnsi(text) {
-	// eslint-disable-next-line no-control-regex
-	return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-}
-
-/**
- * Playground's HTTP server answers before the blueprint has run, so an HTTP 200 alone is not
- * enough: also wait for its "WordPress is running on" line, which it prints after the blueprint.
- */
-async function waitUntilReady(child, url, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	const failure = (why) =>
-		new Error(`WordPress did not start (${why}). Playground output:\n${child.output.join('\n')}`);
-	let exited = null;
-	child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
-
-	while (Date.now() < deadline) {
-		if (exited) throw failure(`Playground exited with ${exited}`);
-		if (child.output.some((line) => line.includes('WordPress is running on')) && (await answers200(url))) {
-			return;
-		}
-		await sleep(250);
-	}
-	throw failure(`no answer from ${url} within ${timeoutMs / 1000} s`);
-}
-
-async function answers200(url) {
-	try {
-		const response = await fetch(`${url}/`, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-		await response.arrayBuffer();
-		return response.status === 200;
-	} catch {
-		return false;
-	}
-}
-
-/** SIGTERM lets Playground shut its workers down; SIGKILL if it has not exited after 10 s. */
-async function stopProcess(child) {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = once(child, 'exit');
-	child.kill('SIGTERM');
-	const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-	await exited;
-	clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------------------------------------
-// 4. PHP against the site (PHPUnit, one-off scripts)
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Runs Playground's PHP CLI against the site in siteDir (installing it first if needed) and
- * collects its output. Either `code` (a PHP file's contents, starting with `<?php`; `argv` become
- * its $argv) or `argv` alone (raw php arguments, e.g. `['-d', 'include_path=…', '/tests/run.php']`).
- * WordPress is at /wordpress; `require '/wordpress/wp-load.php'` loads it.
- *
- * Do not run it against a siteDir a server is using at the same time: both would write the same
- * SQLite file without coordinating.
- *
- * @param {{
- *   siteDir: string,
- *   mounts?: Array<{ hostPath: string, vfsPath: string }>,
- *   code?: string,
- *   argv?: string[],
- *   siteUrl?: string,
- *   log?: (line: string) => void,
- *   env?: Record<string, string>,
- * }} options
- * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
- */
-export async function runPhp({ siteDir, mounts = [], code, argv = [], siteUrl, log = noop, env = {} }) {
-	const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'consent-chat-php-'));
-	try {
-		const phpArgs = [...argv];
-		const allMounts = [...mounts];
-		if (code !== undefined) {
-			await fs.writeFile(path.join(tmp, 'snippet.php'), code);
-			allMounts.push({ hostPath: tmp, vfsPath: '/consent-chat-snippet' });
-			phpArgs.unshift('/consent-chat-snippet/snippet.php');
-		}
-		const args = [
-			'php',
-			// Quiet: Playground's progress lines would otherwise be mixed into the script's output.
-			'--verbosity=quiet',
-			// Without it the site URL has a random free port, different on every run.
-			...(siteUrl ? [`--site-url=${siteUrl}`] : []),
-			...siteArgs(siteDir, allMounts),
-			'--',
-			...phpArgs,
-		];
-		return await collectOutput(spawnPlaygroundCli(args, env), log);
-	} finally {
-		await fs.rm(tmp, { recursive: true, force: true });
-	}
-}
-
-async function collectOutput(child, log) {
-	const stdout = [];
-	const stderr = [];
-	child.stdout.setEncoding('utf8');
-	child.stdout.on('data', (chunk) => stdout.push(chunk));
-	forEachLine(child.stderr, (line) => log(`[php] ${line}`)); // Also decodes stderr as UTF-8.
-	child.stderr.on('data', (chunk) => stderr.push(chunk));
-	const [exitCode] = await once(child, 'close');
-	return { exitCode: exitCode ?? 1, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,8 +308,4 @@ function run(command, args, { cwd, log = noop } = {}) {
 			code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${output.slice(-10).join('\n')}`)),
 		);
 	});
-}
-
-function sleep(ms) {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -42,7 +42,7 @@ namespace {
 		public static function success( $m ) { self::$out[] = 'Success: ' . $m; }
 		public static function error( $m ) { throw new RuntimeException( $m ); }
 	}
-	require '/wordpress/wp-load.php';
+	require './wp-load.php';
 	require_once ABSPATH . 'wp-admin/includes/plugin.php';
 	activate_plugin( 'consent-chat/plugin.php' );
 	update_option( 'consent_chat_secret', ${ JSON.stringify( secret ) } );

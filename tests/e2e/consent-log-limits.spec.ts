@@ -5,7 +5,7 @@
  * written anywhere on the way, and a row cannot claim that a browser sending
  * Global Privacy Control accepted chat tracking.
  *
- * Playground reports every request as coming from 127.0.0.1; the fixture
+ * The local WordPress sees every request coming from 127.0.0.1; the fixture
  * mu-plugin consent-chat-consent-log-limits.php lets a request name its
  * address (X-E2E-Client-Address), so these tests flood from addresses of
  * their own and leave 127.0.0.1's count to the other specs.
@@ -18,7 +18,7 @@ import type { ConsentConfig } from '../../client/contract';
 import { env } from './env';
 import { Rest } from './rest';
 
-// The first test makes over thirty WordPress requests (PHP in WebAssembly): on a busy machine they take a while.
+// The first test makes over thirty WordPress requests: on a busy machine they take a while.
 test.describe.configure( { timeout: 300_000 } );
 
 const URL_ = `${ env.wpUrl }/wp-json/consent-chat/v1/consent-log`;

@@ -15,7 +15,7 @@ import { AGENT, env, logIn } from './env';
 import { Rest } from './rest';
 import { bannerConfig, Visitor } from './visitor';
 
-// Each test makes many WordPress requests (PHP in WebAssembly): on a busy machine they take a while.
+// Each test makes many WordPress requests: on a busy machine they take a while.
 test.describe.configure( { timeout: 180_000 } );
 
 const SLUG = 'consent-demo';

@@ -14,28 +14,13 @@ export const AGENT = { login: 'agent', password: 'agent-demo-password', name: 'A
 /**
  * Logs in through the real wp-login.php form. Done once the redirect's
  * document has arrived (its images and scripts are not what a login waits for).
- *
- * Known bug, not yet explained: about once in a few full runs, Playground
- * has left the login POST unanswered for over a minute (seen on a quiet
- * machine too). Until it is found, a login that got no answer in 30 s is
- * tried once more, so that one stalled request does not fail a test about
- * something else.
  */
 export async function logIn( page: Page, user: { login: string; password: string }, redirect: string ): Promise< void > {
-	for ( let attempt = 1; ; attempt++ ) {
-		// On the site the redirect is on: the test stack's, or another one a test started itself.
-		await page.goto( `${ new URL( redirect ).origin }/wp-login.php?redirect_to=${ encodeURIComponent( redirect ) }` );
-		await page.fill( '#user_login', user.login );
-		await page.fill( '#user_pass', user.password );
-		try {
-			const arrived = page.waitForURL( ( u ) => ! u.pathname.endsWith( 'wp-login.php' ), { waitUntil: 'domcontentloaded', timeout: 30_000 } );
-			// The click itself must not wait for the navigation: a stalled POST would hold it past any retry.
-			await page.click( '#wp-submit', { noWaitAfter: true } );
-			await arrived;
-			return;
-		} catch ( e ) {
-			if ( attempt === 2 ) throw e;
-			console.warn( `logIn: no answer to ${ user.login }'s login in 30 s; trying once more` );
-		}
-	}
+	// On the site the redirect is on: the test stack's, or another one a test started itself.
+	await page.goto( `${ new URL( redirect ).origin }/wp-login.php?redirect_to=${ encodeURIComponent( redirect ) }` );
+	await page.fill( '#user_login', user.login );
+	await page.fill( '#user_pass', user.password );
+	const arrived = page.waitForURL( ( u ) => ! u.pathname.endsWith( 'wp-login.php' ), { waitUntil: 'domcontentloaded' } );
+	await page.click( '#wp-submit', { noWaitAfter: true } );
+	await arrived;
 }

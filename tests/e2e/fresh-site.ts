@@ -1,8 +1,8 @@
 /**
  * A WordPress of a test's own, for what must not touch the shared test site
  * (uninstalling, turning it into a network, WP-CLI commands, PHP checks): a
- * fresh copy of the same core in a temporary folder, with this plugin mounted,
- * removed when the test is done.
+ * fresh copy of the same core in a temporary folder, with this plugin linked
+ * in, removed when the test is done.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,11 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve( __dirname, '../..' );
 
 /** This checkout as the site's plugin, for runPhp's `mounts`. */
-export const PLUGIN_MOUNT = { hostPath: ROOT, vfsPath: '/wordpress/wp-content/plugins/consent-chat' };
+export const PLUGIN_MOUNT = { hostPath: ROOT, sitePath: 'wp-content/plugins/consent-chat' };
 
 export interface FreshSite {
 	siteDir: string;
-	/** Runs PHP in the site (Playground's CLI), with the plugin mounted. */
+	/** Runs a PHP script in the site (the machine's PHP), with the plugin linked in; `require './wp-load.php';` loads WordPress. */
 	php( code: string, options?: { siteUrl?: string } ): Promise< { exitCode: number; stdout: string; stderr: string } >;
 }
 

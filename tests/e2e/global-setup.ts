@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise< () => Promise< void > > {
 		servicePort: Number( process.env.E2E_CHAT_PORT ?? 8797 ),
 		fresh: true,
 		// Test-only must-use plugins (e.g. the strict-CSP switch ?csp=strict).
-		extraMounts: [ { hostPath: join( __dirname, 'fixtures', 'mu-plugins' ), vfsPath: '/wordpress/wp-content/mu-plugins' } ],
+		extraMounts: [ { hostPath: join( __dirname, 'fixtures', 'mu-plugins' ), sitePath: 'wp-content/mu-plugins' } ],
 		log: ( line: string ) => verbose && console.log( line ),
 	} );
 	process.env.CC_WP_URL = stack.wpUrl;

@@ -38,7 +38,6 @@ async function port( given: string | undefined ): Promise< number > {
 type Started = { stop: () => Promise< void > };
 
 test( 'the zip installs through Upload Plugin into a fresh WordPress, is set up in its settings, and chats', async ( { browser } ) => {
-	// A fresh WordPress install takes most of a minute on this machine's PHP-in-WebAssembly.
 	test.setTimeout( 300_000 );
 	const dir = mkdtempSync( join( tmpdir(), 'cc-zip-e2e-' ) );
 	const zip = join( dir, 'consent-chat.zip' );
@@ -56,9 +55,8 @@ test( 'the zip installs through Upload Plugin into a fresh WordPress, is set up 
 		started.push( service );
 		const pristineDir = await wordpress.preparePristineWordPress( { root: ROOT } );
 		const siteDir = await wordpress.ensureSite( { pristineDir, siteDir: join( dir, 'wordpress' ), fresh: true } );
-		// No mounts and no blueprint: the plugin comes only from the upload. WP-Cron stays off as on
-		// the test stack's site (its loopback request would wait on Playground's one PHP worker).
-		started.push( await wordpress.startWordPress( { siteDir, port: wpPort, args: [ '--define-bool', 'DISABLE_WP_CRON', 'true' ] } ) );
+		// No mounts and no setup scripts: the plugin comes only from the upload.
+		started.push( await wordpress.startWordPress( { siteDir, port: wpPort } ) );
 		expect( existsSync( join( siteDir, 'wp-content/plugins/consent-chat' ) ) ).toBe( false );
 
 		// Plugins → Add Plugin → Upload Plugin, as an administrator.

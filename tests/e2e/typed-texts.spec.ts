@@ -118,7 +118,7 @@ test( 'PHP: a typed text is stored as typed, and the page’s JSON attribute rea
 	await withFreshSite( 'plain-text', async ( site ) => {
 		const typed = payloads();
 		const code = `<?php
-require '/wordpress/wp-load.php';
+require './wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 activate_plugin( 'consent-chat/plugin.php' );
 // Activated in this request, after init: register the settings (and their sanitising) as init would have.

@@ -364,7 +364,23 @@ test( 'once its bundle has arrived, the widget shows the start window within 100
 				observer.observe( document.body, { subtree: true, childList: true, attributes: true } );
 			} )
 	);
+	// The bundle is held until the click's own work is done (the loader's handler, the launcher's
+	// hover transition, the next frame): a local server answers within milliseconds, while that work
+	// still holds the thread, and the time would be the launcher's, not the widget's. A site's
+	// visitor waits longer for the bundle.
+	let release = (): void => {};
+	const held = new Promise< void >( ( resolve ) => ( release = resolve ) );
+	await v.page.route( /\/widget\.(js|css)/, async ( route ) => {
+		await held;
+		await route.continue();
+	} );
 	await v.launcher.click();
+	await v.page.evaluate( async () => {
+		const finite = document.getAnimations().filter( ( a ) => a.effect?.getComputedTiming().endTime !== Infinity );
+		await Promise.all( finite.map( ( a ) => a.finished ) );
+		await new Promise( ( resolve ) => requestAnimationFrame( () => setTimeout( resolve ) ) );
+	} );
+	release();
 	const ms = await shown;
 	console.log( `start window shown ${ ms.toFixed( 1 ) } ms after the widget bundle arrived` );
 	expect( ms ).toBeLessThan( 100 );

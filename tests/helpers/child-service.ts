@@ -82,7 +82,7 @@ export async function httpGet( svc: ChildService, path: string ): Promise< { sta
 }
 
 /** Opens a connection to a child service as the test site's visitor or agent (optionally resuming); resolves after the welcome. */
-export async function hello( svc: ChildService, role: 'visitor' | 'agent', sub: string, resume?: { chatId: string; code: string; lastSeq: number } ) {
+export async function hello( svc: Pick< ChildService, 'wsUrl' >, role: 'visitor' | 'agent', sub: string, resume?: { chatId: string; code: string; lastSeq: number } ) {
 	const c = await TestClient.open( svc.wsUrl, ORIGIN );
 	c.send( { type: 'hello', token: signToken( SITE, { role, sub, name: role === 'agent' ? 'Ann' : undefined } ), ...( resume ? { resume } : {} ) } );
 	const welcome = await c.next( 'welcome' );

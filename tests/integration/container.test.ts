@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { signToken } from '../../server/tokens';
+import { hello } from '../helpers/child-service';
 import { freePort } from '../helpers/nginx';
 import { BASE_IMAGE, ensureBaseImage, podman, PODMAN_ENV } from '../helpers/podman';
 import { ORIGIN, SITE } from '../helpers/service';
-import { TestClient } from '../helpers/ws-client';
 
 const run = promisify( execFile );
 const root = resolve( __dirname, '../..' );
@@ -89,13 +88,6 @@ async function get( path: string ): Promise< { status: number; body: any } > {
 	return { status: res.status, body: await res.json() };
 }
 
-async function connect( role: 'visitor' | 'agent', sub: string ): Promise< TestClient > {
-	const c = await TestClient.open( `ws://127.0.0.1:${ port }/ws`, ORIGIN );
-	c.send( { type: 'hello', token: signToken( SITE, { role, sub, name: role === 'agent' ? 'Ann' : undefined } ) } );
-	await c.next( 'welcome' );
-	return c;
-}
-
 test( 'the image runs the service as an unprivileged user, with its data on the volume', async () => {
 	const config = JSON.parse( await podman( [ 'image', 'inspect', IMAGE, '--format', '{{json .Config}}' ] ) ) as {
 		User: string;
@@ -112,10 +104,10 @@ test( 'a visitor and an agent chat through the container; the chat outlives a re
 	expect( await get( '/livez' ) ).toEqual( { status: 200, body: { status: 'ok' } } );
 	expect( await get( '/readyz' ) ).toEqual( { status: 200, body: { status: 'ready' } } );
 
-	const agent = await connect( 'agent', 'wp:1' );
+	const { c: agent } = await hello( { wsUrl: `ws://127.0.0.1:${ port }/ws` }, 'agent', 'wp:1' );
 	agent.send( { type: 'presence', online: true } );
 	await agent.next( 'presence', ( p ) => p.online );
-	const visitor = await connect( 'visitor', 'v1' );
+	const { c: visitor } = await hello( { wsUrl: `ws://127.0.0.1:${ port }/ws` }, 'visitor', 'v1' );
 	visitor.send( { type: 'start', clientId: 'c0', text: 'hello from the container' } );
 	await visitor.next( 'started' );
 	await agent.next( 'message', ( m ) => m.text === 'hello from the container' );

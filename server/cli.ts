@@ -62,9 +62,14 @@ Settings for one site come from the environment:
   CONSENT_CHAT_TRUSTED_PROXIES  comma-separated addresses or CIDRs of the TLS
                             proxies in front (e.g. 127.0.0.1); only from them
                             is X-Forwarded-For believed             (default: none)
+  CONSENT_CHAT_DATABASE_URL  postgres://… : PostgreSQL instead of the SQLite
+                            file in DATA_DIR (every node of a cluster) (default: SQLite)
+  CONSENT_CHAT_REDIS_URL    redis://… : what crosses the nodes of a cluster
+                            (frames, presence, per-address counters) (default: none)
   CONSENT_CHAT_CONFIG       a JSON file with several "sites" and the other settings;
-                            PORT, HOST, DATA_DIR, LOG_LEVEL, DRAIN_SECONDS and
-                            TRUSTED_PROXIES above still override it
+                            PORT, HOST, DATA_DIR, LOG_LEVEL, DRAIN_SECONDS,
+                            TRUSTED_PROXIES, DATABASE_URL and REDIS_URL above still
+                            override it
 
 Needs Node 22 or later.
 
@@ -73,12 +78,21 @@ when the store takes no writes), GET /health (counts, for WordPress).
 SIGTERM drains: clients are told to reconnect, the store is flushed, exit 0.
 `;
 
+/** A connection URL as it may be printed: the password replaced. */
+export function withoutPassword( url: string ): string {
+	const u = new URL( url );
+	if ( u.password ) u.password = '***';
+	return u.toString();
+}
+
 /** What --check-config prints for a valid configuration: everything but the secrets. */
 export function configSummary( config: ServiceConfig ): string {
 	const lines = [
 		'configuration valid',
 		`listens on ${ config.host }:${ config.port }, data in ${ config.dataDir }, log level ${ config.logLevel }, drain ${ config.drainSeconds } s`,
 		`trusted proxies: ${ config.trustedProxies.length > 0 ? config.trustedProxies.join( ', ' ) : 'none (X-Forwarded-For is ignored)' }`,
+		`store: ${ config.databaseUrl ? `PostgreSQL at ${ withoutPassword( config.databaseUrl ) }` : `SQLite in ${ config.dataDir }` }`,
+		`cluster: ${ config.redisUrl ? `Redis at ${ withoutPassword( config.redisUrl ) }` : 'none (one node)' }`,
 	];
 	for ( const s of config.sites ) {
 		lines.push(

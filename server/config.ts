@@ -61,6 +61,19 @@ const ProxyEntry = v.pipe(
 	)
 );
 
+/** A connection URL of one of the given schemes; the message never repeats the URL (it may hold a password). */
+const UrlOf = ( schemes: readonly string[], example: string ) =>
+	v.pipe(
+		v.string(),
+		v.check( ( s ) => {
+			try {
+				return schemes.includes( new URL( s ).protocol );
+			} catch {
+				return false;
+			}
+		}, `not a ${ schemes.map( ( x ) => x.replace( ':', '://' ) ).join( ' or ' ) } URL (e.g. ${ example })` )
+	);
+
 const ConfigSchema = v.object( {
 	host: v.optional( v.string(), '127.0.0.1' ),
 	port: v.optional( v.pipe( v.number(), v.integer(), v.minValue( 0 ), v.maxValue( 65535 ) ), 8787 ),
@@ -88,6 +101,16 @@ const ConfigSchema = v.object( {
 	 * name the visitor (see client-address.ts). Empty: every peer is the client.
 	 */
 	trustedProxies: v.optional( v.array( ProxyEntry ), [] ),
+	/**
+	 * PostgreSQL instead of the embedded SQLite file: the store of every node
+	 * of a cluster (store/postgres-store.ts). Absent: SQLite in dataDir.
+	 */
+	databaseUrl: v.optional( UrlOf( [ 'postgres:', 'postgresql:' ], 'postgres://chat@db.internal/chat' ) ),
+	/**
+	 * Redis, for what crosses the nodes of a cluster and needs no durability:
+	 * frames between nodes (pub/sub), agent presence, per-address counters.
+	 */
+	redisUrl: v.optional( UrlOf( [ 'redis:', 'rediss:' ], 'redis://cache.internal:6379' ) ),
 } );
 
 export type SiteConfig = v.InferOutput< typeof SiteSchema >;
@@ -113,7 +136,8 @@ export function parseConfig( input: unknown ): ServiceConfig {
 /**
  * CONSENT_CHAT_CONFIG names a JSON file; otherwise one site comes from
  * CONSENT_CHAT_SITE_ID / _SECRET / _ORIGINS (comma-separated). PORT, HOST,
- * DRAIN_SECONDS, DATA_DIR, LOG_LEVEL and TRUSTED_PROXIES (comma-separated) override either way.
+ * DRAIN_SECONDS, DATA_DIR, LOG_LEVEL, TRUSTED_PROXIES (comma-separated),
+ * DATABASE_URL and REDIS_URL override either way.
  */
 export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceConfig {
 	let base: Record< string, unknown > = {};
@@ -140,6 +164,8 @@ export function configFromEnv( env: NodeJS.ProcessEnv = process.env ): ServiceCo
 	if ( env.CONSENT_CHAT_DRAIN_SECONDS ) base.drainSeconds = Number( env.CONSENT_CHAT_DRAIN_SECONDS );
 	if ( env.CONSENT_CHAT_DATA_DIR ) base.dataDir = env.CONSENT_CHAT_DATA_DIR;
 	if ( env.CONSENT_CHAT_LOG_LEVEL ) base.logLevel = env.CONSENT_CHAT_LOG_LEVEL;
+	if ( env.CONSENT_CHAT_DATABASE_URL ) base.databaseUrl = env.CONSENT_CHAT_DATABASE_URL;
+	if ( env.CONSENT_CHAT_REDIS_URL ) base.redisUrl = env.CONSENT_CHAT_REDIS_URL;
 	if ( env.CONSENT_CHAT_TRUSTED_PROXIES ) {
 		base.trustedProxies = env.CONSENT_CHAT_TRUSTED_PROXIES.split( ',' ).map( ( s ) => s.trim() ).filter( Boolean );
 	}

@@ -33,3 +33,18 @@ test( 'arguments: --check-config with a file, and an unknown option as a usage e
 	expect( parseCommandLine( [ '--check-config', '--config', 'a.json' ] ) ).toEqual( { kind: 'check-config', configFile: 'a.json' } );
 	expect( parseCommandLine( [ '--nope' ] ).kind ).toBe( 'usage-error' );
 } );
+
+test( 'the database and Redis URLs: their schemes checked without echoing them, their passwords never printed', () => {
+	const base = { CONSENT_CHAT_SECRET: SECRET, CONSENT_CHAT_ORIGINS: 'https://a.example' };
+	const cluster = configFromEnv( { ...base, CONSENT_CHAT_DATABASE_URL: 'postgres://chat:pg-pass-123@db.internal:5432/chat', CONSENT_CHAT_REDIS_URL: 'redis://:redis-pass-456@cache.internal:6379' } );
+	const summary = configSummary( cluster );
+	expect( summary ).toContain( 'store: PostgreSQL at postgres://chat:***@db.internal:5432/chat' );
+	expect( summary ).toContain( 'cluster: Redis at redis://:***@cache.internal:6379' );
+	expect( summary ).not.toMatch( /pg-pass-123|redis-pass-456/ );
+	expect( configSummary( configFromEnv( base ) ) ).toMatch( /store: SQLite in data\/service\ncluster: none \(one node\)/ );
+
+	const wrong = (): unknown => configFromEnv( { ...base, CONSENT_CHAT_DATABASE_URL: 'mysql://root:secret-pass@db/chat' } );
+	expect( wrong ).toThrow( /databaseUrl: not a postgres:\/\/ or postgresql:\/\/ URL/ );
+	expect( wrong ).not.toThrow( /secret-pass/ );
+	expect( () => configFromEnv( { ...base, CONSENT_CHAT_REDIS_URL: 'localhost:6379' } ) ).toThrow( /redisUrl: not a redis:\/\/ or rediss:\/\/ URL/ );
+} );

@@ -136,3 +136,30 @@ test( 'start: the pre-chat name is written only in stored mode, and the site may
 		await fixed.close();
 	}
 } );
+
+test( 'an assignment whose write fails while the visitor comes or goes leaves the chat in the queue, not with no one', async () => {
+	const { core, faults } = t.h;
+	for ( const during of [ 'leaves', 'returns' ] as const ) {
+		const visitor = t.h.visitor();
+		const { chat, code } = await t.h.start( visitor );
+		if ( during === 'returns' ) t.h.sessions.disconnect( visitor );
+		const write = faults.hold( 'setStatus' );
+		const assigning = core.lifecycle.setStatus( chat, chat.visitor ? 'active' : 'away', { agent: ANN } );
+		await write.called;
+		// A status change made on the ground of the assignment (active → away, or away → active), written.
+		if ( during === 'leaves' ) t.h.sessions.disconnect( visitor );
+		else await t.h.sessions.connect( t.h.visitor( visitor.identity.subject ), { type: 'hello', token: 'x', resume: { chatId: chat.record.id, code, lastSeq: 0 } } );
+		await core.store.flush();
+		write.fail( new Error( 'disk full' ) );
+		await expect( assigning ).rejects.toThrow( 'disk full' );
+
+		expect( chat.record ).toMatchObject( { status: 'waiting', agentSub: null } );
+		expect( core.chats.waiting( SITE_ID ) ).toContain( chat );
+		await core.store.flush();
+		expect( await core.store.getChat( chat.record.id ) ).toMatchObject( { status: 'waiting', agentSub: null } );
+	}
+	// And routing hands them out again.
+	const { peer } = await t.h.onlineAgent( 'bob' );
+	await peer.waitFor( 'welcome' );
+	for ( const chat of core.chats.all() ) await peer.waitFor( 'message', ( m ) => m.chatId === chat.record.id && m.event === 'agent_joined' );
+} );

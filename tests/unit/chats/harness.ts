@@ -183,7 +183,7 @@ export interface ClaimsInput {
 
 export interface Harness {
 	readonly core: Core;
-	/** The real SQLite store behind core.store (which is it, seen through `faults`). */
+	/** The real SQLite store; core.store is this store seen through `faults`. */
 	readonly sqlite: SqliteStore;
 	readonly faults: Pick< Faults, 'hold' | 'failNext' >;
 	readonly site: SiteConfig;

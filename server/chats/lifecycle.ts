@@ -194,6 +194,13 @@ export class Lifecycle {
 		}
 		if ( ! changed ) return;
 		this.core.chats.setRecord( chat, restored );
+		if ( restored.agentSub === null && ( restored.status === 'active' || restored.status === 'away' ) && after.status !== 'waiting' ) {
+			// The failed change gave the chat its agent, and a later one (the visitor left or came back) set
+			// the status on that ground and was written: with the agent undone, no one has the chat and it
+			// is in no queue. Back to the queue, recorded (not retried if that write fails too: after is waiting).
+			this.setStatus( chat, 'waiting' ).then( () => this.core.dispatcher.dispatch( restored.site ), ( e ) => this.core.fail( e ) );
+			return;
+		}
 		// Back in the queue if it had left it: the agents' queues show it again.
 		if ( restored.status === 'waiting' && after.status !== 'waiting' ) this.core.dispatcher.afterQueueChange( restored.site );
 	}

@@ -49,3 +49,11 @@ const decodeBody = ( chatId: string, b: Body ): ChatMessage => {
 	if ( b.o !== undefined ) m.options = b.o;
 	return m;
 };
+
+/**
+ * Text that the body of every message of `dialog` holds: a search for the
+ * pre-chat form can pick rows by it without parsing each one as JSON, then
+ * decode the few it found and check them (another body could hold the same
+ * text, in a form's field named `d`).
+ */
+export const dialogMark = ( dialog: string ): string => `"d":${ JSON.stringify( dialog ) }`;

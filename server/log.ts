@@ -6,7 +6,7 @@
  * port, site-policy problems and errors), and there is no line per chat at
  * any level: pino stamps each line with its millisecond `time`, so a line
  * per chat would be that chat's start or end to the millisecond, kept as
- * long as the log (see ChatRooms.activity and the hourly line in
+ * long as the log (see chats/lifecycle.ts, `activity`, and the hourly line in
  * service.ts). The redaction list below is a second line of defence should
  * a future change log a whole frame, chat or request.
  */

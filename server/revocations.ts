@@ -4,7 +4,7 @@
  * WordPress tells the service (`POST /admin/agents/revoke`). From then on the
  * agent's tokens issued before that moment are refused — for a new
  * connection (`hello`) and for a `renew` — and its open connections are
- * closed (rooms.ts). A token issued afterwards carries what WordPress allows
+ * closed (chats/sessions.ts). A token issued afterwards carries what WordPress allows
  * now, or is not issued at all.
  *
  * Per agent, one "not before" time, in memory only. A restart forgets it,

@@ -23,7 +23,7 @@
  * --only=echo,ephemeral,stored   (seconds are totals over the rounds)
  * --cpu-prof=<dir>   V8 CPU profile of each server process (not the drivers),
  *                    written to <dir> when it stops; open in Chrome DevTools
- * --compare=<dir>    A/B: a fourth variant, stored mode, running another build
+ * --compare=<dir>    A/B: two more variants, ephemeral and stored, running another build
  *                    of the service (e.g. `cp -r build/server build/server-before`
  *                    before a change, then `--compare=build/server-before`); it
  *                    takes its turns in the same rounds, so both see the same load
@@ -75,8 +75,8 @@ const CFG = {
 	latencyMs: num( 'latency-seconds', 12 ) * 1000,
 	idle: num( 'idle', 10_000 ),
 	batch: num( 'batch', 500 ),
-	/** The whole run is killed after this, whatever is going on. */
-	deadlineMs: 300_000,
+	/** The whole run is killed after this, whatever is going on (each variant adds its idle connections and rounds). */
+	deadlineMs: 120_000 + 70_000 * ( typeof args.compare === 'string' ? 5 : 3 ),
 };
 
 const SITE = { siteId: 'bench', secret: randomBytes( 32 ).toString( 'hex' ), origin: 'http://bench.test' };
@@ -99,7 +99,11 @@ const VARIANTS = [
 	{ key: 'stored', label: 'service stored', script: 'service-process.mjs', kind: 'service', mode: 'stored' },
 ];
 if ( typeof args.compare === 'string' ) {
-	VARIANTS.push( { key: 'compare', label: 'stored (--compare)', script: 'service-process.mjs', kind: 'service', mode: 'stored', serverDir: resolve( args.compare ) } );
+	const serverDir = resolve( args.compare );
+	VARIANTS.push(
+		{ key: 'compare-ephemeral', label: 'ephemeral (--compare)', script: 'service-process.mjs', kind: 'service', mode: 'ephemeral', serverDir },
+		{ key: 'compare', label: 'stored (--compare)', script: 'service-process.mjs', kind: 'service', mode: 'stored', serverDir }
+	);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,4 +1,6 @@
 export * from './errors';
-export * from './frames';
+export * from './client-frames';
+export * from './server-frames';
 export * from './limits';
 export * from './track';
+export * from './parse';

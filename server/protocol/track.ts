@@ -14,7 +14,7 @@
  * the browser's console instead of being absorbed without a trace.
  */
 import * as v from 'valibot';
-import { IdSchema } from './frames';
+import { IdSchema } from './client-frames';
 import { LIMITS } from './limits';
 
 /** A host name as `URL.hostname` gives it: lower-case letters, digits, dots, dashes; or a bracketed IPv6 literal. */

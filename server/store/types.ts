@@ -53,7 +53,7 @@ export interface ContactSubmission {
 }
 
 /**
- * What every engine promises; the rooms and the HTTP API rely on this and on
+ * What every engine promises; the chat core (server/chats/) and the HTTP API rely on this and on
  * nothing else.
  *
  * Writes (every method returning a promise that is not a read below):
@@ -80,7 +80,7 @@ export interface ContactSubmission {
  * never reach `appendMessage`; their numbers live in memory with their text.
  *
  * Resends are not the store's to recognise: `appendMessage` always appends.
- * The stream that carries the chat (ChatRooms) knows the clientIds of the
+ * The stream that carries the chat (server/chats/stream.ts) knows the clientIds of the
  * chat's recent messages in memory, in flight or written, and fills that
  * from `messagesAfter` when it takes a chat on (recovery at start-up). Why
  * not a unique (chat, clientId) in the store: SQLite would have to write an
@@ -94,7 +94,7 @@ export interface ContactSubmission {
  * every write that resolved before the read was called; writes still in
  * flight may or may not be visible. A read never forces or waits for a
  * commit. Callers that need a write's effect await the write first (the
- * rooms always do). `stats` counts every `bumpStat` called before it,
+ * chat core always does). `stats` counts every `bumpStat` called before it,
  * written yet or not.
  */
 export interface ChatStore {

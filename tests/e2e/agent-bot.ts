@@ -24,7 +24,10 @@ export class AgentBot {
 	) {
 		client.ws.on( 'message', ( data ) => {
 			const f = JSON.parse( data.toString() ) as ServerFrame;
-			if ( f.type === 'chat' ) this.seen.add( f.chat.id );
+			if ( f.type !== 'chat' || this.seen.has( f.chat.id ) ) return;
+			this.seen.add( f.chat.id );
+			// As the console does for a chat it does not hold yet: its history, from the start.
+			if ( f.chat.status !== 'closed' ) client.send( { type: 'sync', chatId: f.chat.id, afterSeq: 0 } );
 		} );
 	}
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parseConfig, type ServiceConfig, type ServiceConfigInput, type SiteConfigInput } from '../../server/config';
 import { createLogger } from '../../server/log';
 import { startService, type RunningService } from '../../server/service';
+import { SqliteStore } from '../../server/store/sqlite-store';
+import type { ChatStore } from '../../server/store/types';
 import { signToken } from '../../server/tokens';
 import type { ChatView, Role } from '../../server/protocol';
 import { TestClient } from './ws-client';
@@ -40,7 +42,13 @@ export interface TestService extends RunningService {
 
 export async function startTestService(
 	overrides: Partial< SiteConfigInput > = {},
-	opts: { dataDir?: string; service?: Partial< ServiceConfigInput >; now?: () => number } = {}
+	opts: {
+		dataDir?: string;
+		service?: Partial< ServiceConfigInput >;
+		now?: () => number;
+		/** Wraps the service's own SQLite store (a test counts its reads or makes a write fail). */
+		wrapStore?: ( store: ChatStore ) => ChatStore;
+	} = {}
 ): Promise< TestService > {
 	const dataDir = opts.dataDir;
 	const dir = dataDir ?? mkdtempSync( join( tmpdir(), 'cc-test-' ) );
@@ -51,7 +59,8 @@ export async function startTestService(
 		...opts.service,
 		sites: [ { ...SITE, ...overrides } ],
 	} );
-	const service = await startService( config, { log: createLogger( 'silent' ), now: opts.now } );
+	const store = opts.wrapStore?.( new SqliteStore( join( dir, 'chats.sqlite' ), { legacyStatsSite: config.sites[ 0 ].id } ) );
+	const service = await startService( config, { log: createLogger( 'silent' ), now: opts.now, store } );
 	const wsUrl = `ws://127.0.0.1:${ service.port }/ws`;
 	const site = config.sites[ 0 ];
 	const token = ( role: Role | 'site', sub: string, name?: string, extra: ExtraClaims = {} ) =>

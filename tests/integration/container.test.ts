@@ -109,7 +109,10 @@ test( 'a visitor and an agent chat through the container; the chat outlives a re
 	await agent.next( 'presence', ( p ) => p.online );
 	const { c: visitor } = await hello( { wsUrl: `ws://127.0.0.1:${ port }/ws` }, 'visitor', 'v1' );
 	visitor.send( { type: 'start', clientId: 'c0', text: 'hello from the container' } );
-	await visitor.next( 'started' );
+	const { chat } = await visitor.next( 'started' );
+	await agent.next( 'chat', ( c ) => c.chat.id === chat.id && c.chat.agent === 'wp:1' );
+	// As the console does for a chat it does not hold yet: the history, once.
+	agent.send( { type: 'sync', chatId: chat.id, afterSeq: 0 } );
 	await agent.next( 'message', ( m ) => m.text === 'hello from the container' );
 	expect( ( await get( '/health' ) ).body ).toMatchObject( { open: 1, agentsOnline: 1 } );
 

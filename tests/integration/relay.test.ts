@@ -33,12 +33,10 @@ test( 'a visitor starts a chat, an agent takes it from the queue, and both see e
 	expect( joined ).toMatchObject( { from: 'system', name: 'Ada', seq: 2 } );
 	await agent.next( 'queue', ( q ) => q.waiting.length === 0 );
 
-	// Taking the chat hands the agent what was said before it joined.
-	const first = await agent.next( 'message', ( m ) => m.seq === 1 );
-	expect( first ).toMatchObject( { from: 'visitor', text: 'Hello, I need help' } );
-	// And a sync (after a console reload, say) fills any gap again.
+	// What was said before it joined comes when the agent asks (the console does, for a chat it
+	// does not hold yet, and after a reload): the service does not push it as well.
 	agent.send( { type: 'sync', chatId, afterSeq: 0 } );
-	expect( await agent.next( 'message', ( m ) => m.seq === 1 ) ).toMatchObject( { text: 'Hello, I need help' } );
+	expect( await agent.next( 'message', ( m ) => m.seq === 1 ) ).toMatchObject( { from: 'visitor', text: 'Hello, I need help' } );
 
 	agent.send( { type: 'send', chatId, clientId: 'a1', text: 'Hi! How can I help?' } );
 	// Waited for as the copy, not with acked(), which would take a stray ack and hide it from the check at the end.

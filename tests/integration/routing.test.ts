@@ -124,6 +124,9 @@ test( 'transfer to another agent hands over the history; to a department it queu
 	ann.send( { type: 'transfer', chatId: c.chatId, toAgent: 'wp:bob' } );
 	const moved = await c.v.next( 'message', ( m ) => m.event === 'transferred' );
 	expect( moved.name ).toBe( 'Bob' );
+	// Bob's console, seeing a chat it does not hold, asks for its history.
+	await bob.next( 'chat', ( f ) => f.chat.id === c.chatId && f.chat.agent === 'wp:bob' );
+	bob.send( { type: 'sync', chatId: c.chatId, afterSeq: 0 } );
 	expect( await bob.next( 'message', ( m ) => m.seq === 1 ) ).toMatchObject( { text: 'I want a refund' } );
 	await ann.next( 'chat', ( f ) => f.chat.id === c.chatId && f.chat.agent === 'wp:bob' );
 

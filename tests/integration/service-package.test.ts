@@ -104,6 +104,8 @@ test( 'the installed command runs the service: a visitor and an agent chat throu
 	visitor.send( { type: 'start', clientId: 'c0', text: 'hello from the package' } );
 	const { chat } = await visitor.next( 'started' );
 	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+	// As the console does for a chat it does not hold yet: the history, once.
+	agent.send( { type: 'sync', chatId: chat.id, afterSeq: 0 } );
 	await agent.next( 'message', ( m ) => m.text === 'hello from the package' );
 	agent.send( { type: 'send', chatId: chat.id, clientId: 'a1', text: 'hello back' } );
 	await visitor.next( 'message', ( m ) => m.text === 'hello back' );

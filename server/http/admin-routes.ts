@@ -1,0 +1,119 @@
+/**
+ * The endpoints for WordPress itself, each with the site's own token (and
+ * only ever about that site): `/admin/status`, `/admin/purge`,
+ * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`,
+ * `/admin/page-views`, `/admin/policy` (the site's storage policy, set from
+ * its WordPress settings), `/admin/agents/revoke` (an agent's access changed
+ * in WordPress), `/admin/personal-data` and its `/erase` (WordPress's
+ * personal data tools).
+ */
+import * as v from 'valibot';
+import { policyOf, SitePolicy } from '../site-policy';
+import { answerDelete } from './public-routes';
+import { bearer, HttpError, json, numberParam, readJson, type Routes } from './transport';
+
+const AdminDeleteBody = v.object( { code: v.pipe( v.string(), v.maxLength( 32 ) ) } );
+const Email = v.pipe( v.string(), v.trim(), v.email( 'not an e-mail address' ), v.maxLength( 254 ) );
+const EraseBody = v.object( { email: Email } );
+/** An agent's subject as its tokens carry it (`wp:<user id>`; see tokens.ts). */
+const RevokeBody = v.strictObject( { sub: v.pipe( v.string(), v.minLength( 1 ), v.maxLength( 128 ) ) } );
+
+export const adminRoutes: Routes = {
+	'/admin/page-views': {
+		GET: ( req, res, url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const to = numberParam( url, 'to', Date.now() );
+			const from = numberParam( url, 'from', to - 30 * 86_400_000 );
+			json( res, 200, { from, to, rows: ctx.pageViews.rows( site.id, from, to ) } );
+		},
+	},
+	'/admin/status': {
+		GET: ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, {
+				site: site.id,
+				...ctx.rooms.counts( site.id ),
+				...policyOf( site ),
+			} );
+		},
+	},
+	'/admin/policy': {
+		GET: ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, policyOf( site ) );
+		},
+		PUT: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const policy = await readJson( req, SitePolicy );
+			json( res, 200, ctx.policies.set( site.id, policy ) );
+		},
+	},
+	'/admin/agents/revoke': {
+		// WordPress: this agent's role, capability, departments or limit changed, or it logged out.
+		POST: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const { sub } = await readJson( req, RevokeBody );
+			ctx.revocations.revoke( site.id, sub );
+			json( res, 200, { revoked: sub, closed: ctx.rooms.dropAgent( site.id, sub ) } );
+		},
+	},
+	'/admin/purge': {
+		POST: async ( req, res, _url, ctx ) => {
+			// A site runs retention for its own chats only, never another site's.
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, { deleted: await ctx.rooms.purgeExpired( site.id ) } );
+		},
+	},
+	'/admin/stats': {
+		GET: async ( req, res, url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const to = numberParam( url, 'to', Date.now() );
+			const from = numberParam( url, 'from', to - 30 * 86_400_000 );
+			json( res, 200, { from, to, rows: await ctx.store.stats( site.id, from, to ) } );
+		},
+	},
+	'/admin/contacts': {
+		GET: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, { submissions: await ctx.store.contacts( site.id ) } );
+		},
+	},
+	'/admin/personal-data': {
+		// WordPress's personal data exporter: what the service holds about one e-mail address.
+		GET: async ( req, res, url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const parsed = v.safeParse( Email, url.searchParams.get( 'email' ) ?? '' );
+			if ( ! parsed.success ) throw new HttpError( 400, 'bad_request', `"email": ${ parsed.issues[ 0 ].message }` );
+			const found = await ctx.store.findByEmail( site.id, parsed.output );
+			const chats = await Promise.all(
+				found.chats.map( async ( c ) => ( {
+					id: c.id,
+					createdAt: c.createdAt,
+					closedAt: c.closedAt,
+					dept: c.dept,
+					visitorName: c.visitorName,
+					agentName: c.agentName,
+					from: c.from,
+					consentVersion: c.consentVersion,
+					keep: c.keep,
+					messages: await ctx.store.messagesAfter( c.id, 0 ),
+				} ) )
+			);
+			json( res, 200, { contacts: found.contacts, chats } );
+		},
+	},
+	'/admin/personal-data/erase': {
+		POST: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const body = await readJson( req, EraseBody );
+			json( res, 200, await ctx.rooms.eraseByEmail( site.id, body.email ) );
+		},
+	},
+	'/admin/chats/delete': {
+		POST: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const body = await readJson( req, AdminDeleteBody );
+			answerDelete( res, await ctx.rooms.deleteByCode( site.id, body.code ) );
+		},
+	},
+};

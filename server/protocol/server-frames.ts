@@ -1,0 +1,110 @@
+/**
+ * The WebSocket protocol, service → client: the one definition of every
+ * frame the service sends, as types (the service builds them; the widget and
+ * the agent console read them). The clients' frames are in client-frames.ts.
+ * See docs/protocol.md.
+ */
+import type { ErrorCode } from './errors';
+import type { FieldValues, PageView } from './client-frames';
+
+/* ------------------------------------------------------------------ */
+/* Service → client                                                     */
+/* ------------------------------------------------------------------ */
+
+export type Role = 'visitor' | 'agent';
+export type ChatStatus = 'waiting' | 'active' | 'away' | 'closed';
+export type ChatMode = 'stored' | 'ephemeral';
+export type Author = 'visitor' | 'agent' | 'system';
+/** System messages carry an event, not text, so each client words it in its own language. */
+export type SystemEvent =
+	| 'agent_joined'
+	| 'agent_left'
+	| 'visitor_left'
+	| 'transferred'
+	| 'ended'
+	/** Ended by the inactivity timeout. */
+	| 'timeout';
+
+export interface ChatView {
+	id: string;
+	status: ChatStatus;
+	mode: ChatMode;
+	dept: string | null;
+	createdAt: number;
+	lastSeq: number;
+	visitorName: string | null;
+	agentName: string | null;
+	/** Agent's subject (`wp:<id>`), for transfers; null while waiting. */
+	agent: string | null;
+	from: string | null;
+	/** Exempt from automatic deletion. */
+	keep: boolean;
+	/** The visitor's current page, only while the visitor consents to tracking (never stored). */
+	page?: PageView;
+	/** The pages of this visit seen during the chat, oldest first, while the visitor consents (memory only). */
+	pages?: PageView[];
+	/**
+	 * The chat's agent has no connection open and may be back in a moment
+	 * (within the service's grace period; after it the chat returns to the
+	 * queue). Absent otherwise.
+	 */
+	agentAway?: true;
+}
+
+/** An online agent as other agents see it (for transfers). */
+export interface AgentView {
+	sub: string;
+	name: string;
+	depts: string[];
+	chats: number;
+}
+
+export interface ChatMessage {
+	chatId: string;
+	seq: number;
+	from: Author;
+	text: string;
+	at: number;
+	name?: string;
+	event?: SystemEvent;
+	/** Echoed to the sender so it can match its pending copy. */
+	clientId?: string;
+	/** A submitted dialog: which one, and its answers. */
+	dialog?: string;
+	fields?: FieldValues;
+	/** Reply options offered with this (agent) message. */
+	options?: string[];
+}
+
+export interface QueueEntry {
+	chat: ChatView;
+	/** First message, so the agent sees what the chat is about. */
+	preview: string | null;
+}
+
+export type ServerFrame =
+	| {
+			type: 'welcome';
+			role: Role;
+			name: string;
+			/** Agent: their open chats. Visitor on resume: the resumed chat. */
+			chats: ChatView[];
+			online?: boolean;
+	  }
+	| { type: 'started'; chat: ChatView; code: string }
+	| { type: 'chat'; chat: ChatView }
+	| ( { type: 'message' } & ChatMessage )
+	| { type: 'ack'; chatId: string; clientId: string; seq: number }
+	| { type: 'queue'; waiting: QueueEntry[] }
+	/** Agent: its own presence, after every change (any of its tabs). */
+	| { type: 'presence'; online: boolean; depts: string[] }
+	/** Agent: its `renew` was accepted; the connection now lasts until `expiresAt` (epoch ms). */
+	| { type: 'renewed'; expiresAt: number }
+	/** Agents: who is online, for transfers. */
+	| { type: 'agents'; agents: AgentView[] }
+	/** Waiting visitor: place in the queue (1 = next). */
+	| { type: 'position'; chatId: string; position: number }
+	| { type: 'typing'; chatId: string; from: 'visitor' | 'agent'; typing: boolean }
+	| { type: 'error'; code: ErrorCode; message: string; ref?: string };
+
+export type ServerFrameType = ServerFrame[ 'type' ];

@@ -29,6 +29,10 @@ import { migrate } from './postgres/migrations';
 import { StatsCounters } from './postgres/stats';
 import type { ChatChanges, ChatRecord, ChatStore, ContactSubmission, NewMessage, StatKind, StatRow } from './types';
 
+// What a caller of open() may need to tell apart.
+export { StoreUnavailableError } from './errors';
+export { SchemaTooNewError } from './postgres/migrations';
+
 /** Counters are written with the next batch, or after this long if none comes. */
 const STATS_FLUSH_MS = 5_000;
 

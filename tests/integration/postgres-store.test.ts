@@ -98,7 +98,7 @@ test( 'two stores (two nodes) appending to the same chats at once: each chat num
 	expect( lines.filter( ( l ) => l.includes( 'deadlock' ) ) ).toEqual( [] );
 }, 60_000 );
 
-test( 'PostgreSQL going away: writes and reads reject with StoreUnavailableError at once; back, the store works again by itself and loses no count', async () => {
+test( 'PostgreSQL going away: writes, reads and opening reject with StoreUnavailableError at once; back, the store works again by itself and loses no count', async () => {
 	const url = server.createDatabase();
 	const store = await open( url, { connectTimeoutMs: 2_000 } );
 	const chat = chatRecord();
@@ -111,6 +111,8 @@ test( 'PostgreSQL going away: writes and reads reject with StoreUnavailableError
 		await expect( store.appendMessage( message( chat.id, 'during' ) ) ).rejects.toBeInstanceOf( StoreUnavailableError );
 		await expect( store.messagesAfter( chat.id, 0 ) ).rejects.toBeInstanceOf( StoreUnavailableError );
 		await expect( store.checkWritable() ).rejects.toBeInstanceOf( StoreUnavailableError );
+		// A node starting now is told so too, instead of waiting.
+		await expect( PostgresStore.open( url, { connectTimeoutMs: 2_000 } ) ).rejects.toBeInstanceOf( StoreUnavailableError );
 	} finally {
 		server.start(); // crash recovery on the same folder
 	}
@@ -142,7 +144,7 @@ test( 'two nodes starting at once on a new database: one migrates while the othe
 		await holder.query( 'BEGIN' );
 		await holder.query( 'SELECT pg_advisory_xact_lock($1)', [ MIGRATION_LOCK ] );
 		const opening = [ open( url ), open( url ) ];
-		await until( url, "SELECT count(*) = 2 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted" );
+		await until( url, "SELECT count(*) = 2 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted" );
 		await holder.query( 'COMMIT' );
 		const [ a, b ] = await Promise.all( opening );
 		expect( server.psql( url, 'SELECT version FROM schema_migrations' ) ).toBe( String( SCHEMA_VERSION ) );
@@ -199,7 +201,7 @@ test( 'a statistics read while the batch carrying its counts is in flight counts
 	const tableLock = new pg.Client( { connectionString: url } );
 	await rowLock.connect();
 	await tableLock.connect();
-	const waiting = ( n: number ): Promise< void > => until( url, `SELECT count(*) = ${ n } FROM pg_stat_activity WHERE wait_event_type = 'Lock'` );
+	const waiting = ( n: number ): Promise< void > => until( url, `SELECT count(*) = ${ n } FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'` );
 	try {
 		// Another session holds the counter's row: the next batch waits on it, its counts taken from memory.
 		await rowLock.query( 'BEGIN' );

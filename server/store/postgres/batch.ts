@@ -137,8 +137,10 @@ export class BatchRunner {
 	/**
 	 * Deleted rows stay in their pages as dead row versions until VACUUM
 	 * prunes them, so each batch that deleted vacuums those tables before its
-	 * writes resolve. VACUUM cannot run in a transaction, so not on the write
-	 * connection; it does not block other writers. What it cannot reach (rows
+	 * writes resolve, and the batches after it wait for it too (writes settle
+	 * in call order): a deletion, which is rare, costs the relay the VACUUM's
+	 * time. VACUUM cannot run in a transaction, so not on the write
+	 * connection; it blocks no other node's writes. What it cannot reach (rows
 	 * another transaction may still see, the WAL): docs/privacy.md. A VACUUM
 	 * that fails changes nothing committed: the next one, or autovacuum, prunes.
 	 */

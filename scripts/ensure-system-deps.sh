@@ -7,7 +7,10 @@
 # used, the machine's own nginx service is never started by the tests), and
 # podman with debootstrap and runc (the container test builds
 # docs/deploy/Containerfile on a Debian base it makes with debootstrap; runc
-# because crun refuses these machines' hybrid cgroups).
+# because crun refuses these machines' hybrid cgroups), PostgreSQL 15 (the
+# store's networked engine; its tests start a throw-away server of their own,
+# tests/helpers/postgres.ts, and never the machine's cluster) and Redis (the
+# several-nodes setup; likewise started by tests, never as a service).
 # Idempotent: does nothing when all are present.
 #
 #   ensure-system-deps.sh          everything (npm test)
@@ -36,6 +39,9 @@ if [ "$only_php" = 0 ]; then
   # nginx lives in /usr/sbin, which is not on an ordinary user's PATH.
   { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx)
   command -v runc >/dev/null 2>&1 || need+=(runc)
+  # Debian keeps PostgreSQL's server binaries off PATH, one folder per major version.
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+  { command -v redis-server || [ -x /usr/bin/redis-server ]; } >/dev/null 2>&1 || need+=(redis-server)
   { command -v debootstrap || [ -x /usr/sbin/debootstrap ]; } >/dev/null 2>&1 || need+=(debootstrap)
   # podman with what Debian recommends beside it (its network stack, fuse-overlayfs), as a site owner gets it.
   command -v podman >/dev/null 2>&1 || with_recommends+=(podman)

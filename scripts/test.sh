@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test, in order of cost. Installs what the machine lacks
-# (Chromium, PHP CLI, nginx) first, builds if sources changed, and ends with one
-# summary line counting every test that ran.
+# (Chromium, PHP CLI, nginx, PostgreSQL, Redis) first, builds if sources
+# changed, and ends with one summary line counting every test that ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -32,6 +32,8 @@ export class GroupCommit< Op > {
 	private scheduled = false;
 	/** An asynchronous batch in flight; the next waits for it. */
 	private running: Promise< void > | null = null;
+	/** Set by scheduleWithin: a batch is due by then even if no write comes. */
+	private timer: ReturnType< typeof setTimeout > | null = null;
 
 	constructor( private readonly runBatch: RunBatch< Op > ) {}
 
@@ -54,6 +56,21 @@ export class GroupCommit< Op > {
 	}
 
 	/**
+	 * Asks for a batch within `ms` even if no write comes: an engine's own
+	 * work that waits for a batch (its counters) is written by then. Any batch
+	 * that starts sooner does it, and the timer is dropped. The timer keeps
+	 * no process alive.
+	 */
+	scheduleWithin( ms: number ): void {
+		if ( this.timer ) return;
+		this.timer = setTimeout( () => {
+			this.timer = null;
+			this.schedule();
+		}, ms );
+		this.timer.unref();
+	}
+
+	/**
 	 * Runs what is queued now, after the batch in flight if there is one.
 	 * With a synchronous engine and none in flight, the batch is done when
 	 * this returns (SqliteStore.close relies on it).
@@ -61,6 +78,8 @@ export class GroupCommit< Op > {
 	runNow(): void | Promise< void > {
 		if ( this.running ) return this.running.then( () => this.runNow() );
 		this.scheduled = false;
+		if ( this.timer ) clearTimeout( this.timer );
+		this.timer = null;
 		const ops = this.ops;
 		const waiters = this.waiters;
 		this.ops = [];

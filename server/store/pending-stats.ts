@@ -5,7 +5,7 @@
  * profile (a new string to build and hash each time); here the bucket of the
  * last bump is reused and a bump is a property increment.
  */
-import { toHour, type StatKind } from './types';
+import { toHour, type StatKind, type StatRow } from './types';
 
 type Bucket = Record< StatKind, number >;
 
@@ -66,4 +66,23 @@ export class PendingStats {
 			}
 		}
 	}
+}
+
+/**
+ * A statistics read's answer: the rows the table gave (ordered by hour,
+ * then kind) with the site's counters not written yet added, in the same
+ * order. Every engine answers so, instead of forcing a commit for a read.
+ */
+export function withUnwritten( rows: StatRow[], unwritten: Iterable< PendingStat >, site: string, fromHour: number, toHour: number ): StatRow[] {
+	let added = false;
+	for ( const { site: s, hour, kind, count } of unwritten ) {
+		if ( s !== site || hour < fromHour || hour > toHour ) continue;
+		added = true;
+		const row = rows.find( ( r ) => r.hour === hour && r.kind === kind );
+		if ( row ) row.count += count;
+		else rows.push( { hour, kind, count } );
+	}
+	if ( ! added ) return rows;
+	// The tables' order: hour, then kind as bytes (the kinds are ASCII).
+	return rows.sort( ( a, b ) => a.hour - b.hour || ( a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0 ) );
 }

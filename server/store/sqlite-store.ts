@@ -52,7 +52,6 @@ export class SqliteStore implements ChatStore {
 	private readonly inTransaction: ( fn: () => void ) => void;
 	private readonly inSavepoint: ( fn: () => unknown ) => unknown;
 	private readonly touchFold: Database.Statement;
-	private statsTimer: ReturnType< typeof setTimeout > | null = null;
 	/** Set by deletions: the WAL is checkpointed and truncated after the commit. */
 	private deleted = false;
 	/** Why the last commit failed (disk full, I/O error), until a write succeeds again. */
@@ -149,13 +148,7 @@ export class SqliteStore implements ChatStore {
 
 	bumpStat( site: string, kind: StatKind, at: number ): void {
 		this.counters.bump( site, kind, at );
-		if ( ! this.statsTimer ) {
-			this.statsTimer = setTimeout( () => {
-				this.statsTimer = null;
-				this.batches.schedule();
-			}, STATS_FLUSH_MS );
-			this.statsTimer.unref();
-		}
+		this.batches.scheduleWithin( STATS_FLUSH_MS );
 	}
 
 	/* Reads: what is committed (async, so a throw becomes a rejection). */
@@ -224,9 +217,7 @@ export class SqliteStore implements ChatStore {
 	/** Writes what is queued now (the engine is synchronous, so it is done on return), then closes. */
 	async close(): Promise< void > {
 		if ( ! this.db.open ) return;
-		this.batches.runNow();
-		if ( this.statsTimer ) clearTimeout( this.statsTimer );
-		this.statsTimer = null;
+		this.batches.runNow(); // and drops the counters' timer
 		this.index.close();
 		this.db.close();
 	}
@@ -238,8 +229,6 @@ export class SqliteStore implements ChatStore {
 	 * it was written, and every op is rejected).
 	 */
 	private runBatch( ops: readonly Op[] ): unknown[] {
-		if ( this.statsTimer ) clearTimeout( this.statsTimer );
-		this.statsTimer = null;
 		const out: unknown[] = new Array( ops.length );
 		if ( ops.length === 0 && this.counters.empty ) return out;
 		const counted = this.counters.take();

@@ -43,7 +43,7 @@ export class Contacts {
 				 AND EXISTS ( SELECT 1 FROM json_each( contact_submissions.fields ) WHERE lower( value ) = lower( ? ) )
 				 ORDER BY created_at`
 			),
-			// The pre-chat form is a message with dialog 'prechat' (body keys: body-codec.ts).
+			// The pre-chat form is a message with dialog 'prechat' (body keys: ../body-codec.ts).
 			chatsByEmail: db.prepare(
 				`SELECT * FROM chats WHERE site = ? AND rid IN (
 					SELECT m.chat FROM messages m, json_each( m.body ) b

@@ -5,9 +5,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { ChatMessage } from '../../protocol';
+import { NoSuchChatError } from '../errors';
 import { Failed } from '../group-commit';
 import type { NewMessage } from '../types';
-import { decodeRow, encodeBody } from './body-codec';
+import { decodeRow, encodeBody } from '../body-codec';
 import type { ChatTable } from './chats';
 import type { MessageIndex } from './message-index';
 
@@ -99,7 +100,7 @@ export class MessageLog {
 			const m = ops[ i ] as NewMessage;
 			const cursor = this.cursor( m.chatId );
 			if ( ! cursor ) {
-				out[ i ] = new Failed( new Error( 'no chat for this message (never created, or deleted)' ) );
+				out[ i ] = new Failed( new NoSuchChatError() );
 				continue;
 			}
 			const seq = ++cursor.seq;
@@ -165,7 +166,7 @@ export class MessageLog {
 		try {
 			return this.savepoint( () => {
 				const cursor = this.cursor( m.chatId );
-				if ( ! cursor ) throw new Error( 'no chat for this message (never created, or deleted)' );
+				if ( ! cursor ) throw new NoSuchChatError();
 				const seq = cursor.seq + 1;
 				this.insertMany( [ cursor.rid, seq, `[${ encodeBody( m, seq ) }]` ] );
 				cursor.seq = seq;

@@ -17,7 +17,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ChatMessage } from '../../protocol';
-import { encodeBody } from './body-codec';
+import { encodeBody } from '../body-codec';
 import { CHAT_INDEXES, CONTACTS_TABLE, CURRENT_SCHEMA, EVENTS_TABLE, SCHEMA_VERSION, chatsTable, messagesTable, MESSAGE_INDEX, statsTable } from './schema';
 
 export interface MigrationContext {

@@ -43,7 +43,7 @@ export const chatsTable = ( name: string ): string => `CREATE TABLE IF NOT EXIST
 /**
  * One row per chat per commit (schema 5): its chat's rid, the highest seq in
  * it, and its messages as a JSON array of compact bodies, each with its own
- * seq (body-codec.ts), only ever read back together. At a message or two per
+ * seq (../body-codec.ts), only ever read back together. At a message or two per
  * commit that is a row per message; under load a commit carries dozens per
  * busy chat, and a row per message was most of what the store cost (the
  * b-tree insert, and the index entry its fold writes).

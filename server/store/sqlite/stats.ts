@@ -5,7 +5,7 @@
  * counters not written yet to the table's rows instead of forcing a commit.
  */
 import type Database from 'better-sqlite3';
-import { PendingStats } from '../pending-stats';
+import { PendingStats, withUnwritten } from '../pending-stats';
 import type { StatKind, StatRow } from '../types';
 
 export class StatsTable {
@@ -49,15 +49,6 @@ export class StatsTable {
 
 	/** The site's counters from `fromHour` to `toHour` (inclusive), written or not, by hour then kind. */
 	read( site: string, fromHour: number, toHour: number ): StatRow[] {
-		const rows = this.stmt.read.all( site, fromHour, toHour ) as StatRow[];
-		const unwritten = [ ...this.pending.rows() ].filter( ( r ) => r.site === site && r.hour >= fromHour && r.hour <= toHour );
-		if ( unwritten.length === 0 ) return rows;
-		for ( const { hour, kind, count } of unwritten ) {
-			const row = rows.find( ( r ) => r.hour === hour && r.kind === kind );
-			if ( row ) row.count += count;
-			else rows.push( { hour, kind, count } );
-		}
-		// SQLite's order: hour, then kind as text (the kinds are ASCII).
-		return rows.sort( ( a, b ) => a.hour - b.hour || ( a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0 ) );
+		return withUnwritten( this.stmt.read.all( site, fromHour, toHour ) as StatRow[], this.pending.rows(), site, fromHour, toHour );
 	}
 }

@@ -73,6 +73,34 @@ test( 'schedule() asks for one batch this turn even with nothing queued', async 
 	expect( sizes ).toEqual( [ 1, 0 ] );
 } );
 
+test( 'scheduleWithin(ms) asks for a batch by then; a batch that runs sooner drops the timer', async () => {
+	jest.useFakeTimers( { doNotFake: [ 'setImmediate' ] } );
+	try {
+		const sizes: number[] = [];
+		const gc = new GroupCommit< number >( ( ops ) => {
+			sizes.push( ops.length );
+			return [ ...ops ];
+		} );
+		const turn = (): Promise< void > => new Promise( ( r ) => setImmediate( r ) );
+		gc.scheduleWithin( 5_000 );
+		gc.scheduleWithin( 5_000 ); // one timer, not two
+		jest.advanceTimersByTime( 4_999 );
+		await turn();
+		expect( sizes ).toEqual( [] );
+		jest.advanceTimersByTime( 1 );
+		await turn();
+		expect( sizes ).toEqual( [ 0 ] );
+		// A write's batch comes first: it carries what was due, and no timer is left over.
+		gc.scheduleWithin( 5_000 );
+		await gc.add( 1 );
+		jest.advanceTimersByTime( 5_000 );
+		await turn();
+		expect( sizes ).toEqual( [ 0, 1 ] );
+	} finally {
+		jest.useRealTimers();
+	}
+} );
+
 test( 'runNow() with a synchronous runner has finished the batch when it returns', () => {
 	const ran: number[][] = [];
 	const gc = new GroupCommit< number >( ( ops ) => {

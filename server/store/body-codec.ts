@@ -1,10 +1,11 @@
 /**
- * A message's stored body: short keys, absent fields left out. A row's body
- * is a JSON array of these (schema.ts, messagesTable). `d` and `v` are what
- * the e-mail search (contacts.ts) reads with SQLite's JSON functions.
+ * A message's stored body, for every engine: short keys, absent fields left
+ * out, JSON. SQLite's row holds a JSON array of these (sqlite/schema.ts,
+ * messagesTable; `d` and `v` are what its e-mail search reads with SQLite's
+ * JSON functions); PostgreSQL's row holds one (postgres/schema.ts).
  */
-import type { Author, ChatMessage, FieldValues, SystemEvent } from '../../protocol';
-import type { NewMessage } from '../types';
+import type { Author, ChatMessage, FieldValues, SystemEvent } from '../protocol';
+import type { NewMessage } from './types';
 
 export interface Body {
 	s: number;
@@ -31,7 +32,10 @@ export const encodeBody = ( m: NewMessage, seq: number ): string => {
 	return JSON.stringify( b );
 };
 
-/** The messages of one row (a JSON array of bodies) numbered above `after`. */
+/** The message of one body (a JSON object). */
+export const decodeMessage = ( chatId: string, body: string ): ChatMessage => decodeBody( chatId, JSON.parse( body ) as Body );
+
+/** The messages of one SQLite row (a JSON array of bodies) numbered above `after`. */
 export const decodeRow = ( chatId: string, body: string, after: number ): ChatMessage[] =>
 	( JSON.parse( body ) as Body[] ).filter( ( b ) => b.s > after ).map( ( b ) => decodeBody( chatId, b ) );
 
@@ -45,3 +49,11 @@ const decodeBody = ( chatId: string, b: Body ): ChatMessage => {
 	if ( b.o !== undefined ) m.options = b.o;
 	return m;
 };
+
+/**
+ * Text that the body of every message of `dialog` holds: a search for the
+ * pre-chat form can pick rows by it without parsing each one as JSON, then
+ * decode the few it found and check them (another body could hold the same
+ * text, in a form's field named `d`).
+ */
+export const dialogMark = ( dialog: string ): string => `"d":${ JSON.stringify( dialog ) }`;

@@ -1,0 +1,91 @@
+/**
+ * The PostgreSQL engine's tables (schema 1). Times are milliseconds since
+ * the epoch in bigint columns, as the interface has them.
+ *
+ * Chats have an integer key (`rid`) besides their public id (a UUID), and
+ * messages, status changes and nothing else refer to it; deleting a chat
+ * deletes both by foreign key (ON DELETE CASCADE), in the same statement.
+ *
+ * `chats.last_seq` is the one owner of a chat's message numbers: a message
+ * is numbered by raising it in the transaction that inserts the message
+ * (postgres/messages.ts), so the number and the row commit together or not
+ * at all.
+ *
+ * No planner statistics are kept of the columns that hold what people
+ * wrote or who they are (STATISTICS 0): ANALYZE (autovacuum runs it)
+ * otherwise copies sample values of every column into pg_statistic, where a
+ * message text would outlive its chat's deletion until the next ANALYZE.
+ * Nothing is ever looked up by those columns, so the planner misses nothing.
+ */
+
+export const SCHEMA_1 = `
+CREATE TABLE chats (
+	rid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id text NOT NULL UNIQUE,
+	site text NOT NULL,
+	code_hash text NOT NULL,
+	mode text NOT NULL,
+	dept text,
+	status text NOT NULL,
+	created_at bigint NOT NULL,
+	closed_at bigint,
+	keep boolean NOT NULL DEFAULT false,
+	visitor_sub text NOT NULL,
+	visitor_name text,
+	agent_sub text,
+	agent_name text,
+	from_ref text,
+	consent_version text,
+	last_seq integer NOT NULL DEFAULT 0
+);
+CREATE INDEX chats_open ON chats (created_at, rid) WHERE status <> 'closed';
+CREATE INDEX chats_code ON chats (code_hash);
+CREATE INDEX chats_agent ON chats (site, agent_sub, closed_at);
+CREATE INDEX chats_expiry ON chats (site, closed_at) WHERE status = 'closed' AND NOT keep;
+ALTER TABLE chats ALTER visitor_name SET STATISTICS 0, ALTER agent_name SET STATISTICS 0, ALTER from_ref SET STATISTICS 0;
+
+CREATE TABLE chat_events (
+	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	chat bigint NOT NULL REFERENCES chats (rid) ON DELETE CASCADE,
+	status text NOT NULL,
+	at bigint NOT NULL
+);
+CREATE INDEX chat_events_chat ON chat_events (chat, id);
+
+-- One message per row: its body (../body-codec.ts) as JSON text, not json or
+-- jsonb, which cannot hold a NUL character that a visitor may well send.
+CREATE TABLE messages (
+	chat bigint NOT NULL REFERENCES chats (rid) ON DELETE CASCADE,
+	seq integer NOT NULL,
+	body text NOT NULL,
+	PRIMARY KEY (chat, seq)
+);
+ALTER TABLE messages ALTER body SET STATISTICS 0;
+
+-- json (stored as sent, read back parsed), not jsonb, for the same reason as messages.body.
+CREATE TABLE contact_submissions (
+	id text PRIMARY KEY,
+	site text NOT NULL,
+	created_at bigint NOT NULL,
+	dept text,
+	lang text,
+	fields json NOT NULL,
+	consents json NOT NULL
+);
+CREATE INDEX contact_submissions_site ON contact_submissions (site, created_at);
+ALTER TABLE contact_submissions ALTER fields SET STATISTICS 0;
+
+CREATE TABLE stats_hourly (
+	site text NOT NULL,
+	hour bigint NOT NULL,
+	kind text NOT NULL,
+	count bigint NOT NULL,
+	PRIMARY KEY (site, hour, kind)
+);
+
+-- Per open store: the last of its batches that wrote counters (postgres/stats.ts).
+CREATE TABLE stats_marks (
+	writer text PRIMARY KEY,
+	batch bigint NOT NULL
+);
+`;

@@ -1,0 +1,267 @@
+/**
+ * What is the PostgreSQL engine's own, beyond the contract suite
+ * (postgres-store.contract.test.ts): several nodes on one database, an
+ * outage and the recovery from it, migrations under concurrent starts, and
+ * what PostgreSQL would otherwise keep or refuse. One throw-away PostgreSQL
+ * 15 for the file, a fresh database per test.
+ */
+import pg from 'pg';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import type { ChatMessage } from '../../server/protocol';
+import { StoreInputError, StoreUnavailableError } from '../../server/store/errors';
+import { PostgresStore, type PostgresStoreOptions } from '../../server/store/postgres-store';
+import { MIGRATION_LOCK, SCHEMA_VERSION, SchemaTooNewError } from '../../server/store/postgres/migrations';
+import { HOUR_MS } from '../../server/store/types';
+import { chatRecord, message } from '../contract/chat-store.contract';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+
+let server: TestPostgres;
+const opened: PostgresStore[] = [];
+beforeAll( async () => {
+	server = await startPostgres();
+}, 60_000 );
+afterEach( async () => {
+	for ( const s of opened.splice( 0 ) ) await s.close();
+} );
+afterAll( () => server?.dispose() );
+
+async function open( url: string, options: PostgresStoreOptions = {} ): Promise< PostgresStore > {
+	const store = await PostgresStore.open( url, options );
+	opened.push( store );
+	return store;
+}
+
+const texts = ( messages: ChatMessage[] ): Array< [ number, string ] > => messages.map( ( m ) => [ m.seq, m.text ] );
+const turn = (): Promise< void > => new Promise( ( r ) => setImmediate( r ) );
+
+/** A logger whose lines (warn and above) the test can read. */
+function capturedLog(): { log: pino.Logger; lines: string[] } {
+	const lines: string[] = [];
+	const sink = new Writable( {
+		write( chunk: Buffer, _enc, done ) {
+			lines.push( chunk.toString() );
+			done();
+		},
+	} );
+	return { log: pino( { level: 'warn' }, sink ), lines };
+}
+
+/** Asks `query` until it answers true; PostgreSQL has no event for "a session now waits on a lock". */
+async function until( url: string, query: string ): Promise< void > {
+	for ( let i = 0; i < 500; i++ ) {
+		if ( server.psql( url, query ) === 't' ) return;
+		await turn();
+	}
+	throw new Error( `never true: ${ query }` );
+}
+
+test( 'two stores (two nodes) appending to the same chats at once: each chat numbered 1..n, no gap, no duplicate, no deadlock', async () => {
+	const url = server.createDatabase();
+	const { log, lines } = capturedLog();
+	const nodes = [ await open( url, { log } ), await open( url, { log } ) ];
+	const chats = [ chatRecord(), chatRecord(), chatRecord(), chatRecord() ];
+	for ( const c of chats ) await nodes[ 0 ].insertChat( c );
+	const calls: Array< { node: number; chat: number; text: string; seq: Promise< number > } > = [];
+	const others: Array< Promise< void > > = [];
+	for ( let t = 0; t < 25; t++ ) {
+		for ( let k = 0; k < 4; k++ ) {
+			for ( let node = 0; node < 2; node++ ) {
+				// The nodes walk the chats in opposite orders, each batch starting with a write to
+				// one chat's row: without one lock order, their batches would deadlock.
+				others.push( nodes[ node ].setKeep( chats[ node === 0 ? 0 : chats.length - 1 ].id, k % 2 === 0 ) );
+				for ( let j = 0; j < chats.length; j++ ) {
+					const chat = node === 0 ? j : chats.length - 1 - j;
+					const text = `node ${ node } chat ${ chat } turn ${ t } #${ k }`;
+					calls.push( { node, chat, text, seq: nodes[ node ].appendMessage( message( chats[ chat ].id, text ) ) } );
+				}
+			}
+		}
+		await turn();
+	}
+	const got = await Promise.all( calls.map( ( c ) => c.seq ) );
+	await Promise.all( others );
+	const perChat = calls.length / chats.length;
+	for ( let c = 0; c < chats.length; c++ ) {
+		const mine = calls.map( ( call, i ) => ( { ...call, got: got[ i ] } ) ).filter( ( call ) => call.chat === c );
+		expect( mine.map( ( m ) => m.got ).sort( ( x, y ) => x - y ) ).toEqual( Array.from( { length: perChat }, ( _, i ) => i + 1 ) );
+		// Each node's numbers rise in its own call order.
+		for ( const node of [ 0, 1 ] ) {
+			const seqs = mine.filter( ( m ) => m.node === node ).map( ( m ) => m.got );
+			expect( seqs ).toEqual( [ ...seqs ].sort( ( x, y ) => x - y ) );
+		}
+		// The text stored under each number is the one whose write was given it, read from either node.
+		const byNumber = new Map( mine.map( ( m ) => [ m.got, m.text ] ) );
+		expect( texts( await nodes[ 1 ].messagesAfter( chats[ c ].id, 0 ) ) ).toEqual( [ ...byNumber ].sort( ( x, y ) => x[ 0 ] - y[ 0 ] ) );
+		expect( await nodes[ 0 ].lastSeq( chats[ c ].id ) ).toBe( perChat );
+	}
+	expect( lines.filter( ( l ) => l.includes( 'deadlock' ) ) ).toEqual( [] );
+}, 60_000 );
+
+test( 'PostgreSQL going away: writes, reads and opening reject with StoreUnavailableError at once; back, the store works again by itself and loses no count', async () => {
+	const url = server.createDatabase();
+	const store = await open( url, { connectTimeoutMs: 2_000 } );
+	const chat = chatRecord();
+	const h = 480_000 * HOUR_MS;
+	await store.insertChat( chat );
+	expect( await store.appendMessage( message( chat.id, 'before' ) ) ).toBe( 1 );
+	server.kill();
+	try {
+		store.bumpStat( 'alpha', 'message_received', h );
+		await expect( store.appendMessage( message( chat.id, 'during' ) ) ).rejects.toBeInstanceOf( StoreUnavailableError );
+		await expect( store.messagesAfter( chat.id, 0 ) ).rejects.toBeInstanceOf( StoreUnavailableError );
+		await expect( store.checkWritable() ).rejects.toBeInstanceOf( StoreUnavailableError );
+		// A node starting now is told so too, instead of waiting.
+		await expect( PostgresStore.open( url, { connectTimeoutMs: 2_000 } ) ).rejects.toBeInstanceOf( StoreUnavailableError );
+	} finally {
+		server.start(); // crash recovery on the same folder
+	}
+	await expect( store.checkWritable() ).resolves.toBeUndefined();
+	expect( await store.appendMessage( message( chat.id, 'after' ) ) ).toBe( 2 );
+	expect( texts( await store.messagesAfter( chat.id, 0 ) ) ).toEqual( [ [ 1, 'before' ], [ 2, 'after' ] ] );
+	// The count of the batch that failed went with a later one, once.
+	expect( await store.stats( 'alpha', h, h ) ).toEqual( [ { hour: h, kind: 'message_received', count: 1 } ] );
+	expect( server.psql( url, `SELECT count FROM stats_hourly WHERE hour = ${ h }` ) ).toBe( '1' );
+}, 60_000 );
+
+test( 'a write resolved is durable even where the database says synchronous_commit = off: it survives a crash right after', async () => {
+	const url = server.createDatabase();
+	server.psql( url, `ALTER DATABASE ${ url.split( '/' ).pop()! } SET synchronous_commit = off` );
+	const store = await open( url );
+	const chat = chatRecord();
+	await store.insertChat( chat );
+	expect( await store.appendMessage( message( chat.id, 'acknowledged' ) ) ).toBe( 1 );
+	server.kill(); // no checkpoint, no flush of what is only in PostgreSQL's memory
+	server.start();
+	expect( texts( await store.messagesAfter( chat.id, 0 ) ) ).toEqual( [ [ 1, 'acknowledged' ] ] );
+}, 60_000 );
+
+test( 'two nodes starting at once on a new database: one migrates while the other waits, then both work', async () => {
+	const url = server.createDatabase();
+	const holder = new pg.Client( { connectionString: url } );
+	await holder.connect();
+	try {
+		await holder.query( 'BEGIN' );
+		await holder.query( 'SELECT pg_advisory_xact_lock($1)', [ MIGRATION_LOCK ] );
+		const opening = [ open( url ), open( url ) ];
+		await until( url, "SELECT count(*) = 2 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted" );
+		await holder.query( 'COMMIT' );
+		const [ a, b ] = await Promise.all( opening );
+		expect( server.psql( url, 'SELECT version FROM schema_migrations' ) ).toBe( String( SCHEMA_VERSION ) );
+		const chat = chatRecord();
+		await a.insertChat( chat );
+		expect( await b.appendMessage( message( chat.id, 'hello' ) ) ).toBe( 1 );
+	} finally {
+		await holder.end();
+	}
+} );
+
+test( 'a database of a newer schema is refused, and left as it was', async () => {
+	const url = server.createDatabase();
+	await ( await PostgresStore.open( url ) ).close();
+	server.psql( url, 'INSERT INTO schema_migrations (version) VALUES (99)' );
+	await expect( PostgresStore.open( url ) ).rejects.toBeInstanceOf( SchemaTooNewError );
+	expect( server.psql( url, 'SELECT version FROM schema_migrations ORDER BY 1' ) ).toBe( `${ SCHEMA_VERSION }\n99` );
+} );
+
+test( 'a run of messages the database refuses as a whole is written again one by one: only the refused one fails, no number is lost', async () => {
+	const url = server.createDatabase();
+	const store = await open( url );
+	server.psql(
+		url,
+		`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+		 BEGIN IF NEW.body LIKE '%refuse-me%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+		 CREATE TRIGGER refuse BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse();`
+	);
+	const a = chatRecord();
+	const b = chatRecord();
+	await store.insertChat( a );
+	await store.insertChat( b );
+	const outcomes = await Promise.allSettled( [
+		store.appendMessage( message( a.id, 'a1' ) ),
+		store.appendMessage( message( a.id, 'refuse-me' ) ),
+		store.appendMessage( message( b.id, 'b1' ) ),
+		store.appendMessage( message( a.id, 'a2' ) ),
+	] );
+	expect( outcomes.map( ( o ) => ( o.status === 'fulfilled' ? o.value : 'rejected' ) ) ).toEqual( [ 1, 'rejected', 1, 2 ] );
+	expect( texts( await store.messagesAfter( a.id, 0 ) ) ).toEqual( [ [ 1, 'a1' ], [ 2, 'a2' ] ] );
+	expect( texts( await store.messagesAfter( b.id, 0 ) ) ).toEqual( [ [ 1, 'b1' ] ] );
+} );
+
+test( 'a statistics read while the batch carrying its counts is in flight counts them once, whether its snapshot comes before or after that commit', async () => {
+	const url = server.createDatabase();
+	// One read connection, so the test can hold a read back behind another.
+	const store = await open( url, { readConnections: 1 } );
+	const h = 490_000 * HOUR_MS;
+	const row = [ { hour: h, kind: 'message_received', count: 1 } ];
+	store.bumpStat( 'alpha', 'message_received', h );
+	await store.flush();
+	expect( await store.stats( 'alpha', h, h ) ).toEqual( row );
+	const rowLock = new pg.Client( { connectionString: url } );
+	const tableLock = new pg.Client( { connectionString: url } );
+	await rowLock.connect();
+	await tableLock.connect();
+	const waiting = ( n: number ): Promise< void > => until( url, `SELECT count(*) = ${ n } FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'` );
+	try {
+		// Another session holds the counter's row: the next batch waits on it, its counts taken from memory.
+		await rowLock.query( 'BEGIN' );
+		await rowLock.query( 'SELECT FROM stats_hourly FOR UPDATE' );
+		store.bumpStat( 'alpha', 'message_received', h );
+		const flushed = store.flush();
+		await waiting( 1 );
+		row[ 0 ].count = 2;
+		expect( await store.stats( 'alpha', h, h ) ).toEqual( row ); // its snapshot before the commit
+		// Now a read whose counts in memory are taken while the batch is in flight, but whose
+		// statement runs only after the commit: held back behind a read that waits on a table lock.
+		await tableLock.query( 'BEGIN' );
+		await tableLock.query( 'LOCK TABLE contact_submissions IN ACCESS EXCLUSIVE MODE' );
+		const busy = store.contacts( 'alpha' );
+		await waiting( 2 );
+		const late = store.stats( 'alpha', h, h );
+		await rowLock.query( 'COMMIT' );
+		await flushed;
+		await tableLock.query( 'COMMIT' );
+		await busy;
+		expect( await late ).toEqual( row );
+	} finally {
+		await rowLock.end();
+		await tableLock.end();
+	}
+	expect( await store.stats( 'alpha', h, h ) ).toEqual( row );
+	expect( server.psql( url, 'SELECT count FROM stats_hourly' ) ).toBe( '2' );
+} );
+
+test( 'ANALYZE (autovacuum runs it) keeps no sample of what people wrote or their names', async () => {
+	const url = server.createDatabase();
+	const store = await open( url );
+	for ( let i = 0; i < 20; i++ ) {
+		const chat = chatRecord( { visitorName: `name-${ i }`, from: 'app', agentName: 'Ann' } );
+		await store.insertChat( chat );
+		await store.appendMessage( message( chat.id, `text-${ i }`, { dialog: 'prechat', fields: { email: `p${ i }@example.org` } } ) );
+		await store.insertContact( { id: `c${ i }`, site: 'alpha', createdAt: i, dept: null, lang: null, fields: { email: `p${ i }@example.org` }, consents: [] } );
+	}
+	server.psql( url, 'ANALYZE' );
+	const sampled = ( columns: string ): string =>
+		server.psql( url, `SELECT string_agg(tablename || '.' || attname, ',' ORDER BY tablename, attname) FROM pg_stats WHERE schemaname = 'public' AND attname IN (${ columns })` );
+	expect( sampled( "'body', 'fields', 'visitor_name', 'agent_name', 'from_ref'" ) ).toBe( '' );
+	expect( sampled( "'seq', 'site'" ) ).toBe( 'chats.site,contact_submissions.site,messages.seq' ); // ANALYZE did run
+} );
+
+test( 'a NUL character: a message keeps it, the e-mail search still works, and a chat field PostgreSQL cannot hold fails alone with a StoreInputError', async () => {
+	const url = server.createDatabase();
+	const store = await open( url );
+	const chat = chatRecord();
+	await store.insertChat( chat );
+	await store.appendMessage( message( chat.id, '', { dialog: 'prechat', fields: { email: 'ada@example.org', note: 'a\u0000b' } } ) );
+	expect( await store.appendMessage( message( chat.id, 'nul \u0000 inside' ) ) ).toBe( 2 );
+	await store.insertContact( { id: 'k', site: 'alpha', createdAt: 1, dept: null, lang: null, fields: { email: 'ada@example.org', x: '\u0000' }, consents: [] } );
+	expect( ( await store.messagesAfter( chat.id, 1 ) )[ 0 ].text ).toBe( 'nul \u0000 inside' );
+	const found = await store.findByEmail( 'alpha', 'ADA@example.org' );
+	expect( found.chats.map( ( c ) => c.id ) ).toEqual( [ chat.id ] );
+	expect( found.contacts.map( ( c ) => c.id ) ).toEqual( [ 'k' ] );
+	const refused = chatRecord( { from: 'app\u0000' } );
+	const outcomes = await Promise.allSettled( [ store.insertChat( refused ), store.appendMessage( message( chat.id, 'next' ) ) ] );
+	expect( outcomes[ 0 ] ).toMatchObject( { status: 'rejected', reason: expect.any( StoreInputError ) } );
+	expect( outcomes[ 1 ] ).toEqual( { status: 'fulfilled', value: 3 } );
+	expect( await store.getChat( refused.id ) ).toBeUndefined();
+} );

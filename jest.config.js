@@ -10,6 +10,24 @@ const transform = {
 // Browser code imports its CSS for webpack; in jest it is nothing.
 const moduleNameMapper = { '\\.s?css$': '<rootDir>/tests/helpers/style-stub.js' };
 
+/**
+ * The service tests that say nothing about a particular engine's files, run
+ * on both engines. The others read SQLite's own files (migrations, the
+ * folded index, message rows) or test PostgreSQL itself (postgres-*.test.ts).
+ */
+const POSTGRES_SUITES = [
+	'relay',
+	'routing',
+	'lifecycle',
+	'core-rules',
+	'presence',
+	'agent-access',
+	'personal-data',
+	'refusals',
+	'durability',
+	'health',
+];
+
 module.exports = {
 	projects: [
 		{
@@ -26,6 +44,17 @@ module.exports = {
 			globalSetup: '<rootDir>/tests/integration/build-server.ts',
 			roots: [ '<rootDir>/tests/integration' ],
 			testMatch: [ '**/*.test.ts' ],
+			transform,
+			moduleNameMapper,
+		},
+		{
+			// The engine-neutral service tests again, on PostgreSQL (tests/helpers/engine.ts).
+			displayName: 'postgres',
+			testEnvironment: 'node',
+			globalSetup: '<rootDir>/tests/integration/postgres-setup.ts',
+			globalTeardown: '<rootDir>/tests/integration/postgres-teardown.ts',
+			roots: [ '<rootDir>/tests/integration' ],
+			testMatch: POSTGRES_SUITES.map( ( name ) => `**/${ name }.test.ts` ),
 			transform,
 			moduleNameMapper,
 		},

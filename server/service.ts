@@ -17,7 +17,7 @@ import { Revocations } from './revocations';
 import { ChatRooms } from './rooms';
 import { SitePolicies } from './site-policy';
 import { PageViewStore } from './store/page-views';
-import { SqliteStore } from './store/sqlite-store';
+import { openStore } from './store/open';
 import type { ChatStore } from './store/types';
 import { MAX_TOKEN_LIFETIME_S } from './tokens';
 
@@ -39,9 +39,7 @@ export async function startService(
 	opts: { log?: Logger; store?: ChatStore; /** Injectable clock for tests. */ now?: () => number } = {}
 ): Promise< RunningService > {
 	const log = opts.log ?? createLogger( config.logLevel );
-	// Counters from before they were kept per site belong to the first site.
-	const store =
-		opts.store ?? new SqliteStore( join( config.dataDir, 'chats.sqlite' ), { legacyStatsSite: config.sites[ 0 ].id, fold: config.store, log } );
+	const store = opts.store ?? ( await openStore( config, log ) );
 	const sites = new Map< string, SiteConfig >( config.sites.map( ( s ) => [ s.id, s ] ) );
 	const allOrigins = new Set( config.sites.flatMap( ( s ) => s.origins ) );
 	const policies = new SitePolicies( config.dataDir, sites );

@@ -34,3 +34,12 @@ export class StoreUnavailableError extends Error {
 		this.name = 'StoreUnavailableError';
 	}
 }
+
+/** A call after close(): the store is not open (nothing may be called after close, types.ts). */
+export class StoreClosedError extends Error {
+	readonly code = 'store_closed';
+	constructor() {
+		super( 'the store is not open (it was closed)' );
+		this.name = 'StoreClosedError';
+	}
+}

@@ -19,6 +19,7 @@
  */
 import { createLogger, type Logger } from '../log';
 import type { ChatMessage, ChatStatus } from '../protocol';
+import { StoreClosedError } from './errors';
 import { GroupCommit } from './group-commit';
 import { BatchRunner, type Op } from './postgres/batch';
 import { ChatTable } from './postgres/chats';
@@ -30,7 +31,7 @@ import { StatsCounters } from './postgres/stats';
 import type { ChatChanges, ChatRecord, ChatStore, ContactSubmission, NewMessage, StatKind, StatRow } from './types';
 
 // What a caller of open() may need to tell apart.
-export { StoreUnavailableError } from './errors';
+export { StoreClosedError, StoreUnavailableError } from './errors';
 export { SchemaTooNewError } from './postgres/migrations';
 
 /** Counters are written with the next batch, or after this long if none comes. */
@@ -89,23 +90,23 @@ export class PostgresStore implements ChatStore {
 	/* Writes: each is one op of the next batch. */
 
 	insertChat( chat: ChatRecord ): Promise< void > {
-		return this.batches.add( { run: ( db ) => this.chats.insert( db, chat ) } );
+		return this.add( { run: ( db ) => this.chats.insert( db, chat ) } );
 	}
 
 	setStatus( chatId: string, status: ChatStatus, at: number, changes: ChatChanges = {} ): Promise< void > {
-		return this.batches.add( { chat: chatId, run: ( db ) => this.chats.setStatus( db, chatId, status, at, changes ) } );
+		return this.add( { chat: chatId, run: ( db ) => this.chats.setStatus( db, chatId, status, at, changes ) } );
 	}
 
 	appendMessage( message: NewMessage ): Promise< number > {
-		return this.batches.add( message );
+		return this.add( message );
 	}
 
 	setKeep( chatId: string, keep: boolean ): Promise< void > {
-		return this.batches.add( { chat: chatId, run: ( db ) => this.chats.setKeep( db, chatId, keep ) } );
+		return this.add( { chat: chatId, run: ( db ) => this.chats.setKeep( db, chatId, keep ) } );
 	}
 
 	deleteChat( chatId: string ): Promise< void > {
-		return this.batches.add( {
+		return this.add( {
 			chat: chatId,
 			run: async ( db, erased ) => {
 				if ( await this.chats.delete( db, chatId ) ) erased( 'chats', 'messages', 'chat_events' );
@@ -114,7 +115,7 @@ export class PostgresStore implements ChatStore {
 	}
 
 	purgeClosedBefore( site: string, cutoff: number ): Promise< number > {
-		return this.batches.add( {
+		return this.add( {
 			run: async ( db, erased ) => {
 				const count = await this.chats.deleteExpired( db, site, cutoff );
 				if ( count > 0 ) erased( 'chats', 'messages', 'chat_events' );
@@ -124,11 +125,11 @@ export class PostgresStore implements ChatStore {
 	}
 
 	insertContact( submission: ContactSubmission ): Promise< void > {
-		return this.batches.add( { run: ( db ) => this.contactRows.insert( db, submission ) } );
+		return this.add( { run: ( db ) => this.contactRows.insert( db, submission ) } );
 	}
 
 	deleteContact( id: string ): Promise< void > {
-		return this.batches.add( {
+		return this.add( {
 			run: async ( db, erased ) => {
 				if ( await this.contactRows.delete( db, id ) ) erased( 'contact_submissions' );
 			},
@@ -136,7 +137,7 @@ export class PostgresStore implements ChatStore {
 	}
 
 	flush(): Promise< void > {
-		return this.batches.add( {} );
+		return this.add( {} );
 	}
 
 	bumpStat( site: string, kind: StatKind, at: number ): void {
@@ -193,11 +194,17 @@ export class PostgresStore implements ChatStore {
 	 * the store is busy it rides along with a batch at no cost.
 	 */
 	checkWritable(): Promise< void > {
-		return this.batches.add( {
+		return this.add( {
 			run: async ( db ) => {
 				await db.query( 'SELECT pg_current_xact_id()' );
 			},
 		} );
+	}
+
+	/** Every write goes here: into the next batch, unless the store is closed (then it would open a connection again). */
+	private add< T >( op: Parameters< GroupCommit< Op >[ 'add' ] >[ 0 ] ): Promise< T > {
+		if ( this.closed ) return Promise.reject( new StoreClosedError() );
+		return this.batches.add( op ) as Promise< T >;
 	}
 
 	/**

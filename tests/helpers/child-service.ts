@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ServiceConfigInput } from '../../server/config';
 import { signToken } from '../../server/tokens';
+import { engineSettings } from './engine';
 import { ORIGIN, SITE } from './service';
 import { TestClient } from './ws-client';
 
 const MAIN = resolve( __dirname, '../../build/server/main.js' );
+
+/** Data folder → the store settings of the service that used it (tests/helpers/engine.ts). */
+const engines = new Map< string, Awaited< ReturnType< typeof engineSettings > > >();
 
 export interface ChildService {
 	port: number;
@@ -39,7 +43,10 @@ export async function spawnService(
 	{ entry = MAIN }: { entry?: string } = {}
 ): Promise< ChildService > {
 	const configFile = join( dataDir, '..', `${ dataDir.split( '/' ).pop() }.config.json` );
-	writeFileSync( configFile, JSON.stringify( { ...config, port: 0, dataDir } ) );
+	// A service started again on the same data folder (a restart) finds the same database.
+	const engine = engines.get( dataDir ) ?? ( await engineSettings() );
+	engines.set( dataDir, engine );
+	writeFileSync( configFile, JSON.stringify( { ...engine, ...config, port: 0, dataDir } ) );
 	const child = spawn( process.execPath, [ entry ], {
 		env: { ...process.env, CONSENT_CHAT_CONFIG: configFile, CONSENT_CHAT_LOG_LEVEL: 'debug' },
 		stdio: [ 'ignore', 'pipe', 'pipe' ],

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { parseConfig, type ServiceConfig, type ServiceConfigInput, type SiteConfigInput } from '../../server/config';
 import { createLogger } from '../../server/log';
 import { startService, type RunningService } from '../../server/service';
-import { SqliteStore } from '../../server/store/sqlite-store';
+import { openStore } from '../../server/store/open';
 import type { ChatStore } from '../../server/store/types';
 import { signToken } from '../../server/tokens';
 import type { ChatView, Role } from '../../server/protocol';
+import { engineSettings } from './engine';
 import { TestClient } from './ws-client';
 
 export const ORIGIN = 'http://site.test';
@@ -46,7 +47,7 @@ export async function startTestService(
 		dataDir?: string;
 		service?: Partial< ServiceConfigInput >;
 		now?: () => number;
-		/** Wraps the service's own SQLite store (a test counts its reads or makes a write fail). */
+		/** Wraps the service's own store (a test counts its reads or makes a write fail). */
 		wrapStore?: ( store: ChatStore ) => ChatStore;
 	} = {}
 ): Promise< TestService > {
@@ -56,11 +57,13 @@ export async function startTestService(
 		port: 0,
 		dataDir: dir,
 		logLevel: 'silent',
+		...( await engineSettings() ),
 		...opts.service,
 		sites: [ { ...SITE, ...overrides } ],
 	} );
-	const store = opts.wrapStore?.( new SqliteStore( join( dir, 'chats.sqlite' ), { legacyStatsSite: config.sites[ 0 ].id } ) );
-	const service = await startService( config, { log: createLogger( 'silent' ), now: opts.now, store } );
+	const log = createLogger( 'silent' );
+	const store = opts.wrapStore?.( await openStore( config, log ) );
+	const service = await startService( config, { log, now: opts.now, store } );
 	const wsUrl = `ws://127.0.0.1:${ service.port }/ws`;
 	const site = config.sites[ 0 ];
 	const token = ( role: Role | 'site', sub: string, name?: string, extra: ExtraClaims = {} ) =>

@@ -2,47 +2,14 @@
  * The privacy rules, checked on the bytes a real service process leaves
  * behind: its database files (main, WAL, journal) and its log.
  */
-import { randomUUID } from 'node:crypto';
-import { signToken } from '../../server/tokens';
 import { spawnService, type ChildService } from '../helpers/child-service';
-import { ORIGIN, SITE } from '../helpers/service';
-import { TestClient } from '../helpers/ws-client';
+import { converse } from '../helpers/conversation';
+import { SITE } from '../helpers/service';
 
 const sites = [
 	{ ...SITE, id: 'eph', defaultMode: 'ephemeral' as const, visitorChoosesMode: false },
 	{ ...SITE, id: 'sto', defaultMode: 'stored' as const },
 ];
-
-async function client( svc: ChildService, site: string, role: 'visitor' | 'agent', sub: string, name?: string ) {
-	const c = await TestClient.open( svc.wsUrl, ORIGIN );
-	c.send( { type: 'hello', token: signToken( { id: site, secret: SITE.secret }, { role, sub, name } ) } );
-	await c.next( 'welcome' );
-	return c;
-}
-
-/** A full conversation with a pre-chat form, a dialog and messages both ways; returns the secrets it used. */
-async function converse( svc: ChildService, site: string ) {
-	const tag = randomUUID();
-	const secrets = [ `visitor-text-${ tag }`, `agent-text-${ tag }`, `Zelda-${ tag }`, `street-${ tag }`, `first-${ tag }` ];
-	const agent = await client( svc, site, 'agent', 'wp:1', 'Ann' );
-	agent.send( { type: 'presence', online: true } );
-	await agent.next( 'presence', ( p ) => p.online );
-	const visitor = await client( svc, site, 'visitor', 'v1' );
-	visitor.send( { type: 'start', clientId: 'c0', text: secrets[ 4 ], form: { name: secrets[ 2 ] } } );
-	const { chat } = await visitor.next( 'started' );
-	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
-	visitor.send( { type: 'send', chatId: chat.id, clientId: 'c1', text: secrets[ 0 ] } );
-	await visitor.acked( 'c1' );
-	agent.send( { type: 'send', chatId: chat.id, clientId: 'a1', text: secrets[ 1 ] } );
-	await visitor.next( 'message', ( m ) => m.text === secrets[ 1 ] );
-	visitor.send( { type: 'submit', chatId: chat.id, clientId: 'c2', dialog: 'address', fields: { street: secrets[ 3 ] } } );
-	expect( ( await agent.next( 'message', ( m ) => m.dialog === 'address' ) ).fields ).toEqual( { street: secrets[ 3 ] } );
-	agent.send( { type: 'end', chatId: chat.id } );
-	await visitor.next( 'chat', ( c ) => c.chat.status === 'closed' );
-	visitor.close();
-	agent.close();
-	return secrets;
-}
 
 let svc: ChildService;
 beforeAll( async () => {

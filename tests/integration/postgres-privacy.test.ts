@@ -1,0 +1,59 @@
+/**
+ * The privacy rules on PostgreSQL, checked on the bytes PostgreSQL keeps: its
+ * whole data folder (tables under base/, the write-ahead log under pg_wal/,
+ * everything else) after a checkpoint, so what was written is in the data
+ * files as well as in the WAL. A no-storage chat's text and the visitor's
+ * address must be nowhere; a stored chat's text is found by the same
+ * search (the control), so the search would find a leak.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnService, type ChildService } from '../helpers/child-service';
+import { converse } from '../helpers/conversation';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { SITE } from '../helpers/service';
+
+/** The visitor's socket comes from here: an address nothing else on this machine uses. */
+const VISITOR_ADDRESS = '127.0.0.57';
+
+let pg: TestPostgres;
+let svc: ChildService;
+beforeAll( async () => {
+	pg = await startPostgres();
+	svc = await spawnService( {
+		databaseUrl: pg.createDatabase(),
+		sites: [
+			{ ...SITE, id: 'eph', defaultMode: 'ephemeral' as const, visitorChoosesMode: false },
+			{ ...SITE, id: 'sto', defaultMode: 'stored' as const },
+		],
+	} );
+}, 30_000 );
+afterAll( async () => {
+	await svc?.remove();
+	pg?.dispose();
+} );
+
+function filesUnder( dir: string ): string[] {
+	return readdirSync( dir ).flatMap( ( name ) => {
+		const p = join( dir, name );
+		return statSync( p ).isDirectory() ? filesUnder( p ) : [ p ];
+	} );
+}
+
+test( 'PostgreSQL’s data folder and WAL hold no text of a no-storage chat and no visitor address; a stored chat’s text is there (control)', async () => {
+	const ephemeral = await converse( svc, 'eph', VISITOR_ADDRESS );
+	const stored = await converse( svc, 'sto', VISITOR_ADDRESS );
+	svc.process.kill( 'SIGTERM' );
+	expect( await svc.exited ).toBe( 0 );
+	// Everything written goes to the data files too, not only to the WAL.
+	pg.psql( pg.url, 'CHECKPOINT' );
+
+	const files = filesUnder( pg.dataDir );
+	expect( files.some( ( f ) => f.includes( '/pg_wal/' ) ) ).toBe( true );
+	const disk = files.map( ( f ) => readFileSync( f ).toString( 'latin1' ) ).join( '\n' );
+	for ( const secret of ephemeral ) expect( disk.includes( secret ) ).toBe( false );
+	expect( disk.includes( VISITOR_ADDRESS ) ).toBe( false );
+	expect( stored.filter( ( s ) => disk.includes( s ) ).length ).toBeGreaterThanOrEqual( 4 );
+	// Nor in the service's own log.
+	for ( const secret of [ ...ephemeral, ...stored, VISITOR_ADDRESS ] ) expect( svc.log().includes( secret ) ).toBe( false );
+} );

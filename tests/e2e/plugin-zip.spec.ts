@@ -106,6 +106,9 @@ test( 'the zip installs through Upload Plugin into a fresh WordPress, is set up 
 		const visitor = await Visitor.open( browser, `${ siteUrl }/` );
 		await visitor.openChat();
 		await visitor.startChat( 'Hello from a site that installed the zip' );
+		// As the console does for a chat it does not hold yet: its history, from the start.
+		const { chat } = await agent.next( 'chat', ( f ) => f.chat.agent === 'wp:1' && f.chat.status !== 'closed', 20_000 );
+		agent.send( { type: 'sync', chatId: chat.id, afterSeq: 0 } );
 		const heard = await agent.next( 'message', ( m ) => m.from === 'visitor' && m.text.includes( 'installed the zip' ), 20_000 );
 		agent.send( { type: 'send', chatId: heard.chatId, clientId: 'zip-e2e-1', text: 'Hello, it works.' } );
 		await expect( visitor.log ).toContainText( 'Hello, it works.' );

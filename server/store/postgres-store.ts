@@ -11,7 +11,11 @@
  * a pool and never wait for a batch. Several stores (nodes) may write to one
  * database at once: message numbers are taken from the chat's row inside
  * the write (postgres/messages.ts), so they stay 1, 2, 3… without a gap or a
- * duplicate whichever node writes.
+ * duplicate whichever node writes; and a batch that assigns a chat holds
+ * the agent's advisory lock to its commit (postgres/locks.ts), so two nodes
+ * never both count an agent under its limit and both add a chat. A job of
+ * every node that must run on one at a time (`exclusive`) holds a session
+ * lock on a third connection while it runs.
  *
  * PostgreSQL going away does not break the store: writes and reads reject
  * with a StoreUnavailableError meanwhile (within the connect timeout), and
@@ -21,14 +25,16 @@ import { createLogger, type Logger } from '../log';
 import type { ChatMessage, ChatStatus } from '../protocol';
 import { StoreClosedError } from './errors';
 import { GroupCommit } from './group-commit';
+import { RunningJobs } from './jobs';
 import { BatchRunner, type Op } from './postgres/batch';
 import { ChatTable } from './postgres/chats';
 import { CONNECTION_DEFAULTS, ReadPool, WriteConnection, type ConnectionOptions } from './postgres/connection';
 import { Contacts } from './postgres/contacts';
+import { JobLocks } from './postgres/locks';
 import { MessageLog } from './postgres/messages';
 import { migrate } from './postgres/migrations';
 import { StatsCounters } from './postgres/stats';
-import type { ChatChanges, ChatRecord, ChatStore, ContactSubmission, NewMessage, StatKind, StatRow } from './types';
+import type { AssignOutcome, Assignment, ChatChanges, ChatRecord, ChatStore, ContactSubmission, NewMessage, StatKind, StatRow } from './types';
 
 // What a caller of open() may need to tell apart.
 export { StoreClosedError, StoreUnavailableError } from './errors';
@@ -48,11 +54,13 @@ export class PostgresStore implements ChatStore {
 	private readonly contactRows: Contacts;
 	private readonly counters: StatsCounters;
 	private readonly batches: GroupCommit< Op >;
+	private readonly jobs = new RunningJobs();
 	private closed = false;
 
 	private constructor(
 		private readonly writes: WriteConnection,
 		private readonly reads: ReadPool,
+		private readonly jobLocks: JobLocks,
 		log: Logger
 	) {
 		this.chats = new ChatTable( reads );
@@ -84,7 +92,7 @@ export class PostgresStore implements ChatStore {
 			await writes.close();
 			throw e;
 		}
-		return new PostgresStore( writes, new ReadPool( url, connection, log ), log );
+		return new PostgresStore( writes, new ReadPool( url, connection, log ), new JobLocks( url, connection, log ), log );
 	}
 
 	/* Writes: each is one op of the next batch. */
@@ -95,6 +103,11 @@ export class PostgresStore implements ChatStore {
 
 	setStatus( chatId: string, status: ChatStatus, at: number, changes: ChatChanges = {} ): Promise< void > {
 		return this.add( { chat: chatId, run: ( db ) => this.chats.setStatus( db, chatId, status, at, changes ) } );
+	}
+
+	/** The batch locks the chat's row and the agent (postgres/locks.ts says why that makes it atomic across nodes). */
+	assign( chatId: string, a: Assignment ): Promise< AssignOutcome > {
+		return this.add( { chat: chatId, agent: a.agent.sub, run: ( db ) => this.chats.assign( db, chatId, a ) } );
 	}
 
 	appendMessage( message: NewMessage ): Promise< number > {
@@ -143,6 +156,12 @@ export class PostgresStore implements ChatStore {
 	bumpStat( site: string, kind: StatKind, at: number ): void {
 		this.counters.bump( site, kind, at );
 		this.batches.scheduleWithin( STATS_FLUSH_MS );
+	}
+
+	/** Not a write: the lock is a session lock on a connection of its own (postgres/locks.ts). */
+	exclusive( name: string, fn: () => Promise< unknown > ): Promise< boolean > {
+		if ( this.closed ) return Promise.reject( new StoreClosedError() );
+		return this.jobs.run( name, () => this.jobLocks.run( name, fn ) );
 	}
 
 	/* Reads: on the pool, what is committed. */
@@ -223,5 +242,6 @@ export class PostgresStore implements ChatStore {
 		}
 		await this.writes.close();
 		await this.reads.close();
+		await this.jobLocks.close();
 	}
 }

@@ -23,7 +23,9 @@ import { FOLD_DEFAULTS, MessageIndex, type FoldOptions } from './sqlite/message-
 import { MessageLog } from './sqlite/messages';
 import { migrate, schemaVersion } from './sqlite/migrations';
 import { StatsTable } from './sqlite/stats';
-import type { ChatChanges, ChatRecord, ChatStore, ContactSubmission, NewMessage, StatKind, StatRow } from './types';
+import { StoreClosedError } from './errors';
+import { RunningJobs } from './jobs';
+import type { AssignOutcome, Assignment, ChatChanges, ChatRecord, ChatStore, ContactSubmission, NewMessage, StatKind, StatRow } from './types';
 
 /** Counters are written with the next batch, or after this long if none comes. */
 const STATS_FLUSH_MS = 5_000;
@@ -49,6 +51,7 @@ export class SqliteStore implements ChatStore {
 	private readonly contactRows: Contacts;
 	private readonly counters: StatsTable;
 	private readonly batches = new GroupCommit< Op >( ( ops ) => this.runBatch( ops ) );
+	private readonly jobs = new RunningJobs();
 	private readonly inTransaction: ( fn: () => void ) => void;
 	private readonly inSavepoint: ( fn: () => unknown ) => unknown;
 	private readonly touchFold: Database.Statement;
@@ -100,6 +103,10 @@ export class SqliteStore implements ChatStore {
 		} );
 	}
 
+	assign( chatId: string, a: Assignment ): Promise< AssignOutcome > {
+		return this.batches.add( () => this.chats.assign( chatId, a ) );
+	}
+
 	appendMessage( message: NewMessage ): Promise< number > {
 		return this.batches.add( message );
 	}
@@ -149,6 +156,15 @@ export class SqliteStore implements ChatStore {
 	bumpStat( site: string, kind: StatKind, at: number ): void {
 		this.counters.bump( site, kind, at );
 		this.batches.scheduleWithin( STATS_FLUSH_MS );
+	}
+
+	/** One process has the file, so a job need only not overlap itself. */
+	async exclusive( name: string, fn: () => Promise< unknown > ): Promise< boolean > {
+		if ( ! this.db.open ) throw new StoreClosedError();
+		return this.jobs.run( name, async () => {
+			await fn();
+			return true;
+		} );
 	}
 
 	/* Reads: what is committed (async, so a throw becomes a rejection). */

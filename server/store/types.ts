@@ -1,9 +1,10 @@
 /**
  * The storage interface. The service talks only to this, so another engine
- * (PostgreSQL, next) can be added beside the embedded SQLite one; every
+ * (PostgreSQL) can run beside the embedded SQLite one; every
  * engine passes the same contract suite (tests/contract/chat-store.contract.ts).
  */
 import type { ChatMessage, ChatMode, ChatStatus } from '../protocol';
+import { StoreInputError } from './errors';
 
 export interface ChatRecord {
 	id: string;
@@ -28,6 +29,38 @@ export interface ChatChanges {
 	agent?: { sub: string; name: string } | null;
 	dept?: string | null;
 }
+
+/**
+ * What `assign` is asked: give the chat to `agent` if it is still where the
+ * caller saw it (`from`) and the agent has room (`maxChats`).
+ */
+export interface Assignment {
+	agent: { sub: string; name: string };
+	/**
+	 * The agent's parallel-chat limit: it gets the chat only while it holds
+	 * fewer open (not closed) chats of the chat's site, this one aside. An
+	 * integer, 0 or more.
+	 */
+	maxChats: number;
+	/** The chat's status once it is the agent's: 'active' while the visitor is connected, else 'away'. */
+	status: 'active' | 'away';
+	/** When (ms), recorded in the status history. */
+	at: number;
+	/**
+	 * Where the chat must be now. Absent: waiting, with no agent (dispatch,
+	 * take). An agent's sub: open and held by that agent (a transfer to
+	 * `agent`).
+	 */
+	from?: string;
+}
+
+/**
+ * `assign`'s answer: 'assigned' (the chat is the agent's now), 'taken' (it is
+ * not where `from` said: another node or path moved it first, or it ended),
+ * 'limit' (the agent holds `maxChats` open chats of the site already). Only
+ * 'assigned' changed anything.
+ */
+export type AssignOutcome = 'assigned' | 'taken' | 'limit';
 
 /** A message as handed to the store: the store gives it its number. */
 export type NewMessage = Omit< ChatMessage, 'seq' >;
@@ -89,6 +122,38 @@ export interface ContactSubmission {
  * arrive a few times per reconnect and that the stream must answer with the
  * first copy's number anyway.
  *
+ * Assignment: `assign` is the one way the chat core gives a chat to an
+ * agent (dispatch, take, transfer), a compare-and-set that is atomic across
+ * every store on the same storage, so several nodes routing at once never
+ * give a chat to two agents nor an agent more than its limit. It checks,
+ * in the write, that the chat is still waiting (or, for a transfer, still
+ * the `from` agent's) — else 'taken' — and that the agent holds fewer than
+ * `maxChats` open chats of the chat's site in the store — else 'limit' —
+ * and only then records the status and the agent like `setStatus` (the
+ * status history gets the entry). 'taken' is answered before 'limit'. It is
+ * a write like the others: applied and settled in call order (so two
+ * assigns in one turn see each other), failing alone (NoSuchChatError for
+ * no such chat, StoreInputError for a `maxChats` or `status` out of range),
+ * durable when resolved. SQLite has one writer, so the check and the change
+ * in one transaction are atomic as they stand; PostgreSQL serialises the
+ * assignments to one agent with a lock (postgres/locks.ts). The limit holds
+ * only against chats given through `assign`: `setStatus` with an agent, and
+ * `insertChat` with one, are not checked (nor locked) and are not for
+ * routing.
+ *
+ * Cluster-once jobs: `exclusive(name, fn)` runs `fn` only if no run of that
+ * name is under way on any store on the same storage, so a periodic job of
+ * every node (the retention purge, the inactivity sweep) runs on one node at
+ * a time. It resolves to true once `fn` resolved, to false at once without
+ * calling it if another run holds the name (this store's or another
+ * node's), and rejects with `fn`'s error. It is no write: it is not ordered
+ * with the writes, and what `fn` writes are ordinary writes. Why the store
+ * and not Redis: the store is the one thing every node shares whatever the
+ * set-up (a Redis is optional, and a lock in it would vanish with a Redis
+ * restart or failover while a job runs); a PostgreSQL lock lives exactly as
+ * long as the session that holds it, so a node that dies frees it at once.
+ * On SQLite (one process) it only keeps a job from overlapping itself.
+ *
  * Reads (`messagesAfter`, `lastSeq`, `getChat`, `findByCode`, `openChats`,
  * `lastChatEnd`, `contacts`, `findByEmail`, `statusHistory`, `stats`) see
  * every write that resolved before the read was called; writes still in
@@ -105,6 +170,12 @@ export interface ChatStore {
 	 * also moves it to another agent (null: none) or department.
 	 */
 	setStatus( chatId: string, status: ChatStatus, at: number, changes?: ChatChanges ): Promise< void >;
+	/**
+	 * Gives the chat to an agent if it is still where `a.from` says and the
+	 * agent is under its limit, recording the change like `setStatus`; a
+	 * compare-and-set atomic across nodes (see above).
+	 */
+	assign( chatId: string, a: Assignment ): Promise< AssignOutcome >;
 	/** Only ever called for stored-mode chats. Resolves to the message's number (see above). */
 	appendMessage( message: NewMessage ): Promise< number >;
 	/** The chat's messages numbered above `afterSeq`, in number order ([] for no such chat). */
@@ -146,6 +217,12 @@ export interface ChatStore {
 	bumpStat( site: string, kind: StatKind, at: number ): void;
 	/** One site's counters only (a service may carry several sites), by hour then kind. */
 	stats( site: string, fromHour: number, toHour: number ): Promise< StatRow[] >;
+	/**
+	 * Runs `fn` unless a run of `name` is under way on any store on this
+	 * storage: true once it resolved, false (at once, `fn` not called) if
+	 * one is. See "Cluster-once jobs" above.
+	 */
+	exclusive( name: string, fn: () => Promise< unknown > ): Promise< boolean >;
 	/** Resolves when every write called so far is durable (a write of its own: it settles in call order). */
 	flush(): Promise< void >;
 	/**
@@ -155,6 +232,16 @@ export interface ChatStore {
 	checkWritable(): Promise< void >;
 	/** Writes what is queued (settling those writes), then closes; nothing may be called after. */
 	close(): Promise< void >;
+}
+
+/** `assign`'s input, checked inside the write (so the write fails alone, in call order). */
+export function checkAssignment( a: Assignment ): void {
+	if ( ! Number.isInteger( a.maxChats ) || a.maxChats < 0 ) {
+		throw new StoreInputError( `an assignment's maxChats must be an integer of 0 or more, not ${ String( a.maxChats ) }` );
+	}
+	if ( a.status !== 'active' && a.status !== 'away' ) {
+		throw new StoreInputError( `an assigned chat's status is 'active' or 'away', not ${ JSON.stringify( a.status ) }` );
+	}
 }
 
 export const HOUR_MS = 3_600_000;

@@ -3,12 +3,14 @@
  * interface only (server/store/types.ts, whose doc comment states the
  * promises tested here). An engine's test file calls chatStoreContract()
  * with a harness that opens its store on fresh storage; see
- * tests/unit/store/sqlite.contract.test.ts.
+ * tests/unit/store/sqlite.contract.test.ts. Assignment and cluster-once
+ * jobs are in assignment.contract.ts, which this runs too.
  */
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage } from '../../server/protocol';
 import type { ChatRecord, ChatStore, ContactSubmission, NewMessage } from '../../server/store/types';
 import { HOUR_MS } from '../../server/store/types';
+import { assignmentContract } from './assignment.contract';
 
 export interface StoreHarness {
 	/**
@@ -28,7 +30,7 @@ export interface StoreHarness {
 	cleanup(): Promise< void >;
 }
 
-const T0 = 1_700_000_000_000;
+export const T0 = 1_700_000_000_000;
 let made = 0;
 
 export const chatRecord = ( over: Partial< ChatRecord > = {} ): ChatRecord => {
@@ -73,7 +75,7 @@ const contact = ( over: Partial< ContactSubmission > = {} ): ContactSubmission =
 } );
 
 /** Settles the promises, recording the order they settled in (by index). */
-async function settleOrder( promises: Array< Promise< unknown > > ): Promise< number[] > {
+export async function settleOrder( promises: Array< Promise< unknown > > ): Promise< number[] > {
 	const order: number[] = [];
 	await Promise.allSettled( promises.map( ( p, i ) => p.then( () => order.push( i ), () => order.push( i ) ) ) );
 	return order;
@@ -410,4 +412,6 @@ export function chatStoreContract( engine: string, makeHarness: () => Promise< S
 			} );
 		} );
 	} );
+
+	assignmentContract( engine, makeHarness );
 }

@@ -29,6 +29,12 @@ export interface TestPostgres {
 	createDatabase(): string;
 	/** Runs SQL with psql in the database of `url`, synchronously; returns its unaligned output. */
 	psql( url: string, sql: string ): string;
+	/**
+	 * Resolves once `query` (one boolean) answers true, asking again each
+	 * event-loop turn (up to 500 times): PostgreSQL has no event for "a
+	 * session now waits on a lock".
+	 */
+	until( url: string, query: string ): Promise< void >;
 	/** A clean shutdown (`-m fast`); the folder stays. */
 	stop(): void;
 	/** A crash: `-m immediate`, no checkpoint; the next start recovers from the WAL. */
@@ -97,6 +103,13 @@ export async function startPostgres(): Promise< TestPostgres > {
 			return url( name );
 		},
 		psql,
+		async until( dbUrl, query ) {
+			for ( let i = 0; i < 500; i++ ) {
+				if ( psql( dbUrl, query ) === 't' ) return;
+				await new Promise( ( r ) => setImmediate( r ) );
+			}
+			throw new Error( `never true: ${ query }` );
+		},
 		stop: () => stopWith( 'fast' ),
 		kill: () => stopWith( 'immediate' ),
 		start,

@@ -6,14 +6,13 @@
  * 15 for the file, a fresh database per test.
  */
 import pg from 'pg';
-import pino from 'pino';
-import { Writable } from 'node:stream';
 import type { ChatMessage } from '../../server/protocol';
 import { StoreInputError, StoreUnavailableError } from '../../server/store/errors';
 import { PostgresStore, type PostgresStoreOptions } from '../../server/store/postgres-store';
 import { MIGRATION_LOCK, SCHEMA_VERSION, SchemaTooNewError } from '../../server/store/postgres/migrations';
 import { HOUR_MS } from '../../server/store/types';
 import { chatRecord, message } from '../contract/chat-store.contract';
+import { capturedLog } from '../helpers/log';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 
 let server: TestPostgres;
@@ -34,27 +33,6 @@ async function open( url: string, options: PostgresStoreOptions = {} ): Promise<
 
 const texts = ( messages: ChatMessage[] ): Array< [ number, string ] > => messages.map( ( m ) => [ m.seq, m.text ] );
 const turn = (): Promise< void > => new Promise( ( r ) => setImmediate( r ) );
-
-/** A logger whose lines (warn and above) the test can read. */
-function capturedLog(): { log: pino.Logger; lines: string[] } {
-	const lines: string[] = [];
-	const sink = new Writable( {
-		write( chunk: Buffer, _enc, done ) {
-			lines.push( chunk.toString() );
-			done();
-		},
-	} );
-	return { log: pino( { level: 'warn' }, sink ), lines };
-}
-
-/** Asks `query` until it answers true; PostgreSQL has no event for "a session now waits on a lock". */
-async function until( url: string, query: string ): Promise< void > {
-	for ( let i = 0; i < 500; i++ ) {
-		if ( server.psql( url, query ) === 't' ) return;
-		await turn();
-	}
-	throw new Error( `never true: ${ query }` );
-}
 
 test( 'two stores (two nodes) appending to the same chats at once: each chat numbered 1..n, no gap, no duplicate, no deadlock', async () => {
 	const url = server.createDatabase();
@@ -144,7 +122,7 @@ test( 'two nodes starting at once on a new database: one migrates while the othe
 		await holder.query( 'BEGIN' );
 		await holder.query( 'SELECT pg_advisory_xact_lock($1)', [ MIGRATION_LOCK ] );
 		const opening = [ open( url ), open( url ) ];
-		await until( url, "SELECT count(*) = 2 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted" );
+		await server.until( url, "SELECT count(*) = 2 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted" );
 		await holder.query( 'COMMIT' );
 		const [ a, b ] = await Promise.all( opening );
 		expect( server.psql( url, 'SELECT version FROM schema_migrations' ) ).toBe( String( SCHEMA_VERSION ) );
@@ -201,7 +179,7 @@ test( 'a statistics read while the batch carrying its counts is in flight counts
 	const tableLock = new pg.Client( { connectionString: url } );
 	await rowLock.connect();
 	await tableLock.connect();
-	const waiting = ( n: number ): Promise< void > => until( url, `SELECT count(*) = ${ n } FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'` );
+	const waiting = ( n: number ): Promise< void > => server.until( url, `SELECT count(*) = ${ n } FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'` );
 	try {
 		// Another session holds the counter's row: the next batch waits on it, its counts taken from memory.
 		await rowLock.query( 'BEGIN' );

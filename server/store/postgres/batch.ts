@@ -13,7 +13,8 @@
  * Several nodes write to one database, and a chat may be written by two at
  * once (the visitor on one, the agent on another). Each batch therefore
  * locks the rows of the chats it writes to first, in one statement, in one
- * order (by id), and writes counters last, in key order (stats.ts): two
+ * order (by id), then the agents its assignments count for (locks.ts), in
+ * key order, and writes counters last, in key order (stats.ts): two
  * batches never wait for each other in a circle. Should a deadlock happen
  * all the same (a purge meeting another node's batch), PostgreSQL cancels
  * one of them; that batch is dropped whole and run again.
@@ -24,6 +25,7 @@ import { StoreInputError } from '../errors';
 import { Failed } from '../group-commit';
 import type { NewMessage } from '../types';
 import { isTransient, toStoreError, type ReadPool, type WriteConnection } from './connection';
+import { agentKey, lockAgents } from './locks';
 import type { MessageLog } from './messages';
 import type { StatsCounters } from './stats';
 
@@ -36,6 +38,12 @@ export interface Write {
 	run?: ( db: pg.ClientBase, erased: ( ...tables: ErasedTable[] ) => void ) => Promise< unknown >;
 	/** The chat whose row it changes: locked at the start of the batch with the others. */
 	chat?: string;
+	/**
+	 * An agent (sub) whose open chats the write counts and adds to (an
+	 * assignment): its lock (locks.ts) is taken after the chats' rows and
+	 * held to the commit.
+	 */
+	agent?: string;
 }
 
 export type Op = NewMessage | Write;
@@ -110,8 +118,7 @@ export class BatchRunner {
 		const out: unknown[] = new Array( ops.length );
 		const note = ( ...tables: ErasedTable[] ): void => tables.forEach( ( t ) => erased.add( t ) );
 		await db.query( 'BEGIN' );
-		const chats = [ ...new Set( ops.map( ( op ) => ( isMessage( op ) ? op.chatId : op.chat ) ).filter( ( c ) => c !== undefined ) ) ];
-		if ( chats.length > 0 ) await db.query( 'SELECT FROM chats WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [ chats ] );
+		await this.lock( db, ops );
 		let run = -1;
 		const writeRun = async ( to: number ): Promise< void > => {
 			const outcomes = await this.messages.writeRun( db, ops.slice( run, to ) as NewMessage[] );
@@ -132,6 +139,13 @@ export class BatchRunner {
 		await this.counters.write( db );
 		await db.query( 'COMMIT' );
 		return out;
+	}
+
+	/** The rows of the batch's chats, in id order; then the locks of the agents its assignments count for (locks.ts). */
+	private async lock( db: pg.ClientBase, ops: readonly Op[] ): Promise< void > {
+		const chats = [ ...new Set( ops.map( ( op ) => ( isMessage( op ) ? op.chatId : op.chat ) ).filter( ( c ) => c !== undefined ) ) ];
+		if ( chats.length > 0 ) await db.query( 'SELECT FROM chats WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [ chats ] );
+		await lockAgents( db, ops.flatMap( ( op ) => ( isMessage( op ) || op.agent === undefined ? [] : [ agentKey( op.agent ) ] ) ) );
 	}
 
 	/**

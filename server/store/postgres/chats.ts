@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { ChatStatus } from '../../protocol';
 import { NoSuchChatError } from '../errors';
-import type { ChatChanges, ChatRecord } from '../types';
+import { checkAssignment, type AssignOutcome, type Assignment, type ChatChanges, type ChatRecord } from '../types';
 import type { ReadPool } from './connection';
 
 /** A ChatRecord's fields, from `chats` (as c). */
@@ -37,6 +37,34 @@ const SET_STATUS = `WITH c AS (
 	)
 	INSERT INTO chat_events (chat, status, at) SELECT rid, $2, $3 FROM c`;
 
+/**
+ * ChatStore.assign's compare-and-set in one statement: where the chat is
+ * ($5: the agent it must be held by, null: it must be waiting), how many
+ * open chats of its site the agent ($2) holds besides it, the outcome, and
+ * only for 'assigned' the change and its history entry. Every part reads
+ * the statement's one snapshot, taken after the batch locked the chat's
+ * row and the agent (batch.ts, locks.ts), so nothing it read can change
+ * before the commit. No row: no such chat.
+ */
+const ASSIGN = `WITH c AS (
+		SELECT rid, site, CASE WHEN $5::text IS NULL THEN status = 'waiting'
+			ELSE status IN ('active', 'away') AND agent_sub = $5 END AS there
+		FROM chats WHERE id = $1
+	), held AS (
+		SELECT count(*) AS n FROM chats o, c
+		WHERE o.site = c.site AND o.agent_sub = $2 AND o.status <> 'closed' AND o.rid <> c.rid
+	), outcome AS (
+		SELECT c.rid, CASE WHEN NOT c.there THEN 'taken' WHEN held.n >= $4 THEN 'limit' ELSE 'assigned' END AS outcome
+		FROM c, held
+	), changed AS (
+		UPDATE chats SET status = $6, agent_sub = $2, agent_name = $3
+		FROM outcome WHERE chats.rid = outcome.rid AND outcome.outcome = 'assigned'
+		RETURNING chats.rid
+	), event AS (
+		INSERT INTO chat_events (chat, status, at) SELECT rid, $6, $7 FROM changed
+	)
+	SELECT outcome FROM outcome`;
+
 /** Closed, not kept, and closed before the cutoff: what retention deletes. */
 const EXPIRED = "site = $1 AND status = 'closed' AND NOT keep AND closed_at < $2";
 
@@ -57,6 +85,16 @@ export class ChatTable {
 			changes.dept !== undefined, changes.dept ?? null,
 		] );
 		if ( rowCount === 0 ) throw new NoSuchChatError( 'status change' );
+	}
+
+	/** Inside the batch, after it took the chat's row lock and the agent's lock (batch.ts). */
+	async assign( db: pg.ClientBase, chatId: string, a: Assignment ): Promise< AssignOutcome > {
+		checkAssignment( a );
+		const { rows } = await db.query< { outcome: AssignOutcome } >( ASSIGN, [
+			chatId, a.agent.sub, a.agent.name, a.maxChats, a.from ?? null, a.status, a.at,
+		] );
+		if ( rows.length === 0 ) throw new NoSuchChatError( 'assignment' );
+		return rows[ 0 ].outcome;
 	}
 
 	async setKeep( db: pg.ClientBase, chatId: string, keep: boolean ): Promise< void > {

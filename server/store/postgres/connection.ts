@@ -85,14 +85,20 @@ export function toStoreError( e: unknown ): unknown {
 	return new StoreUnavailableError( `PostgreSQL cannot be reached: ${ ( e as Error )?.message ?? String( e ) }`, { cause: e } );
 }
 
-/** The one connection batches run on. */
+/**
+ * The one connection batches run on (and, as another instance, the one the
+ * job locks are held on: locks.ts), made when first needed and anew after
+ * it was lost or dropped.
+ */
 export class WriteConnection {
 	private client: pg.Client | null = null;
 
 	constructor(
 		private readonly url: string,
 		private readonly options: ConnectionOptions,
-		private readonly log: Logger
+		private readonly log: Logger,
+		/** What it is for, in the log. */
+		private readonly label = 'write'
 	) {}
 
 	/** The connection, made and set up if there is none; rejects with a StoreUnavailableError if it cannot be. */
@@ -101,7 +107,7 @@ export class WriteConnection {
 		const client = new pg.Client( config( this.url, this.options ) );
 		// Lost while idle (PostgreSQL went away): without a listener the process would crash.
 		client.on( 'error', ( e ) => {
-			this.log.warn( { err: e }, 'PostgreSQL closed the store\'s write connection; the next write connects anew' );
+			this.log.warn( { err: e }, `PostgreSQL closed the store's ${ this.label } connection; the next use connects anew` );
 			if ( this.client === client ) this.client = null;
 		} );
 		try {
@@ -118,11 +124,15 @@ export class WriteConnection {
 		return client;
 	}
 
-	/** After a batch failed as a whole: what the connection holds is not known, so the next batch gets a new one. */
-	discard(): void {
-		const client = this.client;
-		this.client = null;
-		client?.end().catch( () => undefined );
+	/**
+	 * After a batch failed as a whole: what the connection holds is not known,
+	 * so the next batch gets a new one. With `only`, that connection is ended,
+	 * and dropped if it is still the current one.
+	 */
+	discard( only?: pg.ClientBase ): void {
+		const client = only ?? this.client;
+		if ( client === this.client ) this.client = null;
+		( client as pg.Client | null )?.end().catch( () => undefined );
 	}
 
 	async close(): Promise< void > {

@@ -4,7 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { ChatStatus } from '../../protocol';
-import type { ChatChanges, ChatRecord } from '../types';
+import { NoSuchChatError } from '../errors';
+import { checkAssignment, type AssignOutcome, type Assignment, type ChatChanges, type ChatRecord } from '../types';
 
 export interface ChatRow {
 	id: string;
@@ -63,6 +64,8 @@ export class ChatTable {
 			setAgent: db.prepare( 'UPDATE chats SET agent_sub = ?, agent_name = ? WHERE id = ?' ),
 			setDept: db.prepare( 'UPDATE chats SET dept = ? WHERE id = ?' ),
 			setKeep: db.prepare( 'UPDATE chats SET keep = ? WHERE id = ?' ),
+			where: db.prepare( 'SELECT rid, site, status, agent_sub FROM chats WHERE id = ?' ),
+			held: db.prepare( "SELECT COUNT(*) FROM chats WHERE site = ? AND agent_sub = ? AND status != 'closed' AND rid != ?" ).pluck(),
 			rid: db.prepare( 'SELECT rid FROM chats WHERE id = ?' ).pluck(),
 			get: db.prepare( 'SELECT * FROM chats WHERE id = ?' ),
 			byCode: db.prepare( 'SELECT * FROM chats WHERE site = ? AND code_hash = ?' ),
@@ -88,6 +91,23 @@ export class ChatTable {
 		this.stmt.event.run( chatId, status, at );
 		if ( changes.agent !== undefined ) this.stmt.setAgent.run( changes.agent?.sub ?? null, changes.agent?.name ?? null, chatId );
 		if ( changes.dept !== undefined ) this.stmt.setDept.run( changes.dept, chatId );
+	}
+
+	/**
+	 * The compare-and-set of ChatStore.assign. Atomic as it stands: it runs
+	 * inside the batch's transaction, and SQLite has one writer.
+	 */
+	assign( chatId: string, a: Assignment ): AssignOutcome {
+		checkAssignment( a );
+		const chat = this.stmt.where.get( chatId ) as Pick< ChatRow, 'site' | 'status' | 'agent_sub' > & { rid: number } | undefined;
+		if ( ! chat ) throw new NoSuchChatError( 'assignment' );
+		const where = a.from === undefined
+			? chat.status === 'waiting'
+			: ( chat.status === 'active' || chat.status === 'away' ) && chat.agent_sub === a.from;
+		if ( ! where ) return 'taken';
+		if ( ( this.stmt.held.get( chat.site, a.agent.sub, chat.rid ) as number ) >= a.maxChats ) return 'limit';
+		this.setStatus( chatId, a.status, a.at, { agent: a.agent } );
+		return 'assigned';
 	}
 
 	setKeep( chatId: string, keep: boolean ): void {

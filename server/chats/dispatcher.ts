@@ -9,6 +9,7 @@ import { maySee, refusal, refusalError } from '../agent-access';
 import type { Peer } from '../peer';
 import type { ClientFrame, QueueEntry, ServerFrame, SystemEvent } from '../protocol';
 import { pickAgent } from '../routing';
+import type { AssignOutcome } from '../store/types';
 import type { AgentState } from './agents';
 import type { Core } from './core';
 import { ChatError, type LiveChat } from './live-chat';
@@ -38,7 +39,7 @@ export class Dispatcher {
 		if ( chat.record.status !== 'waiting' ) throw new ChatError( 'conflict', 'the chat is no longer waiting' );
 		const agent = this.core.agents.of( peer );
 		this.check( agent, chat, 'take' );
-		await this.assign( chat, agent );
+		this.refuseUnless( await this.assign( chat, agent ), 'self' );
 		this.afterQueueChange( chat.record.site );
 	}
 
@@ -51,7 +52,7 @@ export class Dispatcher {
 			const to = core.agents.get( from.site, f.toAgent );
 			if ( ! to || to === from ) throw new ChatError( 'not_found', 'that agent is not online' );
 			this.check( to, chat, 'transfer' );
-			await this.assign( chat, to, 'transferred' );
+			this.refuseUnless( await this.assign( chat, to, 'transferred', from.sub ), 'other' );
 		} else {
 			await core.lifecycle.setStatus( chat, 'waiting', { agent: null, dept: f.toDept ?? null } );
 			await core.stream.system( chat, 'transferred' );
@@ -84,14 +85,17 @@ export class Dispatcher {
 	}
 
 	/**
-	 * Gives the chat to the agent. Its console, seeing a chat it does not
-	 * hold, asks for the history itself (`sync` from 0): one read per
-	 * assignment, from whichever node the console is on.
+	 * Gives the chat to the agent, if the store agrees (lifecycle.assign: the
+	 * chat still where it was, the agent under its limit on every node).
+	 * Its console, seeing a chat it does not hold, asks for the history
+	 * itself (`sync` from 0): one read per assignment, from whichever node
+	 * the console is on. Resolves to the store's answer.
 	 */
-	async assign( chat: LiveChat, agent: AgentState, event: SystemEvent = 'agent_joined' ): Promise< void > {
+	async assign( chat: LiveChat, agent: AgentState, event: SystemEvent = 'agent_joined', from?: string ): Promise< AssignOutcome > {
 		chat.position = 0;
-		await this.core.lifecycle.setStatus( chat, chat.visitor ? 'active' : 'away', { agent: { sub: agent.sub, name: agent.name } } );
-		await this.core.stream.system( chat, event, agent.name );
+		const outcome = await this.core.lifecycle.assign( chat, agent, from );
+		if ( outcome === 'assigned' ) await this.core.stream.system( chat, event, agent.name );
+		return outcome;
 	}
 
 	/** An agent's queue: only the waiting chats it may handle (agent-access.ts), so only their previews. */
@@ -143,6 +147,15 @@ export class Dispatcher {
 			.filter( ( c ) => maySee( agent, c.record.dept ) )
 			.map( ( c ) => ( { chat: chatView( this.core, c ), preview: c.preview } ) );
 		return { type: 'queue', waiting: entries };
+	}
+
+	/** The store's refusal of a take or transfer as a typed error: another path got the chat first, or the limit on another node. */
+	private refuseUnless( outcome: AssignOutcome, who: 'self' | 'other' ): void {
+		if ( outcome === 'taken' ) throw new ChatError( 'conflict', 'the chat is no longer where it was' );
+		if ( outcome === 'limit' ) {
+			const { code, message } = refusalError( 'limit', who );
+			throw new ChatError( code, message );
+		}
 	}
 
 	/** The access rule for `take` (self) and `transfer` (the receiving agent), as a typed error. */

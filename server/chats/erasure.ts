@@ -53,10 +53,13 @@ export class Erasure {
 	async purgeExpired( onlySite?: string ): Promise< number > {
 		const { store, log, sites, now } = this.core;
 		let total = 0;
-		for ( const site of sites.values() ) {
-			if ( onlySite !== undefined && site.id !== onlySite ) continue;
-			total += await store.purgeClosedBefore( site.id, now() - site.retentionDays * 86_400_000 );
-		}
+		// Once per cluster: a node that finds another node's run going on leaves it to that one.
+		await store.exclusive( 'retention', async () => {
+			for ( const site of sites.values() ) {
+				if ( onlySite !== undefined && site.id !== onlySite ) continue;
+				total += await store.purgeClosedBefore( site.id, now() - site.retentionDays * 86_400_000 );
+			}
+		} );
 		if ( total > 0 ) log.info( { deleted: total }, 'retention: chats deleted' );
 		return total;
 	}

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Peer } from '../peer';
 import { codeFromUuid, formatCode, hashCode } from '../chat-code';
 import type { ChatMode, ChatStatus, FieldValues, StartFrame, SystemEvent } from '../protocol';
-import type { ChatChanges, ChatRecord } from '../store/types';
+import type { AssignOutcome, ChatChanges, ChatRecord } from '../store/types';
 import type { Core } from './core';
 import { ChatError, newLiveChat, type LiveChat } from './live-chat';
 import { chatView } from './views';
@@ -137,6 +137,35 @@ export class Lifecycle {
 			throw e;
 		}
 		core.fanout.toChat( chat, { type: 'chat', chat: chatView( core, chat ) } );
+	}
+
+	/**
+	 * Gives the chat to the agent through the store's compare-and-set
+	 * (store/types.ts `assign`): only if it is still waiting (or, with
+	 * `from`, still that agent's) and the agent holds fewer than its limit
+	 * of open chats in the store — on every node. Memory takes the change at
+	 * once, as setStatus does, and gives it back on any answer but
+	 * 'assigned'; memory may be behind the store (another node's chats), so
+	 * the store's answer is the one that counts.
+	 */
+	async assign( chat: LiveChat, agent: { sub: string; name: string; maxChats: number }, from?: string ): Promise< AssignOutcome > {
+		const { core } = this;
+		const at = core.now();
+		const before = chat.record;
+		const status = chat.visitor ? 'active' : 'away';
+		const after: ChatRecord = { ...before, status, agentSub: agent.sub, agentName: agent.name };
+		chat.lastActivity = at;
+		core.chats.setRecord( chat, after );
+		let outcome: AssignOutcome;
+		try {
+			outcome = await core.store.assign( before.id, { agent: { sub: agent.sub, name: agent.name }, maxChats: agent.maxChats, status, at, from } );
+		} catch ( e ) {
+			this.rollBack( chat, before, after );
+			throw e;
+		}
+		if ( outcome !== 'assigned' ) this.rollBack( chat, before, after );
+		else core.fanout.toChat( chat, { type: 'chat', chat: chatView( core, chat ) } );
+		return outcome;
 	}
 
 	/** Ends a chat (by either side, the inactivity timeout or a deletion). */

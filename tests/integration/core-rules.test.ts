@@ -64,9 +64,10 @@ test( 'a status write that fails is rolled back: the chat stays in the queue, th
 		wrapStore: ( store ): ChatStore =>
 			new Proxy( store, {
 				get( target, prop, receiver ) {
-					if ( prop !== 'setStatus' ) return Reflect.get( target, prop, receiver );
-					return ( ...args: Parameters< ChatStore[ 'setStatus' ] > ) => {
-						if ( ! failNext ) return target.setStatus( ...args );
+					// An assignment's write (the store's compare-and-set, which records the status change).
+					if ( prop !== 'assign' ) return Reflect.get( target, prop, receiver );
+					return ( ...args: Parameters< ChatStore[ 'assign' ] > ) => {
+						if ( ! failNext ) return target.assign( ...args );
 						failNext = false;
 						return Promise.reject( new Error( 'disk full (injected)' ) );
 					};
@@ -91,4 +92,27 @@ test( 'a status write that fails is rolled back: the chat stays in the queue, th
 	agent.send( { type: 'take', chatId: chat.id } );
 	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
 	expect( ( await svc.store.statusHistory( chat.id ) ).map( ( h ) => h.status ) ).toEqual( [ 'waiting', 'active' ] );
+} );
+
+test( 'the parallel-chat limit counts the agent’s chats in the store, also those another node handed out', async () => {
+	svc = await startTestService();
+	// Another node gave wp:1 a chat: it is in the shared store, not in this node's memory.
+	const elsewhere = {
+		id: 'chat-on-another-node', site: 'test', codeHash: 'x'.repeat( 64 ), mode: 'stored' as const, dept: null, status: 'waiting' as const,
+		createdAt: Date.now(), closedAt: null, keep: false, visitorSub: 'v-other', visitorName: null, agentSub: null, agentName: null, from: null, consentVersion: null,
+	};
+	await svc.store.insertChat( elsewhere );
+	expect( await svc.store.assign( elsewhere.id, { agent: { sub: 'wp:1', name: 'Ann' }, maxChats: 1, status: 'active', at: Date.now() } ) ).toBe( 'assigned' );
+
+	const agent = await svc.connect( 'agent', 'wp:1', 'Ann', { maxChats: 1 } );
+	open.push( agent );
+	const visitor = await connect( 'visitor', 'v1' );
+	visitor.send( { type: 'start', clientId: 's', text: 'help' } );
+	const { chat } = await visitor.next( 'started' );
+	await agent.next( 'queue', ( q ) => q.waiting.some( ( e ) => e.chat.id === chat.id ) );
+	agent.send( { type: 'take', chatId: chat.id } );
+	expect( await agent.next( 'error' ) ).toMatchObject( { code: 'limit_reached' } );
+	// Still waiting, in memory and in the store.
+	expect( ( await svc.http( 'GET', '/health' ) ).body ).toMatchObject( { waiting: 1 } );
+	expect( ( await svc.store.getChat( chat.id ) )?.agentSub ).toBeNull();
 } );

@@ -53,6 +53,7 @@ module.exports = {
 			testEnvironment: 'node',
 			globalSetup: '<rootDir>/tests/integration/postgres-setup.ts',
 			globalTeardown: '<rootDir>/tests/integration/postgres-teardown.ts',
+			setupFiles: [ '<rootDir>/tests/integration/use-postgres.ts' ],
 			roots: [ '<rootDir>/tests/integration' ],
 			testMatch: POSTGRES_SUITES.map( ( name ) => `**/${ name }.test.ts` ),
 			transform,

@@ -6,28 +6,15 @@
  * the file, a fresh database per test.
  */
 import pg from 'pg';
-import { PostgresStore, type PostgresStoreOptions } from '../../server/store/postgres-store';
+import { PostgresStore } from '../../server/store/postgres-store';
 import { agentKey } from '../../server/store/postgres/locks';
 import type { AssignOutcome, Assignment, ChatRecord } from '../../server/store/types';
 import { chatRecord, T0 } from '../contract/chat-store.contract';
 import { capturedLog } from '../helpers/log';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { postgresStores } from '../helpers/postgres-stores';
 
-let server: TestPostgres;
-const opened: PostgresStore[] = [];
-beforeAll( async () => {
-	server = await startPostgres();
-}, 60_000 );
-afterEach( async () => {
-	for ( const s of opened.splice( 0 ) ) await s.close();
-} );
-afterAll( () => server?.dispose() );
-
-async function open( url: string, options: PostgresStoreOptions = {} ): Promise< PostgresStore > {
-	const store = await PostgresStore.open( url, options );
-	opened.push( store );
-	return store;
-}
+const stores = postgresStores();
+const open = stores.open;
 
 const turn = (): Promise< void > => new Promise( ( r ) => setImmediate( r ) );
 
@@ -133,7 +120,7 @@ async function endAll( store: PostgresStore, chats: ChatRecord[] ): Promise< voi
 }
 
 test( 'two nodes assigning and transferring the same chats to the same agents at once: no chat goes twice, no agent over its limit, every answer true', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const { log, lines } = capturedLog();
 	const nodes = [ await open( url, { log } ), await open( url, { log } ) ];
 	const pick = seeded( 17 );
@@ -188,7 +175,7 @@ test( 'two nodes assigning and transferring the same chats to the same agents at
 }, 120_000 );
 
 test( "a batch takes its agents' locks in one order, whatever the order of its assignments: two nodes' batches cannot wait for each other in a circle", async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const node = await open( url );
 	const [ low, high ] = [ 'wp:1', 'wp:2' ].sort( ( a, b ) => ( agentKey( a ) < agentKey( b ) ? -1 : 1 ) );
 	const [ first, second ] = [ chatRecord(), chatRecord() ];
@@ -204,9 +191,9 @@ test( "a batch takes its agents' locks in one order, whatever the order of its a
 		const a = ( sub: string ): Assignment => ( { agent: { sub, name: sub }, maxChats: 5, status: 'active', at: T0 } );
 		const calls = [ node.assign( first.id, a( high ) ), node.assign( second.id, a( low ) ) ];
 		const blocked = "SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND NOT l.granted";
-		await server.until( url, `SELECT EXISTS (${ blocked })` );
+		await stores.server().until( url, `SELECT EXISTS (${ blocked })` );
 		// While it waits for the later one, it already holds the earlier one: key order, not call order.
-		expect( server.psql( url, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid IN (${ blocked })` ) ).toBe( '1' );
+		expect( stores.server().psql( url, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid IN (${ blocked })` ) ).toBe( '1' );
 		await other.query( 'ROLLBACK' );
 		expect( await Promise.all( calls ) ).toEqual( [ 'assigned', 'assigned' ] );
 	} finally {
@@ -227,7 +214,7 @@ function heldJob(): { entered: Promise< void >; release: () => void; job: () => 
 }
 
 test( 'a cluster-once job runs on one node at a time, whichever node asks; a node that dies frees it at once', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const { log, lines } = capturedLog();
 	const [ a, b ] = [ await open( url, { log } ), await open( url, { log } ) ];
 	const ran: string[] = [];
@@ -263,7 +250,7 @@ test( 'a cluster-once job runs on one node at a time, whichever node asks; a nod
 	const second = heldJob();
 	const orphaned = a.exclusive( 'retention', second.job );
 	await second.entered;
-	expect( server.psql( url, "SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_locks WHERE locktype = 'advisory' AND granted" ) ).toBe( '1' );
+	expect( stores.server().psql( url, "SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_locks WHERE locktype = 'advisory' AND granted" ) ).toBe( '1' );
 	expect( await b.exclusive( 'retention', async () => void ran.push( 'b: after A died' ) ) ).toBe( true );
 	second.release();
 	// A's job ran to its end; the lock it could not release went with its session; A connects anew.

@@ -8,34 +8,21 @@
 import pg from 'pg';
 import type { ChatMessage } from '../../server/protocol';
 import { StoreInputError, StoreUnavailableError } from '../../server/store/errors';
-import { PostgresStore, type PostgresStoreOptions } from '../../server/store/postgres-store';
+import { PostgresStore } from '../../server/store/postgres-store';
 import { MIGRATION_LOCK, SCHEMA_VERSION, SchemaTooNewError } from '../../server/store/postgres/migrations';
 import { HOUR_MS } from '../../server/store/types';
 import { chatRecord, message } from '../contract/chat-store.contract';
 import { capturedLog } from '../helpers/log';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { postgresStores } from '../helpers/postgres-stores';
 
-let server: TestPostgres;
-const opened: PostgresStore[] = [];
-beforeAll( async () => {
-	server = await startPostgres();
-}, 60_000 );
-afterEach( async () => {
-	for ( const s of opened.splice( 0 ) ) await s.close();
-} );
-afterAll( () => server?.dispose() );
-
-async function open( url: string, options: PostgresStoreOptions = {} ): Promise< PostgresStore > {
-	const store = await PostgresStore.open( url, options );
-	opened.push( store );
-	return store;
-}
+const stores = postgresStores();
+const open = stores.open;
 
 const texts = ( messages: ChatMessage[] ): Array< [ number, string ] > => messages.map( ( m ) => [ m.seq, m.text ] );
 const turn = (): Promise< void > => new Promise( ( r ) => setImmediate( r ) );
 
 test( 'two stores (two nodes) appending to the same chats at once: each chat numbered 1..n, no gap, no duplicate, no deadlock', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const { log, lines } = capturedLog();
 	const nodes = [ await open( url, { log } ), await open( url, { log } ) ];
 	const chats = [ chatRecord(), chatRecord(), chatRecord(), chatRecord() ];
@@ -77,13 +64,13 @@ test( 'two stores (two nodes) appending to the same chats at once: each chat num
 }, 60_000 );
 
 test( 'PostgreSQL going away: writes, reads and opening reject with StoreUnavailableError at once; back, the store works again by itself and loses no count', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const store = await open( url, { connectTimeoutMs: 2_000 } );
 	const chat = chatRecord();
 	const h = 480_000 * HOUR_MS;
 	await store.insertChat( chat );
 	expect( await store.appendMessage( message( chat.id, 'before' ) ) ).toBe( 1 );
-	server.kill();
+	stores.server().kill();
 	try {
 		store.bumpStat( 'alpha', 'message_received', h );
 		await expect( store.appendMessage( message( chat.id, 'during' ) ) ).rejects.toBeInstanceOf( StoreUnavailableError );
@@ -92,40 +79,40 @@ test( 'PostgreSQL going away: writes, reads and opening reject with StoreUnavail
 		// A node starting now is told so too, instead of waiting.
 		await expect( PostgresStore.open( url, { connectTimeoutMs: 2_000 } ) ).rejects.toBeInstanceOf( StoreUnavailableError );
 	} finally {
-		server.start(); // crash recovery on the same folder
+		stores.server().start(); // crash recovery on the same folder
 	}
 	await expect( store.checkWritable() ).resolves.toBeUndefined();
 	expect( await store.appendMessage( message( chat.id, 'after' ) ) ).toBe( 2 );
 	expect( texts( await store.messagesAfter( chat.id, 0 ) ) ).toEqual( [ [ 1, 'before' ], [ 2, 'after' ] ] );
 	// The count of the batch that failed went with a later one, once.
 	expect( await store.stats( 'alpha', h, h ) ).toEqual( [ { hour: h, kind: 'message_received', count: 1 } ] );
-	expect( server.psql( url, `SELECT count FROM stats_hourly WHERE hour = ${ h }` ) ).toBe( '1' );
+	expect( stores.server().psql( url, `SELECT count FROM stats_hourly WHERE hour = ${ h }` ) ).toBe( '1' );
 }, 60_000 );
 
 test( 'a write resolved is durable even where the database says synchronous_commit = off: it survives a crash right after', async () => {
-	const url = server.createDatabase();
-	server.psql( url, `ALTER DATABASE ${ url.split( '/' ).pop()! } SET synchronous_commit = off` );
+	const url = stores.server().createDatabase();
+	stores.server().psql( url, `ALTER DATABASE ${ url.split( '/' ).pop()! } SET synchronous_commit = off` );
 	const store = await open( url );
 	const chat = chatRecord();
 	await store.insertChat( chat );
 	expect( await store.appendMessage( message( chat.id, 'acknowledged' ) ) ).toBe( 1 );
-	server.kill(); // no checkpoint, no flush of what is only in PostgreSQL's memory
-	server.start();
+	stores.server().kill(); // no checkpoint, no flush of what is only in PostgreSQL's memory
+	stores.server().start();
 	expect( texts( await store.messagesAfter( chat.id, 0 ) ) ).toEqual( [ [ 1, 'acknowledged' ] ] );
 }, 60_000 );
 
 test( 'two nodes starting at once on a new database: one migrates while the other waits, then both work', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const holder = new pg.Client( { connectionString: url } );
 	await holder.connect();
 	try {
 		await holder.query( 'BEGIN' );
 		await holder.query( 'SELECT pg_advisory_xact_lock($1)', [ MIGRATION_LOCK ] );
 		const opening = [ open( url ), open( url ) ];
-		await server.until( url, "SELECT count(*) = 2 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted" );
+		await stores.server().until( url, "SELECT count(*) = 2 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted" );
 		await holder.query( 'COMMIT' );
 		const [ a, b ] = await Promise.all( opening );
-		expect( server.psql( url, 'SELECT version FROM schema_migrations' ) ).toBe( String( SCHEMA_VERSION ) );
+		expect( stores.server().psql( url, 'SELECT version FROM schema_migrations' ) ).toBe( String( SCHEMA_VERSION ) );
 		const chat = chatRecord();
 		await a.insertChat( chat );
 		expect( await b.appendMessage( message( chat.id, 'hello' ) ) ).toBe( 1 );
@@ -135,17 +122,17 @@ test( 'two nodes starting at once on a new database: one migrates while the othe
 } );
 
 test( 'a database of a newer schema is refused, and left as it was', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	await ( await PostgresStore.open( url ) ).close();
-	server.psql( url, 'INSERT INTO schema_migrations (version) VALUES (99)' );
+	stores.server().psql( url, 'INSERT INTO schema_migrations (version) VALUES (99)' );
 	await expect( PostgresStore.open( url ) ).rejects.toBeInstanceOf( SchemaTooNewError );
-	expect( server.psql( url, 'SELECT version FROM schema_migrations ORDER BY 1' ) ).toBe( `${ SCHEMA_VERSION }\n99` );
+	expect( stores.server().psql( url, 'SELECT version FROM schema_migrations ORDER BY 1' ) ).toBe( `${ SCHEMA_VERSION }\n99` );
 } );
 
 test( 'a run of messages the database refuses as a whole is written again one by one: only the refused one fails, no number is lost', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const store = await open( url );
-	server.psql(
+	stores.server().psql(
 		url,
 		`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 		 BEGIN IF NEW.body LIKE '%refuse-me%' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
@@ -167,7 +154,7 @@ test( 'a run of messages the database refuses as a whole is written again one by
 } );
 
 test( 'a statistics read while the batch carrying its counts is in flight counts them once, whether its snapshot comes before or after that commit', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	// One read connection, so the test can hold a read back behind another.
 	const store = await open( url, { readConnections: 1 } );
 	const h = 490_000 * HOUR_MS;
@@ -179,7 +166,7 @@ test( 'a statistics read while the batch carrying its counts is in flight counts
 	const tableLock = new pg.Client( { connectionString: url } );
 	await rowLock.connect();
 	await tableLock.connect();
-	const waiting = ( n: number ): Promise< void > => server.until( url, `SELECT count(*) = ${ n } FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'` );
+	const waiting = ( n: number ): Promise< void > => stores.server().until( url, `SELECT count(*) = ${ n } FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'` );
 	try {
 		// Another session holds the counter's row: the next batch waits on it, its counts taken from memory.
 		await rowLock.query( 'BEGIN' );
@@ -206,11 +193,11 @@ test( 'a statistics read while the batch carrying its counts is in flight counts
 		await tableLock.end();
 	}
 	expect( await store.stats( 'alpha', h, h ) ).toEqual( row );
-	expect( server.psql( url, 'SELECT count FROM stats_hourly' ) ).toBe( '2' );
+	expect( stores.server().psql( url, 'SELECT count FROM stats_hourly' ) ).toBe( '2' );
 } );
 
 test( 'ANALYZE (autovacuum runs it) keeps no sample of what people wrote or their names', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const store = await open( url );
 	for ( let i = 0; i < 20; i++ ) {
 		const chat = chatRecord( { visitorName: `name-${ i }`, from: 'app', agentName: 'Ann' } );
@@ -218,15 +205,15 @@ test( 'ANALYZE (autovacuum runs it) keeps no sample of what people wrote or thei
 		await store.appendMessage( message( chat.id, `text-${ i }`, { dialog: 'prechat', fields: { email: `p${ i }@example.org` } } ) );
 		await store.insertContact( { id: `c${ i }`, site: 'alpha', createdAt: i, dept: null, lang: null, fields: { email: `p${ i }@example.org` }, consents: [] } );
 	}
-	server.psql( url, 'ANALYZE' );
+	stores.server().psql( url, 'ANALYZE' );
 	const sampled = ( columns: string ): string =>
-		server.psql( url, `SELECT string_agg(tablename || '.' || attname, ',' ORDER BY tablename, attname) FROM pg_stats WHERE schemaname = 'public' AND attname IN (${ columns })` );
+		stores.server().psql( url, `SELECT string_agg(tablename || '.' || attname, ',' ORDER BY tablename, attname) FROM pg_stats WHERE schemaname = 'public' AND attname IN (${ columns })` );
 	expect( sampled( "'body', 'fields', 'visitor_name', 'agent_name', 'from_ref'" ) ).toBe( '' );
 	expect( sampled( "'seq', 'site'" ) ).toBe( 'chats.site,contact_submissions.site,messages.seq' ); // ANALYZE did run
 } );
 
 test( 'a NUL character: a message keeps it, the e-mail search still works, and a chat field PostgreSQL cannot hold fails alone with a StoreInputError', async () => {
-	const url = server.createDatabase();
+	const url = stores.server().createDatabase();
 	const store = await open( url );
 	const chat = chatRecord();
 	await store.insertChat( chat );

@@ -1,27 +1,6 @@
-import { AgentPresence, type Timers } from '../../server/presence';
+import { AgentPresence } from '../../server/presence';
+import { FakeClock } from '../helpers/fake-clock';
 
-/** A clock moved by hand: timers run when it passes their time, never by themselves. */
-class FakeClock implements Timers {
-	now = 0;
-	private timers = new Map< number, { at: number; fn: () => void } >();
-	private next = 1;
-	setTimeout( fn: () => void, ms: number ): unknown {
-		const id = this.next++;
-		this.timers.set( id, { at: this.now + ms, fn } );
-		return id;
-	}
-	clearTimeout( handle: unknown ): void {
-		this.timers.delete( handle as number );
-	}
-	advance( ms: number ): void {
-		this.now += ms;
-		for ( const [ id, t ] of [ ...this.timers ].sort( ( a, b ) => a[ 1 ].at - b[ 1 ].at ) ) {
-			if ( t.at > this.now ) break;
-			this.timers.delete( id );
-			t.fn();
-		}
-	}
-}
 
 const GRACE = 30_000;
 let clock: FakeClock;

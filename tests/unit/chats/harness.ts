@@ -15,38 +15,16 @@ import { Sessions } from '../../../server/chats/sessions';
 import { parseConfig, type SiteConfig, type SiteConfigInput } from '../../../server/config';
 import { createLogger } from '../../../server/log';
 import type { Peer } from '../../../server/peer';
-import type { Timers } from '../../../server/presence';
 import type { ServerFrame, StartFrame } from '../../../server/protocol';
 import { SqliteStore } from '../../../server/store/sqlite-store';
 import type { ChatRecord, ChatStore } from '../../../server/store/types';
 import type { Identity } from '../../../server/tokens';
+import { FakeClock } from '../../helpers/fake-clock';
 
 export const SITE_ID = 'test';
 /** Presence's grace period in these tests (agentGraceSeconds). */
 export const GRACE_MS = 30_000;
 
-/** One clock for core.now() and presence's timers: timers run when the clock passes them, never by themselves. */
-export class FakeClock implements Timers {
-	now = Date.UTC( 2030, 0, 7, 9 );
-	private timers = new Map< number, { at: number; fn: () => void } >();
-	private next = 1;
-	setTimeout( fn: () => void, ms: number ): unknown {
-		const id = this.next++;
-		this.timers.set( id, { at: this.now + ms, fn } );
-		return id;
-	}
-	clearTimeout( handle: unknown ): void {
-		this.timers.delete( handle as number );
-	}
-	advance( ms: number ): void {
-		this.now += ms;
-		for ( const [ id, t ] of [ ...this.timers ].sort( ( a, b ) => a[ 1 ].at - b[ 1 ].at ) ) {
-			if ( t.at > this.now ) break;
-			this.timers.delete( id );
-			t.fn();
-		}
-	}
-}
 
 type FrameOf< T extends ServerFrame[ 'type' ] > = Extract< ServerFrame, { type: T } >;
 
@@ -261,7 +239,8 @@ export async function openHarness( site: Partial< SiteConfigInput > = {} ): Prom
 	const config = siteConfig( site );
 	const sqlite = new SqliteStore( file, { legacyStatsSite: SITE_ID } );
 	const faults = new Faults( sqlite );
-	const clock = new FakeClock();
+	// One clock for core.now() and presence's timers, starting on a fixed date.
+	const clock = new FakeClock( Date.UTC( 2030, 0, 7, 9 ) );
 	const core = createCore( {
 		store: faults.store,
 		log: createLogger( 'silent' ),

@@ -164,6 +164,37 @@ test( 'failures counted just before the secret rotates still count after it: the
 	}
 } );
 
+test( 'a new secret while an acquire is in flight: the hash written again under it still counts that connection', async () => {
+	let t = Date.now();
+	const n = await limitsNode( redis.url, { namespace: `race-${ ++made }`, maxConnections: 2, maxFailures: 2, rotationMs: 3_600_000, failureWindowMs: 60_000, now: () => t } );
+	try {
+		const inFlight = n.limits.acquireConnection( X ); // its script is on the wire
+		t = ( Math.floor( t / 3_600_000 ) + 1 ) * 3_600_000; // the next epoch:
+		const other = n.limits.mayTry( '192.0.2.1' ); // its key starts it, and the hash is rewritten behind the script, without X
+		expect( await inFlight ).toBe( true );
+		await other;
+		expect( await n.limits.acquireConnection( X ) ).toBe( true );
+		expect( await n.limits.acquireConnection( X ) ).toBe( false ); // 2 counted under the new secret, not 1
+	} finally {
+		await n.close();
+	}
+} );
+
+test( 'a release that starts a new secret: the rewritten hash still had that connection, which the release then takes off once', async () => {
+	let t = Date.now();
+	const n = await limitsNode( redis.url, { namespace: `release-${ ++made }`, maxConnections: 2, maxFailures: 2, rotationMs: 3_600_000, failureWindowMs: 60_000, now: () => t } );
+	try {
+		expect( await n.limits.acquireConnection( X ) ).toBe( true );
+		expect( await n.limits.acquireConnection( X ) ).toBe( true );
+		t = ( Math.floor( t / 3_600_000 ) + 1 ) * 3_600_000;
+		await n.limits.releaseConnection( X );
+		expect( await n.limits.acquireConnection( X ) ).toBe( true );
+		expect( await n.limits.acquireConnection( X ) ).toBe( false );
+	} finally {
+		await n.close();
+	}
+} );
+
 test( 'a rotation shorter than the failure window is refused', async () => {
 	const bus = await NodeBus.open( redis.url, { log } );
 	const client = openRedis( redis.url, { log, role: 'counters' } );

@@ -133,8 +133,10 @@ test( 'Redis gone: each node answers from its own counts; once back, the node wr
 		expect( await n2.limits.mayTry( X ) ).toBe( true ); // n2 saw none, and cannot ask
 
 		// Started again empty (no persistence): n1's "ready" rewrites its hash; a PING after it on the same connection is answered after.
+		// n2 must be connected again too, else it answers from its own counts (none).
 		await own.start();
-		await whenReady( n1.client, 10_000 );
+		await Promise.all( [ whenReady( n1.client, 10_000 ), whenReady( n2.client, 10_000 ) ] );
+		await new Promise( ( r ) => setImmediate( r ) ); // ioredis emits 'ready' on the tick after its status says so
 		await n1.client.ping();
 		expect( await n2.limits.acquireConnection( X ) ).toBe( false );
 	} finally {

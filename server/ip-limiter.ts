@@ -3,6 +3,9 @@
  * "delete by code" attempts in a sliding window. Entries disappear when they
  * fall to zero, so the map holds an address only while it matters.
  */
+/** How long a failed "delete by code" attempt counts against its address. */
+export const FAILURE_WINDOW_MS = 15 * 60_000;
+
 export class IpLimiter {
 	private readonly open = new Map< string, number >();
 	private readonly failures = new Map< string, number[] >();
@@ -10,7 +13,7 @@ export class IpLimiter {
 	constructor(
 		private readonly maxConnections: number,
 		private readonly maxFailures: number,
-		private readonly failureWindowMs = 15 * 60_000,
+		private readonly failureWindowMs = FAILURE_WINDOW_MS,
 		private readonly now: () => number = Date.now
 	) {}
 

@@ -14,23 +14,25 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import type { ServiceLimits, SiteConfig } from './config';
-import type { IpLimiter } from './ip-limiter';
+import type { AddressLimits } from './address-limits';
 import type { Logger } from './log';
 import { accessEndsAt, admitAgent, checkRenewal } from './agent-tokens';
 import type { Peer } from './peer';
 import { CLOSE, FRAMES_BY_ROLE, LIMITS, parseClientFrame, type ErrorCode, type Role, type ServerFrame } from './protocol';
 import { TokenBucket } from './rate-limit';
 import type { Revocations } from './revocations';
-import { ChatError, type ChatRooms } from './rooms';
+import { errorFrame } from './chats/live-chat';
+import type { FrontDoor } from './front-door';
 import { verifyToken, type Identity } from './tokens';
 
 export interface ConnectionContext {
 	sites: ReadonlyMap< string, SiteConfig >;
 	allOrigins: ReadonlySet< string >;
-	rooms: ChatRooms;
+	rooms: FrontDoor;
 	log: Logger;
 	limits: ServiceLimits;
-	ips: IpLimiter;
+	/** Per-address limits (this node's, or the cluster's). */
+	addressLimits: AddressLimits;
 	/** Agents whose access WordPress withdrew: their older tokens are refused. */
 	revocations: Revocations;
 	/** The request's client address (client-address.ts), the key of every per-address limit. */
@@ -70,6 +72,8 @@ class Connection {
 	private expiryTimer: ReturnType< typeof setTimeout > | null = null;
 	/** The service closed it: frames still in flight are not acted on. */
 	private closing = false;
+	/** Counted in the per-address limit: released exactly once. */
+	private admitted = false;
 	private readonly bucket: TokenBucket;
 
 	constructor(
@@ -84,18 +88,39 @@ class Connection {
 		this.bucket = new TokenBucket( ctx.limits.framesPerSecond, ctx.limits.burst );
 	}
 
-	/** Origin and per-address checks; false: refused (and closing). */
+	/** The origin check; false: refused (and closing). */
 	start(): boolean {
 		if ( ! this.ctx.allOrigins.has( this.origin ) ) {
 			this.refuse( 'bad_origin', 'this page may not open a chat connection', CLOSE.badOrigin );
 			return false;
 		}
-		if ( ! this.ctx.ips.acquire( this.ip ) ) {
+		return true;
+	}
+
+	/**
+	 * The per-address limit, which several nodes count together (an answer
+	 * that may take a round trip): false, refused and closing. Until it
+	 * answers, the socket is paused, so no frame arrives unread.
+	 */
+	async admit(): Promise< boolean > {
+		if ( ! ( await this.ctx.addressLimits.acquireConnection( this.ip ) ) ) {
 			this.refuse( 'rate_limited', 'too many connections from your network', CLOSE.rateLimited );
+			return false;
+		}
+		this.admitted = true;
+		if ( this.ws.readyState !== this.ws.OPEN ) {
+			// Gone while the limit answered: nothing will call closed() now.
+			this.release();
 			return false;
 		}
 		this.helloTimer = setTimeout( helloTimeout, LIMITS.helloTimeoutMs, this );
 		return true;
+	}
+
+	private release(): void {
+		if ( ! this.admitted ) return;
+		this.admitted = false;
+		void this.ctx.addressLimits.releaseConnection( this.ip );
 	}
 
 	/* Peer */
@@ -138,12 +163,7 @@ class Connection {
 	}
 
 	private reportFailure( e: unknown, ref?: string ): void {
-		if ( e instanceof ChatError ) {
-			this.error( e.code, e.message, ref );
-			return;
-		}
-		this.ctx.log.error( { err: e }, 'frame handling failed' );
-		this.error( 'internal', 'the service could not handle that', ref );
+		this.send( errorFrame( e, this.ctx.log, ref ) );
 	}
 
 	private authenticate( token: string ): Identity | null {
@@ -250,7 +270,7 @@ class Connection {
 	closed(): void {
 		this.clearHelloTimer();
 		if ( this.expiryTimer ) clearTimeout( this.expiryTimer );
-		this.ctx.ips.release( this.ip );
+		this.release();
 		if ( this.identity ) this.ctx.rooms.disconnect( this as unknown as Peer );
 	}
 
@@ -288,6 +308,11 @@ export function handleConnection( ws: WebSocket, req: IncomingMessage, ctx: Conn
 	ws.on( 'error', onError );
 	// A refused connection is closing: its frames are not read, it holds no address.
 	if ( ! connection.start() ) return;
-	ws.on( 'message', onMessage );
+	ws.pause();
 	ws.on( 'close', onClose );
+	void connection.admit().then( ( admitted ) => {
+		if ( admitted ) ws.on( 'message', onMessage );
+		// Read again either way: a refused socket must read the client's close frame to finish closing.
+		ws.resume();
+	} );
 }

@@ -28,11 +28,11 @@ export const adminRoutes: Routes = {
 		},
 	},
 	'/admin/status': {
-		GET: ( req, res, _url, ctx ) => {
+		GET: async ( req, res, _url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
 			json( res, 200, {
 				site: site.id,
-				...ctx.rooms.counts( site.id ),
+				...( await ctx.rooms.counts( site.id ) ),
 				...policyOf( site ),
 			} );
 		},
@@ -54,7 +54,7 @@ export const adminRoutes: Routes = {
 			const { site } = bearer( req, ctx, 'site' );
 			const { sub } = await readJson( req, RevokeBody );
 			ctx.revocations.revoke( site.id, sub );
-			json( res, 200, { revoked: sub, closed: ctx.rooms.dropAgent( site.id, sub ) } );
+			json( res, 200, { revoked: sub, closed: await ctx.rooms.dropAgent( site.id, sub ) } );
 		},
 	},
 	'/admin/purge': {

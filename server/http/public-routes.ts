@@ -50,7 +50,7 @@ export function externalHost( host: string | undefined, origins: readonly string
 
 export const publicRoutes: Routes = {
 	'/health': {
-		GET: ( _req, res, _url, ctx ) => json( res, 200, { status: 'ok', ...ctx.rooms.counts() } ),
+		GET: async ( _req, res, _url, ctx ) => json( res, 200, { status: 'ok', ...( await ctx.rooms.counts() ) } ),
 	},
 	// The process is up and its event loop answers: restart it only when this fails.
 	'/livez': {
@@ -65,22 +65,22 @@ export const publicRoutes: Routes = {
 		},
 	},
 	'/availability': {
-		GET: ( _req, res, url, ctx ) => {
+		GET: async ( _req, res, url, ctx ) => {
 			const site = siteParam( url, ctx );
 			const dept = url.searchParams.get( 'dept' ) || null;
-			json( res, 200, { site: site.id, dept, online: ctx.rooms.available( site.id, dept ) } );
+			json( res, 200, { site: site.id, dept, online: await ctx.rooms.available( site.id, dept ) } );
 		},
 	},
 	'/chats/delete': {
 		POST: async ( req, res, _url, ctx ) => {
 			const ip = ctx.addressOf( req );
-			if ( ! ctx.ips.mayTry( ip ) ) {
+			if ( ! await ctx.limits.mayTry( ip ) ) {
 				throw new HttpError( 429, 'rate_limited', 'too many wrong codes; try again later' );
 			}
 			const body = await readJson( req, DeleteBody );
 			if ( ! ctx.sites.has( body.site ) ) throw new HttpError( 404, 'not_found', 'no such site' );
 			const result = await ctx.rooms.deleteByCode( body.site, body.code );
-			if ( result === 'not_found' ) ctx.ips.recordFailure( ip );
+			if ( result === 'not_found' ) await ctx.limits.recordFailure( ip );
 			answerDelete( res, result );
 		},
 	},

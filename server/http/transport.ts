@@ -8,11 +8,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import type { SiteConfig } from '../config';
-import type { IpLimiter } from '../ip-limiter';
+import type { AddressLimits } from '../address-limits';
+import { OwnerUnavailableError } from '../cluster/calls';
 import type { Logger } from '../log';
 import { LIMITS, type ErrorCode } from '../protocol';
 import type { Revocations } from '../revocations';
-import type { ChatRooms } from '../rooms';
+import type { FrontDoor } from '../front-door';
 import type { SitePolicies } from '../site-policy';
 import type { PageViewStore } from '../store/page-views';
 import type { ChatStore } from '../store/types';
@@ -20,9 +21,9 @@ import { verifyToken, type Identity, type TokenRole } from '../tokens';
 
 export interface HttpContext {
 	sites: ReadonlyMap< string, SiteConfig >;
-	rooms: ChatRooms;
+	rooms: FrontDoor;
 	store: ChatStore;
-	ips: IpLimiter;
+	limits: AddressLimits;
 	/** The request's client address (client-address.ts), the key of every per-address limit. */
 	addressOf: ( req: IncomingMessage ) => string;
 	log: Logger;
@@ -132,6 +133,12 @@ export async function serve( routes: Routes, req: IncomingMessage, res: ServerRe
 	} catch ( e ) {
 		if ( e instanceof HttpError ) {
 			json( res, e.status, { error: e.code, message: e.message } );
+			return;
+		}
+		if ( e instanceof OwnerUnavailableError ) {
+			// Several nodes, between two owners of the site (one just stopped): worth retrying in a moment.
+			res.setHeader( 'retry-after', '2' );
+			json( res, 503, { error: e.code, message: e.message } );
 			return;
 		}
 		ctx.log.error( { err: e }, 'http request failed' );

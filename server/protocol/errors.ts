@@ -21,6 +21,7 @@ export const ERROR_CODES = [
 	'rate_limited',
 	'bad_request', // HTTP: a body or parameter that does not fit
 	'method_not_allowed', // HTTP
+	'unavailable', // HTTP 503: for a moment no node serves the site (several nodes, one just stopped)
 	'internal',
 ] as const;
 

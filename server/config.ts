@@ -130,6 +130,10 @@ export function parseConfig( input: unknown ): ServiceConfig {
 			.join( '; ' );
 		throw new ConfigError( `invalid service configuration: ${ msg }` );
 	}
+	if ( result.output.redisUrl && ! result.output.databaseUrl ) {
+		// The nodes of a cluster share their chats through PostgreSQL; Redis alone would give each its own store.
+		throw new ConfigError( 'invalid service configuration: redisUrl: several nodes need databaseUrl (PostgreSQL) as well' );
+	}
 	return result.output;
 }
 

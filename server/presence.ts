@@ -107,6 +107,12 @@ export class AgentPresence {
 		return entry !== undefined && ! entry.connected;
 	}
 
+	/** Stops every grace timer: the agents are no longer this node's to track. */
+	dispose(): void {
+		for ( const entry of this.entries.values() ) if ( entry.grace !== null ) this.timers.clearTimeout( entry.grace );
+		this.entries.clear();
+	}
+
 	private startGrace( key: string, entry: Entry ): void {
 		entry.grace = this.timers.setTimeout( () => {
 			if ( this.entries.get( key ) !== entry || entry.connected ) return;

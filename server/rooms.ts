@@ -11,10 +11,11 @@ import { LIMITS } from './protocol';
 import type { ClientFrame, HelloFrame } from './protocol';
 import type { Timers } from './presence';
 import type { ChatStore } from './store/types';
+import type { ChatCounts, ErasedByEmail, FrontDoor } from './front-door';
 import { createCore, type Core } from './chats/core';
 import { Erasure, type DeleteResult } from './chats/erasure';
 import { ChatError } from './chats/live-chat';
-import { recover } from './chats/recovery';
+import { recover, type RecoveryOptions } from './chats/recovery';
 import { Sessions } from './chats/sessions';
 import { chatView } from './chats/views';
 
@@ -22,7 +23,7 @@ export { ChatError, type DeleteResult };
 
 type Frame< T extends ClientFrame[ 'type' ] > = Extract< ClientFrame, { type: T } >;
 
-export class ChatRooms {
+export class ChatRooms implements FrontDoor {
 	private readonly core: Core;
 	private readonly sessions: Sessions;
 	private readonly erasure: Erasure;
@@ -39,9 +40,18 @@ export class ChatRooms {
 		this.erasure = new Erasure( this.core );
 	}
 
-	/** After a restart: see chats/recovery.ts. */
-	recover(): Promise< void > {
-		return recover( this.core );
+	/** After a restart, or (several nodes) when this node takes a site over: see chats/recovery.ts. */
+	recover( options?: RecoveryOptions ): Promise< void > {
+		return recover( this.core, options );
+	}
+
+	/**
+	 * This node no longer serves these chats (another node took the site
+	 * over): no timer of theirs may fire and write. The connections are the
+	 * caller's to close.
+	 */
+	dispose(): void {
+		this.core.agents.presence.dispose();
 	}
 
 	connect( peer: Peer, hello: HelloFrame ): Promise< void > {
@@ -109,7 +119,7 @@ export class ChatRooms {
 		return this.erasure.deleteByCode( site, code );
 	}
 
-	eraseByEmail( site: string, email: string ): Promise< { contacts: number; chats: number; retained: number } > {
+	eraseByEmail( site: string, email: string ): Promise< ErasedByEmail > {
 		return this.erasure.eraseByEmail( site, email );
 	}
 
@@ -122,7 +132,7 @@ export class ChatRooms {
 		return this.core.agents.available( site, dept );
 	}
 
-	counts( site?: string ): { open: number; waiting: number; agentsOnline: number } {
+	counts( site?: string ): ChatCounts {
 		const open = [ ...this.core.chats.all() ].filter( ( c ) => ! site || c.record.site === site );
 		return {
 			open: open.length,

@@ -10,7 +10,9 @@ import type { ServiceConfig, SiteConfig } from './config';
 import { ClientAddresses } from './client-address';
 import { handleConnection } from './connection';
 import { handleHttp, type NotReady } from './http-api';
-import { IpLimiter } from './ip-limiter';
+import { MemoryAddressLimits, type AddressLimits } from './address-limits';
+import { startCluster, type Cluster } from './cluster/start';
+import type { FrontDoor } from './front-door';
 import { createLogger, type Logger } from './log';
 import { CLOSE, LIMITS } from './protocol';
 import { Revocations } from './revocations';
@@ -24,7 +26,7 @@ import { MAX_TOKEN_LIFETIME_S } from './tokens';
 export interface RunningService {
 	port: number;
 	url: string;
-	rooms: ChatRooms;
+	rooms: FrontDoor;
 	store: ChatStore;
 	/**
 	 * Graceful stop (SIGTERM): not ready at once (/readyz 503, new sockets
@@ -45,9 +47,20 @@ export async function startService(
 	const policies = new SitePolicies( config.dataDir, sites );
 	const policyProblem = policies.load();
 	if ( policyProblem ) log.warn( policyProblem );
-	const rooms = new ChatRooms( store, log, sites, opts.now, { graceMs: config.agentGraceSeconds * 1000 } );
-	await rooms.recover();
-	const ips = new IpLimiter( config.limits.connectionsPerIp, config.limits.deleteAttemptsPerIp );
+	const presence = { graceMs: config.agentGraceSeconds * 1000 };
+	const addressSettings = { maxConnections: config.limits.connectionsPerIp, maxFailures: config.limits.deleteAttemptsPerIp };
+	// Several nodes (Redis and PostgreSQL configured): see cluster/start.ts. One node: every site served here.
+	const cluster: Cluster | null = config.redisUrl ? await startCluster( config, { store, log, sites, now: opts.now, presence, addressSettings } ) : null;
+	let rooms: FrontDoor;
+	let addressLimits: AddressLimits;
+	if ( cluster ) {
+		( { rooms, addressLimits } = cluster );
+	} else {
+		const single = new ChatRooms( store, log, sites, opts.now, presence );
+		await single.recover();
+		rooms = single;
+		addressLimits = new MemoryAddressLimits( addressSettings );
+	}
 	// The one rule for "whose request is this", behind a proxy or not.
 	const clients = new ClientAddresses( config.trustedProxies );
 	const addressOf = ( req: IncomingMessage ): string => clients.of( req );
@@ -68,9 +81,9 @@ export async function startService(
 	};
 	// Agents whose access WordPress withdrew (POST /admin/agents/revoke): their older tokens are refused.
 	const revocations = new Revocations( MAX_TOKEN_LIFETIME_S * 1000 );
-	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, ips, addressOf, log, pageViews, policies, readiness, revocations } ) );
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, limits: addressLimits, addressOf, log, pageViews, policies, readiness, revocations } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
-	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, ips, addressOf, revocations };
+	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, addressLimits, addressOf, revocations };
 	// Pinged by the last heartbeat and not answered yet. A socket is in here
 	// only between a ping and its pong, so an idle connection costs nothing.
 	const awaitingPong = new WeakSet< WebSocket >();
@@ -157,6 +170,8 @@ export async function startService(
 			clearInterval( sweep );
 			clearInterval( retention );
 			clearTimeout( activityTimer );
+			// Several nodes: the sites go to the others first, so that the clients told to reconnect find them served there.
+			await cluster?.release();
 			for ( const ws of wss.clients ) ws.close( CLOSE.serviceRestart, 'service restarting' );
 			if ( config.drainSeconds > 0 ) {
 				// The port stays open, answering /readyz with 503, so that a load
@@ -167,6 +182,8 @@ export async function startService(
 			http.close();
 			// A store that fails now must not keep the port and sockets open: close
 			// everything, then report it (main.ts exits 1, so the supervisor sees it).
+			await addressLimits.close();
+			await cluster?.close();
 			let flushError: unknown = null;
 			await store.flush().catch( ( e: unknown ) => ( flushError = e ) );
 			await store.close().catch( ( e: unknown ) => ( flushError ??= e ) );

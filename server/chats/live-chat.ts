@@ -5,7 +5,8 @@
  * store.
  */
 import type { Peer } from '../peer';
-import type { ChatMessage, ErrorCode, PageView } from '../protocol';
+import type { Logger } from '../log';
+import type { ChatMessage, ErrorCode, PageView, ServerFrame } from '../protocol';
 import { RecentClientIds } from '../recent-client-ids';
 import type { ChatRecord } from '../store/types';
 
@@ -60,4 +61,16 @@ export class ChatError extends Error {
 	) {
 		super( message );
 	}
+}
+
+/**
+ * The frame that tells a connection its frame failed: a ChatError's code
+ * and text; anything else is logged here and told only as `internal`.
+ */
+export function errorFrame( e: unknown, log: Logger, ref?: string ): ServerFrame {
+	let code: ErrorCode = 'internal';
+	let message = 'the service could not handle that';
+	if ( e instanceof ChatError ) ( { code, message } = e );
+	else log.error( { err: e }, 'frame handling failed' );
+	return ref ? { type: 'error', code, message, ref } : { type: 'error', code, message };
 }

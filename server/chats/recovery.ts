@@ -7,10 +7,20 @@
 import type { Core } from './core';
 import { agentKey, newLiveChat } from './live-chat';
 
-export async function recover( core: Core ): Promise< void > {
+export interface RecoveryOptions {
+	/**
+	 * Chats of sites this core does not serve: closed (one node serves every
+	 * configured site, so such a site was removed), or left alone (several
+	 * nodes: another node serves them).
+	 */
+	otherSites: 'close' | 'skip';
+}
+
+export async function recover( core: Core, { otherSites }: RecoveryOptions = { otherSites: 'close' } ): Promise< void > {
 	const { store, sites, chats, agents, stream, lifecycle, log } = core;
 	const at = core.now();
 	for ( const record of await store.openChats() ) {
+		if ( otherSites === 'skip' && ! sites.has( record.site ) ) continue;
 		if ( record.mode === 'ephemeral' || ! sites.has( record.site ) ) {
 			await store.setStatus( record.id, 'closed', at );
 			store.bumpStat( record.site, 'chat_ended', at );

@@ -101,6 +101,11 @@ export class NodeBus extends EventEmitter< { disconnected: []; reconnected: [] }
 		}
 	}
 
+	/** False from 'disconnected' until 'reconnected' (and after close()): what is published now may be lost. */
+	get up(): boolean {
+		return ! this.lost && ! this.closed;
+	}
+
 	/** Connects both connections (publishing, and subscribing, as Redis requires); rejects with RedisUnavailableError if Redis does not answer. */
 	static async open( url: string, o: NodeBusOptions ): Promise< NodeBus > {
 		const pub = openRedis( url, { log: o.log, role: 'bus-publish' } );

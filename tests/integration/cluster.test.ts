@@ -1,0 +1,104 @@
+/**
+ * Two nodes on one PostgreSQL and one Redis, in this process: a visitor on
+ * one node and its agent on the other chat live; the HTTP API answers for
+ * the site on either node; a node that stops hands its site to the other.
+ */
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { startRedis, type RunningRedis } from '../helpers/redis';
+import { startTestService, type TestService } from '../helpers/service';
+
+let pg: TestPostgres;
+let redis: RunningRedis;
+
+beforeAll( async () => {
+	[ pg, redis ] = await Promise.all( [ startPostgres(), startRedis( { persistence: false } ) ] );
+}, 60_000 );
+
+afterAll( async () => {
+	await redis?.stop();
+	pg?.stop();
+} );
+
+/** Two nodes on a fresh database; resolves once each knows who serves the site. */
+async function twoNodes(): Promise< [ TestService, TestService ] > {
+	const service = { databaseUrl: pg.createDatabase(), redisUrl: redis.url };
+	const a = await startTestService( {}, { service } );
+	const b = await startTestService( {}, { service } );
+	await servedThrough( b );
+	return [ a, b ];
+}
+
+/** The site's availability answers through `node` (503 while no node is known to serve it). */
+async function servedThrough( node: TestService ): Promise< void > {
+	for ( let i = 0; i < 100; i++ ) {
+		if ( ( await node.http( 'GET', '/availability?site=test' ) ).status === 200 ) return;
+		await new Promise( ( r ) => setTimeout( r, 100 ) );
+	}
+	throw new Error( 'no node serves the site' );
+}
+
+describe( 'two nodes', () => {
+	let a: TestService;
+	let b: TestService;
+	beforeAll( async () => {
+		[ a, b ] = await twoNodes();
+	}, 30_000 );
+	afterAll( async () => {
+		await Promise.all( [ a?.stop(), b?.stop() ] );
+	} );
+
+	test( 'a visitor on one node and its agent on the other chat live: assignment, messages both ways in order, typing', async () => {
+		const agent = await b.connect( 'agent', 'wp:1', 'Ann' );
+		agent.send( { type: 'presence', online: true } );
+		await agent.next( 'presence', ( p ) => p.online );
+		const visitor = await a.connect( 'visitor', 'v1' );
+		visitor.send( { type: 'start', clientId: 's', text: 'hello from node A' } );
+		const { chat } = await visitor.next( 'started' );
+		await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+		const assigned = await agent.next( 'chat', ( f ) => f.chat.id === chat.id && f.chat.status === 'active' );
+		expect( assigned.chat.agentName ).toBe( 'Ann' );
+
+		agent.send( { type: 'sync', chatId: chat.id, afterSeq: 0 } );
+		await agent.next( 'message', ( m ) => m.text === 'hello from node A' );
+
+		for ( let i = 0; i < 20; i++ ) {
+			visitor.send( { type: 'send', chatId: chat.id, clientId: `v${ i }`, text: `visitor ${ i }` } );
+			agent.send( { type: 'send', chatId: chat.id, clientId: `a${ i }`, text: `agent ${ i }` } );
+		}
+		const seen = { agent: [] as number[], visitor: [] as number[] };
+		for ( let i = 0; i < 20; i++ ) {
+			seen.agent.push( ( await agent.next( 'message', ( m ) => m.text === `visitor ${ i }` ) ).seq );
+			seen.visitor.push( ( await visitor.next( 'message', ( m ) => m.text === `agent ${ i }` ) ).seq );
+		}
+		// Each side's messages arrive in the order sent, numbered upwards.
+		expect( seen.agent ).toEqual( [ ...seen.agent ].sort( ( x, y ) => x - y ) );
+		expect( seen.visitor ).toEqual( [ ...seen.visitor ].sort( ( x, y ) => x - y ) );
+
+		visitor.send( { type: 'typing', chatId: chat.id, typing: true } );
+		await agent.next( 'typing', ( t ) => t.from === 'visitor' && t.typing );
+		agent.send( { type: 'typing', chatId: chat.id, typing: true } );
+		await visitor.next( 'typing', ( t ) => t.from === 'agent' && t.typing );
+		visitor.close();
+		agent.close();
+	} );
+
+	test( 'the queue and the visitor\'s position cross nodes; an agent on the non-serving node takes the chat', async () => {
+		const agent = await a.connect( 'agent', 'wp:2', 'Bo' );
+		const other = await b.connect( 'visitor', 'v2' );
+		other.send( { type: 'start', clientId: 's', text: 'waiting on B' } );
+		const { chat } = await other.next( 'started' );
+		await other.next( 'position', ( p ) => p.chatId === chat.id && p.position === 1 );
+		await agent.next( 'queue', ( q ) => q.waiting.some( ( w ) => w.chat.id === chat.id ) );
+		agent.send( { type: 'take', chatId: chat.id } );
+		await other.next( 'message', ( m ) => m.event === 'agent_joined' );
+		other.close();
+		agent.close();
+	}, 15_000 );
+
+	test( 'the HTTP API answers for the site on both nodes', async () => {
+		const site = a.token( 'site', 'wp' );
+		const [ onA, onB ] = await Promise.all( [ a.http( 'GET', '/admin/status?site=test', undefined, site ), b.http( 'GET', '/admin/status?site=test', undefined, site ) ] );
+		expect( onA.status ).toBe( 200 );
+		expect( onB.body ).toEqual( onA.body );
+	} );
+} );

@@ -34,9 +34,9 @@ export interface PageViewRow {
 }
 
 /**
- * What every engine promises. `count` is on a public endpoint: it never
- * waits and never fails the request (an engine may gather views in memory
- * and add them to their rows together). Rows are one per site, hour, path
+ * What every engine promises. `count` is on a public endpoint: it is
+ * synchronous and never waits for a database across the network (an engine
+ * may gather views in memory and add them to their rows together). Rows are one per site, hour, path
  * and referring host, never one per view, ordered by hour, then path, then
  * referring host (byte order).
  */

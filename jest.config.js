@@ -11,8 +11,9 @@ const transform = {
 const moduleNameMapper = { '\\.s?css$': '<rootDir>/tests/helpers/style-stub.js' };
 
 /**
- * The service tests that say nothing about a particular engine's files, run
- * on both engines. The others read SQLite's own files (migrations, the
+ * The service tests that run on both engines: those that say nothing about
+ * a particular engine's files, and those that look where each engine keeps
+ * what they test (policy, tracking: tests/helpers/engine.ts). The others read SQLite's own files (migrations, the
  * folded index, message rows) or test PostgreSQL itself (postgres-*.test.ts).
  */
 const POSTGRES_SUITES = [
@@ -26,6 +27,8 @@ const POSTGRES_SUITES = [
 	'refusals',
 	'durability',
 	'health',
+	'policy',
+	'tracking',
 ];
 
 module.exports = {

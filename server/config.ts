@@ -103,7 +103,8 @@ const ConfigSchema = v.object( {
 	trustedProxies: v.optional( v.array( ProxyEntry ), [] ),
 	/**
 	 * PostgreSQL instead of the embedded SQLite file: the store of every node
-	 * of a cluster (store/postgres-store.ts). Absent: SQLite in dataDir.
+	 * of a cluster (store/postgres-store.ts), and with it the site policies
+	 * and page-view counts (store/open.ts). Absent: SQLite and a JSON file in dataDir.
 	 */
 	databaseUrl: v.optional( UrlOf( [ 'postgres:', 'postgresql:' ], 'postgres://chat@db.internal/chat' ) ),
 	/**

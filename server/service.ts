@@ -4,7 +4,6 @@
  * `main.ts` and by the tests.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServiceConfig, SiteConfig } from './config';
 import { ClientAddresses } from './client-address';
@@ -18,8 +17,7 @@ import { CLOSE, LIMITS } from './protocol';
 import { Revocations } from './revocations';
 import { ChatRooms } from './rooms';
 import { SitePolicies } from './site-policy';
-import { PageViewStore } from './store/page-views';
-import { openStore } from './store/open';
+import { openPageViews, openPolicyStore, openStore } from './store/open';
 import type { ChatStore } from './store/types';
 import { MAX_TOKEN_LIFETIME_S } from './tokens';
 
@@ -44,13 +42,12 @@ export async function startService(
 	const store = opts.store ?? ( await openStore( config, log ) );
 	const sites = new Map< string, SiteConfig >( config.sites.map( ( s ) => [ s.id, s ] ) );
 	const allOrigins = new Set( config.sites.flatMap( ( s ) => s.origins ) );
-	const policies = new SitePolicies( config.dataDir, sites );
-	const policyProblem = policies.load();
-	if ( policyProblem ) log.warn( policyProblem );
+	const policies = new SitePolicies( await openPolicyStore( config, log ), sites, log );
+	await policies.load();
 	const presence = { graceMs: config.agentGraceSeconds * 1000 };
 	const addressSettings = { maxConnections: config.limits.connectionsPerIp, maxFailures: config.limits.deleteAttemptsPerIp };
 	// Several nodes (Redis and PostgreSQL configured): see cluster/start.ts. One node: every site served here.
-	const cluster: Cluster | null = config.redisUrl ? await startCluster( config, { store, log, sites, now: opts.now, presence, addressSettings } ) : null;
+	const cluster: Cluster | null = config.redisUrl ? await startCluster( config, { store, log, sites, policies, now: opts.now, presence, addressSettings } ) : null;
 	let rooms: FrontDoor;
 	let addressLimits: AddressLimits;
 	if ( cluster ) {
@@ -65,7 +62,7 @@ export async function startService(
 	const clients = new ClientAddresses( config.trustedProxies );
 	const addressOf = ( req: IncomingMessage ): string => clients.of( req );
 
-	const pageViews = new PageViewStore( join( config.dataDir, 'page-views.sqlite' ) );
+	const pageViews = await openPageViews( config, log );
 	// Set by close(): from then on the service takes no new work, whatever the store says.
 	let draining = false;
 	const readiness = async (): Promise< NotReady | null > => {
@@ -187,7 +184,8 @@ export async function startService(
 			let flushError: unknown = null;
 			await store.flush().catch( ( e: unknown ) => ( flushError = e ) );
 			await store.close().catch( ( e: unknown ) => ( flushError ??= e ) );
-			pageViews.close();
+			await pageViews.close();
+			await policies.close();
 			wss.close();
 			http.closeAllConnections();
 			if ( flushError !== null ) {

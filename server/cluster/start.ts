@@ -7,11 +7,13 @@
 import type { AddressLimitSettings } from '../address-limits';
 import type { ServiceConfig, SiteConfig } from '../config';
 import type { Logger } from '../log';
+import type { SitePolicies } from '../site-policy';
 import type { ChatStore } from '../store/types';
 import type { Timers } from '../presence';
 import { RedisAddressLimits } from './address-counters';
 import { NodeBus } from './bus';
 import { ClusterRooms } from './cluster-rooms';
+import { syncPolicies } from './policy-sync';
 import { closeRedis, openRedis } from './redis';
 
 export interface Cluster {
@@ -30,6 +32,7 @@ export async function startCluster(
 		store: ChatStore;
 		log: Logger;
 		sites: ReadonlyMap< string, SiteConfig >;
+		policies: SitePolicies;
 		now?: () => number;
 		presence: { graceMs: number; timers?: Timers };
 		addressSettings: AddressLimitSettings;
@@ -40,6 +43,7 @@ export async function startCluster(
 	const bus = await NodeBus.open( redisUrl, { log: o.log } );
 	const redis = openRedis( redisUrl, { log: o.log, role: 'address-limits' } );
 	const addressLimits = await RedisAddressLimits.start( { ...o.addressSettings, redis, bus, log: o.log } );
+	await syncPolicies( bus, o.policies, o.log );
 	const rooms = await ClusterRooms.start( { bus, store: o.store, databaseUrl, log: o.log, sites: o.sites, now: o.now, presence: o.presence } );
 	o.log.info( { node: bus.id, sites: [ ...rooms.ownedSites() ] }, 'cluster node started' );
 	return {

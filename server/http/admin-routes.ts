@@ -20,11 +20,11 @@ const RevokeBody = v.strictObject( { sub: v.pipe( v.string(), v.minLength( 1 ), 
 
 export const adminRoutes: Routes = {
 	'/admin/page-views': {
-		GET: ( req, res, url, ctx ) => {
+		GET: async ( req, res, url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
 			const to = numberParam( url, 'to', Date.now() );
 			const from = numberParam( url, 'from', to - 30 * 86_400_000 );
-			json( res, 200, { from, to, rows: ctx.pageViews.rows( site.id, from, to ) } );
+			json( res, 200, { from, to, rows: await ctx.pageViews.rows( site.id, from, to ) } );
 		},
 	},
 	'/admin/status': {
@@ -45,7 +45,7 @@ export const adminRoutes: Routes = {
 		PUT: async ( req, res, _url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
 			const policy = await readJson( req, SitePolicy );
-			json( res, 200, ctx.policies.set( site.id, policy ) );
+			json( res, 200, await ctx.policies.set( site.id, policy ) );
 		},
 	},
 	'/admin/agents/revoke': {

@@ -15,7 +15,7 @@ import { LIMITS, type ErrorCode } from '../protocol';
 import type { Revocations } from '../revocations';
 import type { FrontDoor } from '../front-door';
 import type { SitePolicies } from '../site-policy';
-import type { PageViewStore } from '../store/page-views';
+import type { PageViewCounter } from '../store/page-views';
 import type { ChatStore } from '../store/types';
 import { verifyToken, type Identity, type TokenRole } from '../tokens';
 
@@ -27,7 +27,7 @@ export interface HttpContext {
 	/** The request's client address (client-address.ts), the key of every per-address limit. */
 	addressOf: ( req: IncomingMessage ) => string;
 	log: Logger;
-	pageViews: PageViewStore;
+	pageViews: PageViewCounter;
 	policies: SitePolicies;
 	revocations: Revocations;
 	/** Null when ready; else why not (GET /readyz). */

@@ -101,4 +101,19 @@ describe( 'two nodes', () => {
 		expect( onA.status ).toBe( 200 );
 		expect( onB.body ).toEqual( onA.body );
 	} );
+
+	test( 'a policy WordPress sends to the node that does not serve the site is in force where the chats run', async () => {
+		const site = a.token( 'site', 'wp' );
+		const policy = { defaultMode: 'ephemeral', visitorChoosesMode: false, retentionDays: 30 };
+		expect( ( await b.http( 'PUT', '/admin/policy', policy, site ) ).status ).toBe( 200 );
+		// The other node reads it from PostgreSQL when the bus tells it: a bounded wait for that word.
+		for ( let i = 0; i < 50 && ( await a.http( 'GET', '/admin/policy', undefined, site ) ).body.defaultMode !== 'ephemeral'; i++ ) {
+			await new Promise( ( r ) => setTimeout( r, 50 ) );
+		}
+		const visitor = await b.connect( 'visitor', 'v-policy' );
+		visitor.send( { type: 'start', clientId: 's', text: 'which mode?' } );
+		expect( ( await visitor.next( 'started' ) ).chat.mode ).toBe( 'ephemeral' );
+		visitor.close();
+		await b.http( 'PUT', '/admin/policy', { ...policy, defaultMode: 'stored' }, site );
+	} );
 } );

@@ -2,11 +2,13 @@
  * The site's storage policy comes from its WordPress settings: WordPress
  * sends it (`PUT /admin/policy`), the service applies it to new chats at
  * once, keeps it across a restart, and refuses a malformed one without
- * losing the policy it had.
+ * losing the policy it had. On both engines: where the policy is kept
+ * (a file in the data folder, or PostgreSQL) is the engine's business.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { POSTGRES_URL } from '../helpers/engine';
 import { startTestService, type TestService } from '../helpers/service';
 import type { TestClient } from '../helpers/ws-client';
 
@@ -45,9 +47,14 @@ test( 'a policy sent by WordPress governs new chats and survives a restart', asy
 	const status = await svc.http( 'GET', '/admin/status', undefined, site );
 	expect( status.body ).toMatchObject( policy );
 
+	// Kept by the engine: the file in the data folder, or PostgreSQL (and then not the file).
+	expect( existsSync( join( dir, 'site-policies.json' ) ) ).toBe( ! POSTGRES_URL );
+
 	await svc.stop();
 	open.splice( 0 ).forEach( ( c ) => c.close() );
-	svc = await startTestService( { defaultMode: 'stored', visitorChoosesMode: true, retentionDays: 30 }, { dataDir: dir } );
+	// The same data folder, and on PostgreSQL the same database.
+	const sameDatabase = svc.config.databaseUrl ? { databaseUrl: svc.config.databaseUrl } : {};
+	svc = await startTestService( { defaultMode: 'stored', visitorChoosesMode: true, retentionDays: 30 }, { dataDir: dir, service: sameDatabase } );
 	expect( ( await svc.http( 'GET', '/admin/policy', undefined, svc.token( 'site', 'wordpress' ) ) ).body ).toEqual( policy );
 	expect( await startedMode( svc, 'v4' ) ).toBe( 'ephemeral' );
 } );

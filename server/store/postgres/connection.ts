@@ -142,7 +142,11 @@ export class WriteConnection {
 	}
 }
 
-/** The reads' pool. */
+/**
+ * The reads' pool; also the one connection scheme of the small tables that
+ * live beside the store and are written outside its batches (site policies,
+ * page-view counts: ../open.ts), each on a pool of its own.
+ */
 export class ReadPool {
 	private readonly pool: pg.Pool;
 
@@ -167,6 +171,19 @@ export class ReadPool {
 			} catch ( e ) {
 				throw toStoreError( e );
 			}
+		}
+	}
+
+	/**
+	 * One statement that adds to what is there (page-view counts), in a
+	 * transaction of its own, on the pool: not tried again, since a
+	 * connection that died after the commit would have it counted twice.
+	 */
+	async writeOnce( text: string, values: unknown[] = [] ): Promise< void > {
+		try {
+			await this.pool.query( text, values );
+		} catch ( e ) {
+			throw toStoreError( e );
 		}
 	}
 

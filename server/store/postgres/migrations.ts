@@ -12,16 +12,22 @@
  *
  * The versions as they were written (every earlier one must still migrate):
  * 1  the first shape (schema.ts)
+ * 2  site policies and page-view counts, shared by the nodes (SCHEMA_2)
  */
 import type pg from 'pg';
-import { SCHEMA_1 } from './schema';
+import type { Logger } from '../../log';
+import { WriteConnection, type ConnectionOptions } from './connection';
+import { SCHEMA_1, SCHEMA_2 } from './schema';
 
 interface Step {
 	version: number;
 	sql: string;
 }
 
-const STEPS: Step[] = [ { version: 1, sql: SCHEMA_1 } ];
+const STEPS: Step[] = [
+	{ version: 1, sql: SCHEMA_1 },
+	{ version: 2, sql: SCHEMA_2 },
+];
 
 export const SCHEMA_VERSION = STEPS[ STEPS.length - 1 ].version;
 
@@ -54,5 +60,20 @@ export async function migrate( db: pg.ClientBase ): Promise< number > {
 	} catch ( e ) {
 		await db.query( 'ROLLBACK' ).catch( () => undefined );
 		throw e;
+	}
+}
+
+/**
+ * Migrates the database at `url` on a connection of its own, closed
+ * afterwards: for a module that keeps tables of its own beside the store's
+ * and opens before or without it (site policies, page views). Whoever
+ * opens first migrates; the others find nothing to do.
+ */
+export async function migrateAt( url: string, options: ConnectionOptions, log: Logger ): Promise< void > {
+	const connection = new WriteConnection( url, options, log, 'migration' );
+	try {
+		await migrate( await connection.get() );
+	} finally {
+		await connection.close();
 	}
 }

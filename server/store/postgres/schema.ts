@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL engine's tables (schema 1). Times are milliseconds since
+ * The PostgreSQL engine's tables: schema 1, and what each later step adds. Times are milliseconds since
  * the epoch in bigint columns, as the interface has them.
  *
  * Chats have an integer key (`rid`) besides their public id (a UUID), and
@@ -87,5 +87,36 @@ CREATE TABLE stats_hourly (
 CREATE TABLE stats_marks (
 	writer text PRIMARY KEY,
 	batch bigint NOT NULL
+);
+`;
+
+/**
+ * Schema 2: what a node kept in files of its own beside the chats' database,
+ * here so that every node shares it (the issue of several nodes).
+ *
+ * `site_policies`: the policy WordPress last sent per site (../policies.ts),
+ * as the JSON it was checked as; it is checked again where it is applied
+ * (site-policy.ts), so the rule for a valid policy stays in one place and a
+ * new field needs no schema step.
+ *
+ * `page_views_hourly`: the tracking embed's counts, as in the SQLite file
+ * (../page-views.ts): no visitor id, no address, nothing that ties a row to
+ * a person. The nodes add to the rows (postgres/page-views.ts).
+ */
+export const SCHEMA_2 = `
+CREATE TABLE site_policies (
+	site text PRIMARY KEY,
+	policy jsonb NOT NULL,
+	saved_at bigint NOT NULL
+);
+
+CREATE TABLE page_views_hourly (
+	site text NOT NULL,
+	hour bigint NOT NULL,
+	path text NOT NULL,
+	referrer_host text NOT NULL,
+	views bigint NOT NULL,
+	returning_views bigint NOT NULL,
+	PRIMARY KEY (site, hour, path, referrer_host)
 );
 `;

@@ -100,6 +100,7 @@ export interface WidgetStrings {
 	ended: string;
 	/** The chat ended after inactivity. */
 	timeout: string;
+	memoryLost: string;
 	you: string;
 	agent: string;
 	/** Contains %s for the agent's name. */

@@ -267,6 +267,7 @@ class Assets {
 			'transferred'     => __( 'Your chat was passed on to %s.', 'consent-chat' ),
 			'ended'           => __( 'The chat has ended', 'consent-chat' ),
 			'timeout'         => __( 'The chat ended because nothing was written for a while.', 'consent-chat' ),
+			'memoryLost'      => __( 'The chat moved to another server. This chat stores no messages, so the agent no longer sees what was written before; you still see it here.', 'consent-chat' ),
 			'you'             => __( 'You', 'consent-chat' ),
 			'agent'           => __( 'Agent', 'consent-chat' ),
 			/* translators: %s: the agent's name. */

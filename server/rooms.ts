@@ -83,6 +83,7 @@ export class ChatRooms implements FrontDoor {
 				return lifecycle.end( chats.participantChat( peer, frame.chatId ) );
 			case 'sync': {
 				const chat = chats.participantChat( peer, frame.chatId );
+				stream.carryOn( chat, frame.afterSeq );
 				return stream.backlog( peer, chat.record, frame.afterSeq, chat.buffer );
 			}
 			case 'typing':

@@ -200,6 +200,8 @@ export class ChatView {
 				return this.s.ended;
 			case 'timeout':
 				return this.s.timeout;
+			case 'memory_lost':
+				return this.s.memoryLost;
 			default:
 				return this.s.left;
 		}

@@ -33,6 +33,12 @@ export interface LiveChat {
 	lastActivity: number;
 	/** Queue position last sent to the visitor (0: none sent). */
 	position: number;
+	/**
+	 * Ephemeral only: this node took the chat over from one that stopped, and
+	 * its messages died with that node's memory (chats/recovery.ts). Cleared
+	 * once the visitor has been told.
+	 */
+	memoryLost: boolean;
 }
 
 export function newLiveChat( record: ChatRecord, at: number ): LiveChat {
@@ -47,6 +53,7 @@ export function newLiveChat( record: ChatRecord, at: number ): LiveChat {
 		pages: [],
 		lastActivity: at,
 		position: 0,
+		memoryLost: false,
 	};
 }
 

@@ -126,10 +126,16 @@ export class Sessions {
 		// A reload or a second tab: the newest connection wins.
 		core.chats.attachVisitor( chat, peer )?.close( 4009, 'replaced by a newer connection' );
 		chat.position = 0;
+		core.stream.carryOn( chat, resume.lastSeq );
 		// setStatus changes the chat in memory at once, so the welcome already says "active".
 		const back = chat.record.status === 'away' ? core.lifecycle.setStatus( chat, 'active' ) : null;
 		peer.send( { type: 'welcome', role: 'visitor', name: peer.identity.name, chats: [ chatView( core, chat ) ] } );
 		await core.stream.backlog( peer, chat.record, resume.lastSeq, chat.buffer );
+		if ( chat.memoryLost ) {
+			// Told once, to both sides, in number order with the rest.
+			chat.memoryLost = false;
+			await core.stream.system( chat, 'memory_lost' );
+		}
 		if ( back ) await back;
 		else if ( chat.record.status === 'waiting' ) core.dispatcher.sendPositions( chat.record.site );
 	}

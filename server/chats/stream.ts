@@ -14,6 +14,17 @@ import { ChatError, type LiveChat } from './live-chat';
 
 /** Messages an ephemeral chat keeps in memory for resumes. */
 export const EPHEMERAL_BUFFER = 500;
+/**
+ * How far above the highest number a returning participant holds a chat
+ * whose memory was lost goes on numbering (carryOn). The two participants
+ * may have got different distances into the chat before its node stopped
+ * (one was offline, or frames were in flight), and whoever comes back first
+ * cannot say how far the other got; a number given again would be taken by
+ * the other side for a message it already has. The gap is far above what
+ * one side can be ahead of the other: a conversation's in-flight frames, or
+ * what an agent writes to a visitor who is away before the chat times out.
+ */
+export const MEMORY_LOST_GAP = 1_000;
 
 export interface Content {
 	text: string;
@@ -83,6 +94,14 @@ export class ChatStream {
 		const messages =
 			record.mode === 'stored' ? await this.core.store.messagesAfter( record.id, afterSeq ) : buffer.filter( ( m ) => m.seq > afterSeq );
 		for ( const m of messages ) peer.send( { type: 'message', ...m } );
+	}
+
+	/**
+	 * A participant of a chat whose memory was lost came back holding
+	 * messages up to `heldSeq`: numbering goes on above anything given before.
+	 */
+	carryOn( chat: LiveChat, heldSeq: number ): void {
+		if ( chat.memoryLost ) chat.lastSeq = Math.max( chat.lastSeq, heldSeq + MEMORY_LOST_GAP );
 	}
 
 	/** Rebuilds a stored chat's stream state from its history (a node taking the chat on). */

@@ -188,7 +188,7 @@ export class ClusterRooms implements FrontDoor {
 		const config = this.o.sites.get( site );
 		if ( ! config ) throw new Error( `unknown site ${ site }` );
 		const rooms = new ChatRooms( this.o.store, this.o.log, new Map( [ [ site, config ] ] ), this.o.now, this.o.presence );
-		await rooms.recover( { otherSites: 'skip' } );
+		await rooms.recover( { otherSites: 'skip', ephemeral: 'continue' } );
 		this.local.set( site, rooms );
 	}
 

@@ -23,7 +23,12 @@ export type SystemEvent =
 	| 'transferred'
 	| 'ended'
 	/** Ended by the inactivity timeout. */
-	| 'timeout';
+	| 'timeout'
+	/**
+	 * A no-storage chat whose messages were in the memory of a node that
+	 * stopped: another node carries it on, without what was said before.
+	 */
+	| 'memory_lost';
 
 export interface ChatView {
 	id: string;

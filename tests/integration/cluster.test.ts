@@ -5,7 +5,8 @@
  */
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { startRedis, type RunningRedis } from '../helpers/redis';
-import { startTestService, type TestService } from '../helpers/service';
+import { ORIGIN, startTestService, type TestService } from '../helpers/service';
+import { TestClient } from '../helpers/ws-client';
 
 let pg: TestPostgres;
 let redis: RunningRedis;
@@ -116,4 +117,49 @@ describe( 'two nodes', () => {
 		visitor.close();
 		await b.http( 'PUT', '/admin/policy', { ...policy, defaultMode: 'stored' }, site );
 	} );
+} );
+
+describe( 'the node serving the site stops', () => {
+	test( 'a no-storage chat carries on on the other node: both sides told, numbering above what either holds, no text in PostgreSQL', async () => {
+		const [ a, b ] = await twoNodes();
+		const stopped = b; // b serves nothing: both clients are on it, their chat runs on a
+		const agent = await b.connect( 'agent', 'wp:9', 'Cy' );
+		agent.send( { type: 'presence', online: true } );
+		await agent.next( 'presence', ( p ) => p.online );
+		const visitor = await b.connect( 'visitor', 'v9' );
+		visitor.send( { type: 'start', clientId: 's', text: 'before the stop', mode: 'ephemeral' } );
+		const { chat, code } = await visitor.next( 'started' );
+		expect( chat.mode ).toBe( 'ephemeral' );
+		visitor.send( { type: 'send', chatId: chat.id, clientId: 'm1', text: 'one more before' } );
+		const held = await visitor.acked( 'm1' );
+		await agent.next( 'message', ( m ) => m.text === 'one more before' );
+
+		// The owner goes; both connections are asked to reconnect (1012), and b takes the site over.
+		await a.stop();
+		expect( ( await visitor.closed ).code ).toBe( 1012 );
+		expect( ( await agent.closed ).code ).toBe( 1012 );
+		await servedThrough( stopped );
+
+		const back = await TestClient.open( b.wsUrl, ORIGIN );
+		back.send( { type: 'hello', token: b.token( 'visitor', 'v9' ), resume: { chatId: chat.id, code, lastSeq: held } } );
+		const welcome = await back.next( 'welcome' );
+		expect( welcome.chats[ 0 ] ).toMatchObject( { id: chat.id, mode: 'ephemeral' } );
+		const notice = await back.next( 'message', ( m ) => m.event === 'memory_lost' );
+		expect( notice.seq ).toBeGreaterThan( held );
+
+		const agentBack = await b.connect( 'agent', 'wp:9', 'Cy' );
+		agentBack.send( { type: 'sync', chatId: chat.id, afterSeq: held } );
+		await agentBack.next( 'message', ( m ) => m.event === 'memory_lost' );
+		back.send( { type: 'send', chatId: chat.id, clientId: 'm2', text: 'after the stop' } );
+		const after = await agentBack.next( 'message', ( m ) => m.text === 'after the stop' );
+		expect( after.seq ).toBeGreaterThan( notice.seq );
+		agentBack.send( { type: 'send', chatId: chat.id, clientId: 'r2', text: 'still here' } );
+		await back.next( 'message', ( m ) => m.text === 'still here' );
+
+		const rows = pg.psql( b.config.databaseUrl as string, 'SELECT count(*) FROM messages' );
+		expect( rows.trim() ).toBe( '0' );
+		back.close();
+		agentBack.close();
+		await b.stop();
+	}, 30_000 );
 } );

@@ -63,7 +63,11 @@ export async function spawnService(
 		};
 		child.stdout!.on( 'data', onData );
 		child.stderr!.on( 'data', onData );
-		void exited.then( ( code ) => reject( new Error( `service exited (${ code }) before listening:\n${ output }` ) ) );
+		void exited.then( ( code ) => {
+			// The file is this start's; the data folder is the caller's.
+			rmSync( configFile, { force: true } );
+			reject( new Error( `service exited (${ code }) before listening:\n${ output }` ) );
+		} );
 	} );
 	return {
 		port,

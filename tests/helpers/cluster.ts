@@ -14,7 +14,7 @@
  * nodes it tried in an `X-Upstream-Addr` header (scripts/nginx-site.cjs).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceConfigInput, SiteConfigInput } from '../../server/config';
@@ -127,7 +127,13 @@ export async function untilReady( url: string, timeoutMs = 10_000 ): Promise< vo
 /** One node: its process now, and a restart on the same port and folder. */
 async function startNode( index: number, config: ServiceConfigInput ): Promise< ClusterNode & { remove(): Promise< void > } > {
 	const dataDir = mkdtempSync( join( tmpdir(), `cc-node${ index }-` ) );
-	let current: ChildService = await spawnService( config, dataDir );
+	let current: ChildService;
+	try {
+		current = await spawnService( config, dataDir );
+	} catch ( e ) {
+		rmSync( dataDir, { recursive: true, force: true } );
+		throw e;
+	}
 	const { port } = current;
 	const url = `http://127.0.0.1:${ port }`;
 	let earlier = '';
@@ -169,16 +175,15 @@ function nodesIn( value: string | string[] | null | undefined, nodes: ClusterNod
 }
 
 /**
- * Like Promise.all, but waits for every start to settle and hands each one
- * that succeeded to `started` (for its cleanup) before throwing the first
- * failure: nothing is left running behind a failed start.
+ * Like Promise.all, but waits for every start to settle before throwing the
+ * first failure, so each start that succeeded has registered its cleanup
+ * and nothing is left running behind a failed start.
  */
-async function settled< T extends readonly unknown[] >( starts: T, started: ( value: Awaited< T[ number ] > ) => void ): Promise< { -readonly [ K in keyof T ]: Awaited< T[ K ] > } > {
+async function allStarted< T >( starts: Array< Promise< T > > ): Promise< T[] > {
 	const results = await Promise.allSettled( starts );
-	for ( const r of results ) if ( r.status === 'fulfilled' ) started( r.value as Awaited< T[ number ] > );
 	const failed = results.find( ( r ): r is PromiseRejectedResult => r.status === 'rejected' );
 	if ( failed ) throw failed.reason;
-	return results.map( ( r ) => ( r as PromiseFulfilledResult< unknown > ).value ) as { -readonly [ K in keyof T ]: Awaited< T[ K ] > };
+	return results.map( ( r ) => ( r as PromiseFulfilledResult< T > ).value );
 }
 
 export async function startCluster( { nodes: count = 2, sites = [ SITE ], service = {}, redisPersistence = true }: ClusterOptions = {} ): Promise< Cluster > {
@@ -195,9 +200,10 @@ export async function startCluster( { nodes: count = 2, sites = [ SITE ], servic
 		if ( failed ) throw failed.reason;
 	};
 	try {
-		const [ postgres, redis ] = await settled( [ startPostgres(), startRedis( { persistence: redisPersistence } ) ] as const, ( started ) =>
-			cleanups.push( () => ( 'dispose' in started ? started.dispose() : started.stop() ) )
-		);
+		const pgStart = startPostgres().then( ( pg ) => ( cleanups.push( () => pg.dispose() ), pg ) );
+		const redisStart = startRedis( { persistence: redisPersistence } ).then( ( r ) => ( cleanups.push( () => r.stop() ), r ) );
+		await allStarted< unknown >( [ pgStart, redisStart ] );
+		const [ postgres, redis ] = [ await pgStart, await redisStart ];
 		const databaseUrl = postgres.createDatabase();
 		const config: ServiceConfigInput = {
 			trustedProxies: [ '127.0.0.1' ],
@@ -207,7 +213,9 @@ export async function startCluster( { nodes: count = 2, sites = [ SITE ], servic
 			redisUrl: redis.url,
 		};
 		// All at once, as a cluster's nodes come up: the schema is migrated once, under its lock.
-		const nodes = await settled( Array.from( { length: count }, ( _, i ) => startNode( i, config ) ), ( node ) => cleanups.push( () => node.remove() ) );
+		const nodes = await allStarted(
+			Array.from( { length: count }, ( _, i ) => startNode( i, config ).then( ( node ) => ( cleanups.push( () => node.remove() ), node ) ) )
+		);
 		await Promise.all( nodes.map( ( n ) => untilReady( n.url ) ) );
 		const lb: RunningNginx = await startNginx( nodes.map( ( n ) => n.port ), { tls: false } );
 		cleanups.push( () => lb.stop() );

@@ -15,8 +15,10 @@
 #
 #   ensure-system-deps.sh          everything (npm test)
 #   ensure-system-deps.sh php      only PHP and its extensions (npm start)
+#   ensure-system-deps.sh cluster  PHP, nginx, PostgreSQL and Redis (npm run start:cluster)
 set -euo pipefail
-only_php=$([ "${1:-}" = php ] && echo 1 || echo 0)
+mode=${1:-all}
+case "$mode" in all|php|cluster) ;; *) echo "ensure-system-deps: unknown mode '$mode' (all, php or cluster)" >&2; exit 2 ;; esac
 
 need=()
 with_recommends=()
@@ -33,15 +35,17 @@ php_has mbstring || need+=(php-mbstring)
 php_has dom || need+=(php-xml)
 php_has curl || need+=(php-curl)
 php_has zip || need+=(php-zip)
-if [ "$only_php" = 0 ]; then
-  command -v chromium >/dev/null 2>&1 || need+=(chromium)
-  command -v unzip >/dev/null 2>&1 || need+=(unzip)
+if [ "$mode" != php ]; then
   # nginx lives in /usr/sbin, which is not on an ordinary user's PATH.
   { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || need+=(nginx)
-  command -v runc >/dev/null 2>&1 || need+=(runc)
   # Debian keeps PostgreSQL's server binaries off PATH, one folder per major version.
   [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
   { command -v redis-server || [ -x /usr/bin/redis-server ]; } >/dev/null 2>&1 || need+=(redis-server)
+fi
+if [ "$mode" = all ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v unzip >/dev/null 2>&1 || need+=(unzip)
+  command -v runc >/dev/null 2>&1 || need+=(runc)
   { command -v debootstrap || [ -x /usr/sbin/debootstrap ]; } >/dev/null 2>&1 || need+=(debootstrap)
   # podman with what Debian recommends beside it (its network stack, fuse-overlayfs), as a site owner gets it.
   command -v podman >/dev/null 2>&1 || with_recommends+=(podman)

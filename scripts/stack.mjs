@@ -68,8 +68,11 @@ if ( ! get_page_by_path( ${JSON.stringify(DEMO_PAGE_SLUG)} ) ) {
 	return [activate, demo];
 }
 
-/** Starts the built service as a child process; resolves once /health answers. */
-export async function startService({ port, dataDir, origins, secret, log = () => {} }) {
+/**
+ * Starts the built service as a child process; resolves once /health answers.
+ * `env`: more settings (a cluster's node: database, Redis, trusted proxy).
+ */
+export async function startService({ port, dataDir, origins, secret, env = {}, log = () => {} }) {
 	const child = spawn(process.execPath, [path.join(ROOT, 'build/server/main.js')], {
 		env: {
 			...process.env,
@@ -78,6 +81,7 @@ export async function startService({ port, dataDir, origins, secret, log = () =>
 			CONSENT_CHAT_SITE_ID: SITE_ID,
 			CONSENT_CHAT_SECRET: secret,
 			CONSENT_CHAT_ORIGINS: origins.join(','),
+			...env,
 		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -113,22 +117,31 @@ export async function startService({ port, dataDir, origins, secret, log = () =>
  *
  * `extraMounts` links more folders into the site, e.g. the tests' must-use plugins.
  *
- * @param {{ dataDir: string, wpPort: number, servicePort: number, fresh?: boolean, log?: (line: string) => void,
- *   extraMounts?: Array<{ hostPath: string, sitePath: string }> }} options
+ * `startChat` starts what WordPress talks to, given the origins to allow and
+ * the secret: by default one service on `servicePort`; `npm run start:cluster`
+ * passes nodes behind a load balancer (scripts/cluster.mjs). It resolves to
+ * `{ url, wsUrl, stop() }`, the address WordPress is pointed at.
+ *
+ * @param {{ dataDir: string, wpPort: number, servicePort?: number, fresh?: boolean, log?: (line: string) => void,
+ *   extraMounts?: Array<{ hostPath: string, sitePath: string }>,
+ *   startChat?: (o: { origins: string[], secret: string, log: (line: string) => void }) =>
+ *     Promise<{ url: string, wsUrl: string, stop: () => Promise<void> }> }} options
  */
-export async function startStack({ dataDir, wpPort, servicePort, fresh = false, log = () => {}, extraMounts = [] }) {
+export async function startStack({
+	dataDir,
+	wpPort,
+	servicePort,
+	fresh = false,
+	log = () => {},
+	extraMounts = [],
+	startChat = ({ origins, secret }) => startService({ port: servicePort, dataDir, origins, secret, log }),
+}) {
 	const secret = secretFor(dataDir);
 	const wpUrl = `http://127.0.0.1:${wpPort}`;
 	const pristineDir = await preparePristineWordPress({ root: ROOT, log });
 	const siteDir = path.join(dataDir, 'wordpress');
 	await ensureSite({ pristineDir, siteDir, fresh, log });
-	const service = await startService({
-		port: servicePort,
-		dataDir,
-		origins: [wpUrl, `http://localhost:${wpPort}`],
-		secret,
-		log,
-	});
+	const service = await startChat({ origins: [wpUrl, `http://localhost:${wpPort}`], secret, log });
 	let wp;
 	try {
 		wp = await startWordPress({

@@ -33,20 +33,22 @@ export interface ChildService {
 }
 
 /**
- * Starts the service on a free port with `config` (in a JSON file beside the
- * data folder). `entry` is the script run with this Node: the repository's
+ * Starts the service with `config` (in a JSON file beside the data folder),
+ * on a free port, or on `port` (a node started again where its load balancer
+ * expects it). `entry` is the script run with this Node: the repository's
  * build by default, or an installed package's `consent-chat-service` command.
  */
 export async function spawnService(
 	config: ServiceConfigInput,
 	dataDir = mkdtempSync( join( tmpdir(), 'cc-child-' ) ),
-	{ entry = MAIN }: { entry?: string } = {}
+	{ entry = MAIN, port: fixedPort = 0 }: { entry?: string; port?: number } = {}
 ): Promise< ChildService > {
 	const configFile = join( dataDir, '..', `${ dataDir.split( '/' ).pop() }.config.json` );
-	// A service started again on the same data folder (a restart) finds the same database.
-	const engine = engines.get( dataDir ) ?? ( await engineSettings() );
+	// A service started again on the same data folder (a restart) finds the same
+	// database; one given its own databaseUrl (a cluster's node) needs none.
+	const engine = config.databaseUrl ? {} : engines.get( dataDir ) ?? ( await engineSettings() );
 	engines.set( dataDir, engine );
-	writeFileSync( configFile, JSON.stringify( { ...engine, ...config, port: 0, dataDir } ) );
+	writeFileSync( configFile, JSON.stringify( { ...engine, ...config, port: fixedPort, dataDir } ) );
 	const child = spawn( process.execPath, [ entry ], {
 		env: { ...process.env, CONSENT_CHAT_CONFIG: configFile, CONSENT_CHAT_LOG_LEVEL: 'debug' },
 		stdio: [ 'ignore', 'pipe', 'pipe' ],
@@ -61,7 +63,11 @@ export async function spawnService(
 		};
 		child.stdout!.on( 'data', onData );
 		child.stderr!.on( 'data', onData );
-		void exited.then( ( code ) => reject( new Error( `service exited (${ code }) before listening:\n${ output }` ) ) );
+		void exited.then( ( code ) => {
+			// The file is this start's; the data folder is the caller's.
+			rmSync( configFile, { force: true } );
+			reject( new Error( `service exited (${ code }) before listening:\n${ output }` ) );
+		} );
 	} );
 	return {
 		port,

@@ -1,33 +1,30 @@
 /**
  * Debian's nginx (installed by scripts/ensure-system-deps.sh) running
  * docs/deploy/nginx.conf itself, in a temporary folder on a free 127.0.0.1
- * port with a throw-away certificate: the test proves the file a site owner
- * copies, not a look-alike. Only the lines that name a real machine's port,
- * certificate and upstream are replaced, each of which must be found exactly
- * once, so an edit of the docs file that the test no longer understands fails
- * loudly instead of testing something else.
+ * port: the test proves the file a site owner copies, not a look-alike
+ * (scripts/nginx-site.cjs fills in its port, certificate and upstreams). By
+ * default over TLS with a throw-away certificate; in front of one node or
+ * several (tests/helpers/cluster.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NGINX_CONF as DOCS_CONF, writeNginxConfig } from '../../scripts/nginx-site.cjs';
 
-export const NGINX_CONF = resolve( __dirname, '../../docs/deploy/nginx.conf' );
+export const NGINX_CONF: string = DOCS_CONF;
 
 export interface RunningNginx {
 	port: number;
-	/** The self-signed certificate (CN and IP SAN 127.0.0.1), to trust as a CA. */
-	ca: Buffer;
+	/** `https` (the default) or `http`. */
+	scheme: 'http' | 'https';
+	/** With TLS, the self-signed certificate (CN and IP SAN 127.0.0.1), to trust as a CA. */
+	ca?: Buffer;
 	/** nginx's error log so far (for a failing test's message). */
 	errors(): string;
 	/** Stops nginx (master and workers) and deletes its folder. Safe to call twice. */
 	stop(): Promise< void >;
-}
-
-function nginxBinary(): string {
-	for ( const p of [ '/usr/sbin/nginx', '/usr/bin/nginx' ] ) if ( existsSync( p ) ) return p;
-	throw new Error( 'nginx is not installed: run scripts/ensure-system-deps.sh (npm test does)' );
 }
 
 export function freePort(): Promise< number > {
@@ -39,24 +36,6 @@ export function freePort(): Promise< number > {
 			s.close( () => resolvePort( port ) );
 		} );
 	} );
-}
-
-/** Replaces `from` in `text`, which must occur exactly once. */
-function fill( text: string, from: string, to: string ): string {
-	const n = text.split( from ).length - 1;
-	if ( n !== 1 ) throw new Error( `docs/deploy/nginx.conf: expected "${ from }" once, found it ${ n } times` );
-	return text.replace( from, to );
-}
-
-/** docs/deploy/nginx.conf with this test's port, certificate and upstream. */
-export function siteConfig( port: number, upstreamPort: number, cert: string, key: string ): string {
-	let conf = readFileSync( NGINX_CONF, 'utf8' );
-	conf = fill( conf, 'listen 443 ssl;', `listen 127.0.0.1:${ port } ssl;` );
-	conf = fill( conf, 'listen [::]:443 ssl;', '' );
-	conf = fill( conf, 'server 127.0.0.1:8787;', `server 127.0.0.1:${ upstreamPort };` );
-	conf = fill( conf, '/etc/letsencrypt/live/chat.example.com/fullchain.pem', cert );
-	conf = fill( conf, '/etc/letsencrypt/live/chat.example.com/privkey.pem', key );
-	return conf;
 }
 
 function listening( port: number ): Promise< boolean > {
@@ -79,52 +58,38 @@ function workersOf( pid: number ): number[] {
 	}
 }
 
-export async function startNginx( upstreamPort: number ): Promise< RunningNginx > {
-	const bin = nginxBinary();
+/**
+ * nginx in front of the service(s) on 127.0.0.1 at `upstreams` (one port or
+ * one per node). `tls: false` serves plain http.
+ */
+export async function startNginx( upstreams: number | number[], { tls = true }: { tls?: boolean } = {} ): Promise< RunningNginx > {
 	const dir = mkdtempSync( join( tmpdir(), 'cc-nginx-' ) );
 	const cert = join( dir, 'cert.pem' );
 	const key = join( dir, 'key.pem' );
-	// A certificate for 127.0.0.1 (Node checks the IP against subjectAltName),
-	// valid for a day, so clients verify it as their one CA instead of
-	// switching verification off.
-	execFileSync( 'openssl', [
-		'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-		'-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
-	], { stdio: 'ignore' } );
+	if ( tls ) {
+		// A certificate for 127.0.0.1 (Node checks the IP against subjectAltName),
+		// valid for a day, so clients verify it as their one CA instead of
+		// switching verification off.
+		execFileSync( 'openssl', [
+			'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+			'-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+		], { stdio: 'ignore' } );
+	}
 	const port = await freePort();
-	writeFileSync( join( dir, 'site.conf' ), siteConfig( port, upstreamPort, cert, key ) );
-	// The main file is what Debian's /etc/nginx/nginx.conf gives a site file:
-	// an http block (plus temp folders inside this folder, not /var/lib/nginx).
-	// Workers run as the user running the test, so they can use those folders.
-	mkdirSync( join( dir, 'tmp' ) );
-	const user = userInfo().username;
-	writeFileSync(
-		join( dir, 'nginx.conf' ),
-		[
-			userInfo().uid === 0 ? `user ${ user };` : '',
-			'worker_processes 1;',
-			`error_log ${ join( dir, 'error.log' ) } warn;`,
-			// Two sockets per proxied connection; the tests hold about 130 at once.
-			'events { worker_connections 1024; }',
-			'http {',
-			...[ 'client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi' ].map( ( t ) => `  ${ t }_temp_path ${ join( dir, 'tmp', t ) };` ),
-			`  include ${ join( dir, 'site.conf' ) };`,
-			'}',
-		].join( '\n' )
-	);
+	const { bin, args, errorLog } = writeNginxConfig( dir, {
+		port,
+		upstreams: Array.isArray( upstreams ) ? upstreams : [ upstreams ],
+		tls: tls ? { cert, key } : undefined,
+	} );
 
 	let output = '';
 	// In the test's process group, so a Ctrl-C of the test run stops it too.
-	const child: ChildProcess = spawn(
-		bin,
-		[ '-p', dir, '-e', join( dir, 'error.log' ), '-c', join( dir, 'nginx.conf' ), '-g', `daemon off; pid ${ join( dir, 'nginx.pid' ) };` ],
-		{ stdio: [ 'ignore', 'pipe', 'pipe' ] }
-	);
+	const child: ChildProcess = spawn( bin, args, { stdio: [ 'ignore', 'pipe', 'pipe' ] } );
 	child.stdout!.on( 'data', ( c: Buffer ) => ( output += c.toString() ) );
 	child.stderr!.on( 'data', ( c: Buffer ) => ( output += c.toString() ) );
 	const exited = new Promise< void >( ( r ) => child.once( 'exit', () => r() ) );
 	const errors = (): string => {
-		const log = existsSync( join( dir, 'error.log' ) ) ? readFileSync( join( dir, 'error.log' ), 'utf8' ) : '';
+		const log = existsSync( errorLog ) ? readFileSync( errorLog, 'utf8' ) : '';
 		return output + log;
 	};
 
@@ -153,7 +118,7 @@ export async function startNginx( upstreamPort: number ): Promise< RunningNginx 
 	// Up within about 5 s, or the test learns why.
 	for ( let i = 0; i < 100; i++ ) {
 		if ( child.exitCode !== null ) break;
-		if ( await listening( port ) ) return { port, ca: readFileSync( cert ), errors, stop };
+		if ( await listening( port ) ) return { port, scheme: tls ? 'https' : 'http', ca: tls ? readFileSync( cert ) : undefined, errors, stop };
 		await new Promise( ( r ) => setTimeout( r, 50 ) );
 	}
 	const why = errors();

@@ -2,6 +2,7 @@
  * A test client for the service: a real WebSocket that records every frame
  * and lets a test await the next one matching a predicate (no sleeps).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket, { type ClientOptions } from 'ws';
 import type { ClientFrame, ServerFrame } from '../../server/protocol';
 
@@ -12,8 +13,11 @@ export class TestClient {
 	/** In order of waiting; a frame one of them takes is not offered to those after it. */
 	private waiters: Array< { match: ( f: ServerFrame ) => boolean; take: ( f: ServerFrame ) => boolean; resolve: ( f: ServerFrame ) => void } > = [];
 	readonly closed: Promise< { code: number; reason: string } >;
+	/** The headers of the server's 101 answer (e.g. which node a load balancer chose). */
+	upgradeHeaders: IncomingHttpHeaders = {};
 
 	private constructor( readonly ws: WebSocket ) {
+		ws.once( 'upgrade', ( res ) => ( this.upgradeHeaders = res.headers ) );
 		ws.on( 'message', ( data ) => {
 			const frame = JSON.parse( data.toString() ) as ServerFrame;
 			let taken = false;

@@ -14,6 +14,8 @@
 import { startCluster, type Cluster, type Connected } from '../helpers/cluster';
 import { CLOSE } from '../../server/protocol';
 
+jest.setTimeout( 30_000 );
+
 let cluster: Cluster;
 
 beforeAll( async () => {

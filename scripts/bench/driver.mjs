@@ -12,6 +12,10 @@
  * In both, the visitor side sends the same `send` frame text, and the agent
  * side counts what arrives. Messages of one pair arrive in order, so the n-th
  * delivery matches the n-th send; the number in the text checks that.
+ *
+ * Several ports (the nodes of a cluster, run.mjs --cluster): idle sockets
+ * alternate between them; a pair's visitor goes to `ports[placement.visitor]`
+ * and its agent to `ports[placement.agent]`.
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +35,7 @@ const FRAME_TIMEOUT_MS = 10_000;
 
 const sleep = ( ms ) => new Promise( ( r ) => setTimeout( r, ms ) );
 
-let ctx = null; // { kind, port, origin, siteId, secret }
+let ctx = null; // { kind, ports, placement: { visitor, agent }, origin, siteId, secret }
 let signToken = null;
 const idle = [];
 const pairs = [];
@@ -48,9 +52,10 @@ let rpc = null;
 /* Sockets                                                              */
 /* ------------------------------------------------------------------ */
 
-function open( path ) {
+/** Opens a socket to `path` on `port` (by default the first server's). */
+function open( path, port = ctx.ports[ 0 ] ) {
 	return new Promise( ( resolve, reject ) => {
-		const ws = new WebSocket( `ws://127.0.0.1:${ ctx.port }${ path }`, {
+		const ws = new WebSocket( `ws://127.0.0.1:${ port }${ path }`, {
 			origin: ctx.origin,
 			perMessageDeflate: false,
 			handshakeTimeout: CONNECT_TIMEOUT_MS,
@@ -140,13 +145,14 @@ const token = ( role, sub, extra = {} ) =>
 /* ------------------------------------------------------------------ */
 
 async function openIdle( i ) {
+	const port = ctx.ports[ i % ctx.ports.length ];
 	if ( ctx.kind === 'echo' ) {
-		const ws = await open( '/idle' );
+		const ws = await open( '/idle', port );
 		ws.off( 'message', ws.keepEarly );
 		ws.early = null;
 		return ws;
 	}
-	const ws = await open( '/ws' );
+	const ws = await open( '/ws', port );
 	try {
 		const t = track( ws );
 		ws.send( JSON.stringify( { type: 'hello', token: token( 'visitor', `idle-${ i }` ) } ) );
@@ -207,7 +213,7 @@ const assigned = new Map();
 
 async function setupServicePair( i ) {
 	const sub = `agent-${ i }`;
-	const agent = await open( '/ws' );
+	const agent = await open( '/ws', ctx.ports[ ctx.placement.agent ] );
 	const ta = track( agent, ( chat ) => {
 		if ( chat?.agent === sub && ( chat.status === 'active' || chat.status === 'away' ) ) assigned.set( chat.id, agent );
 	} );
@@ -217,7 +223,7 @@ async function setupServicePair( i ) {
 	agent.send( JSON.stringify( { type: 'presence', online: true } ) );
 	await ta.next( ( f ) => f.type === 'presence' && f.online === true, 'presence online' );
 
-	const visitor = await open( '/ws' );
+	const visitor = await open( '/ws', ctx.ports[ ctx.placement.visitor ] );
 	const tv = track( visitor );
 	visitor.send( JSON.stringify( { type: 'hello', token: token( 'visitor', `pair-visitor-${ i }` ) } ) );
 	await tv.next( ( f ) => f.type === 'welcome', 'visitor welcome' );
@@ -313,7 +319,15 @@ async function snapshot() {
 	const t1 = performance.now();
 	const d1 = delivered;
 	const self = process.cpuUsage();
-	return { delivered: ( d0 + d1 ) / 2, t: ( t0 + t1 ) / 2, serverCpuUs: server.cpuUs, driverCpuUs: self.user + self.system, rpcMs: t1 - t0 };
+	return {
+		delivered: ( d0 + d1 ) / 2,
+		t: ( t0 + t1 ) / 2,
+		serverCpuUs: server.cpuUs,
+		// With engines (run.mjs --cluster): { nodes, postgres, redis }, what serverCpuUs sums.
+		serverCpuParts: server.cpuParts,
+		driverCpuUs: self.user + self.system,
+		rpcMs: t1 - t0,
+	};
 }
 
 /* ------------------------------------------------------------------ */
@@ -350,6 +364,7 @@ async function throughput( { window, warmupMs, durationMs } ) {
 		messages: msgs,
 		seconds,
 		serverCpuUs: b.serverCpuUs - a.serverCpuUs,
+		serverCpuParts: b.serverCpuParts && Object.fromEntries( Object.keys( b.serverCpuParts ).map( ( k ) => [ k, b.serverCpuParts[ k ] - a.serverCpuParts[ k ] ] ) ),
 		driverCpuUs: b.driverCpuUs - a.driverCpuUs,
 		snapshotRpcMs: Math.max( a.rpcMs, b.rpcMs ),
 		undelivered,

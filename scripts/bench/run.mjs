@@ -7,35 +7,53 @@
  * Processes: this orchestrator; per variant one server process (the raw relay
  * echo-server.mjs, or service-process.mjs running build/server) and one load
  * generator (driver.mjs). All are children of this one, over IPC, and are
- * killed when it ends, however it ends.
+ * killed when it ends, however it ends. With --cluster, two more variants
+ * bring their engines (engines.mjs, in a temporary folder, stopped at the
+ * end): the stored service on a throw-away PostgreSQL 15, and a cluster of
+ * two service processes on PostgreSQL + Redis.
  *
  * Order: each variant's server starts fresh, gets its idle connections (RSS
  * per connection) and its pairs; then the latency and throughput phases run
  * in short rounds that take turns between the variants (rotating who goes
  * first), so a change in background load on a shared machine falls on all
- * three alike instead of on whichever ran last. Rounds are pooled. Before
+ * variants alike instead of on whichever ran last. Rounds are pooled. Before
  * and after the rounds, disk-probe.mjs times the disk's fsync of a
  * commit-sized write once a millisecond (what each stored commit waits for),
- * printed with the results.
+ * printed with the results. The pooling, the table and the targets: report.mjs.
  *
  * Options (all optional): --pairs=50 --window=32 --seconds=12 --rate=1000
  * --latency-seconds=12 --rounds=6 --idle=10000 --batch=500 --no-build
- * --only=echo,ephemeral,stored   (seconds are totals over the rounds)
+ * --only=echo,ephemeral,stored,stored-pg,cluster   (seconds are totals over the rounds)
  * --cpu-prof=<dir>   V8 CPU profile of each server process (not the drivers),
  *                    written to <dir> when it stops; open in Chrome DevTools
  * --compare=<dir>    A/B: two more variants, ephemeral and stored, running another build
  *                    of the service (e.g. `cp -r build/server build/server-before`
  *                    before a change, then `--compare=build/server-before`); it
  *                    takes its turns in the same rounds, so both see the same load
+ * --cluster          two more variants, in the same rounds (needs Debian's postgresql-15
+ *                    and redis-server: scripts/ensure-system-deps.sh cluster):
+ *                    - `stored-pg`: one node, stored mode, on PostgreSQL instead of
+ *                      SQLite (what PostgreSQL costs, apart from the bus);
+ *                    - `cluster`: two nodes on PostgreSQL + Redis, each pair's visitor
+ *                      on node 1 (the site's owner: the first node started takes
+ *                      the site's lock) and its agent on node 2 (forwarded to the
+ *                      owner over Redis pub/sub); idle visitors alternate between
+ *                      the nodes. Its server CPU counts both nodes, every PostgreSQL
+ *                      process and redis-server (/proc); its ratios are to the raw
+ *                      relay and to the single-node stored service (SQLite).
+ * --cluster-visitor=forwarded   the other way round: visitors on node 2, agents on the owner
+ * --service-log=<level>  the service's own log (pino, to stdout), e.g. warn; silent by default
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { probeFsync, SLOW_SYNC_MS } from './disk-probe.mjs';
+import { probeFsync } from './disk-probe.mjs';
+import { startEngines } from './engines.mjs';
 import { createRpc } from './ipc.mjs';
+import { report, summarise } from './report.mjs';
 
 const HERE = dirname( fileURLToPath( import.meta.url ) );
 const ROOT = resolve( HERE, '../..' );
@@ -75,23 +93,13 @@ const CFG = {
 	latencyMs: num( 'latency-seconds', 12 ) * 1000,
 	idle: num( 'idle', 10_000 ),
 	batch: num( 'batch', 500 ),
-	/** The whole run is killed after this, whatever is going on (each variant adds its idle connections and rounds). */
-	deadlineMs: 120_000 + 70_000 * ( typeof args.compare === 'string' ? 5 : 3 ),
+	/** Where each pair's visitor is in the cluster variant: on the site's owner (its agent forwarded), or forwarded. */
+	clusterVisitor: args[ 'cluster-visitor' ] ?? 'owner',
+	serviceLog: typeof args[ 'service-log' ] === 'string' ? args[ 'service-log' ] : 'silent',
 };
+if ( ! [ 'owner', 'forwarded' ].includes( CFG.clusterVisitor ) ) throw new Error( '--cluster-visitor must be owner or forwarded' );
 
 const SITE = { siteId: 'bench', secret: randomBytes( 32 ).toString( 'hex' ), origin: 'http://bench.test' };
-
-const TARGETS = {
-	throughputEphemeral: 0.8,
-	throughputStored: 0.65,
-	/**
-	 * Stored p99 at most this far above the disk's own fsync p99 in the same run: every stored
-	 * message waits for one fsync, so the disk is the floor. (A fixed 2.5 ms sat below this
-	 * machine's fsync p99 on a busy day: a target under the physical floor.)
-	 */
-	p99StoredOverFsyncMs: 1,
-	rssPerIdleKB: 10,
-};
 
 const VARIANTS = [
 	{ key: 'echo', label: 'raw ws relay', script: 'echo-server.mjs', kind: 'echo' },
@@ -105,6 +113,14 @@ if ( typeof args.compare === 'string' ) {
 		{ key: 'compare', label: 'stored (--compare)', script: 'service-process.mjs', kind: 'service', mode: 'stored', serverDir }
 	);
 }
+if ( args.cluster ) {
+	VARIANTS.push(
+		{ key: 'stored-pg', label: 'stored, PostgreSQL', script: 'service-process.mjs', kind: 'service', mode: 'stored', engines: { redis: false } },
+		{ key: 'cluster', label: 'cluster, 2 nodes', script: 'service-process.mjs', kind: 'service', mode: 'stored', engines: { redis: true }, nodes: 2 }
+	);
+}
+/** The whole run is killed after this, whatever is going on (each variant adds its idle connections and rounds). */
+const DEADLINE_MS = 120_000 + 70_000 * VARIANTS.length;
 
 /* ------------------------------------------------------------------ */
 /* Children: tracked, and killed however this process ends              */
@@ -112,12 +128,16 @@ if ( typeof args.compare === 'string' ) {
 
 const children = new Set();
 const tempDirs = new Set();
+/** Engines not ours as children (pg_ctl runs PostgreSQL apart): synchronous stops, for an abrupt end. */
+const detached = new Set();
 
 function cleanup() {
 	for ( const child of children ) {
 		if ( child.exitCode === null && child.signalCode === null ) child.kill( 'SIGKILL' );
 	}
 	children.clear();
+	for ( const stop of detached ) stop();
+	detached.clear();
 	for ( const dir of tempDirs ) rmSync( dir, { recursive: true, force: true } );
 	tempDirs.clear();
 }
@@ -130,10 +150,10 @@ for ( const sig of [ 'SIGINT', 'SIGTERM', 'SIGHUP' ] ) {
 	} );
 }
 const deadline = setTimeout( () => {
-	process.stderr.write( `\nbench: still running after ${ CFG.deadlineMs / 1000 } s, giving up\n` );
+	process.stderr.write( `\nbench: still running after ${ DEADLINE_MS / 1000 } s, giving up\n` );
 	cleanup();
 	process.exit( 1 );
-}, CFG.deadlineMs );
+}, DEADLINE_MS );
 deadline.unref();
 
 function spawnChild( script, name, handlers = {}, { profile = false } = {} ) {
@@ -172,29 +192,103 @@ function spawnChild( script, name, handlers = {}, { profile = false } = {} ) {
 const log = ( msg ) => process.stderr.write( `  ${ msg }\n` );
 const sleep = ( ms ) => new Promise( ( r ) => setTimeout( r, ms ) );
 
+const tempDir = ( prefix ) => {
+	const dir = mkdtempSync( join( os.tmpdir(), prefix ) );
+	tempDirs.add( dir );
+	return dir;
+};
+
+/**
+ * The server side of a variant, started: one process; or, with `v.engines`,
+ * PostgreSQL (and Redis) and `v.nodes` service processes on them, started one
+ * after the other (the first takes the site). Whatever it starts is pushed
+ * on `unit.stops`, which finish() runs last to first, even after a failure.
+ * Resolves to the ports (the site's owner first), the driver's placement and
+ * a stats() that sums the nodes and the engines.
+ */
+async function startServer( v, unit ) {
+	let engines = null;
+	if ( v.engines ) {
+		const dir = tempDir( `cc-bench-${ v.key }-engines-` );
+		engines = await startEngines( { dir, redis: v.engines.redis } );
+		detached.add( engines.stopPostgres );
+		const redis = engines.redisProcess;
+		if ( redis ) {
+			children.add( redis );
+			redis.once( 'exit', () => children.delete( redis ) );
+		}
+		unit.stops.push( async () => {
+			await engines.stop();
+			detached.delete( engines.stopPostgres );
+			rmSync( dir, { recursive: true, force: true } );
+			tempDirs.delete( dir );
+		} );
+	}
+	const nodes = [];
+	const count = v.nodes ?? 1;
+	for ( let i = 0; i < count; i++ ) {
+		const proc = spawnChild( v.script, count > 1 ? `${ v.label }: node ${ i + 1 }` : v.label, {}, { profile: true } );
+		unit.stops.push( proc.stop );
+		let dataDir = unit.dataDir;
+		if ( dataDir && count > 1 ) mkdirSync( ( dataDir = join( unit.dataDir, `node-${ i + 1 }` ) ) );
+		const started = await proc.rpc.call(
+			'start',
+			{ ...SITE, mode: v.mode, dataDir, serverDir: v.serverDir, databaseUrl: engines?.databaseUrl, redisUrl: engines?.redisUrl, logLevel: CFG.serviceLog },
+			30_000
+		);
+		nodes.push( { proc, n: i + 1, ...started } );
+	}
+	const owner = nodes.find( ( n ) => n.ownsSite !== false );
+	if ( ! owner ) throw new Error( `no node serves the site itself (${ nodes.map( ( n ) => `node ${ n.n }: ownsSite ${ n.ownsSite }` ).join( ', ' ) })` );
+	const others = nodes.filter( ( n ) => n !== owner );
+	const ports = [ owner, ...others ].map( ( n ) => n.port );
+	let placement = { visitor: 0, agent: 0 };
+	if ( count > 1 ) {
+		placement = CFG.clusterVisitor === 'owner' ? { visitor: 0, agent: 1 } : { visitor: 1, agent: 0 };
+		const where = ( i ) => ( i === 0 ? `node ${ owner.n }, the site's owner` : `node ${ others[ 0 ].n }, forwarded to the owner over Redis pub/sub` );
+		unit.out.placement = `each pair's visitor on ${ where( placement.visitor ) }; its agent on ${ where( placement.agent ) }; idle visitors alternate between the nodes`;
+		log( `${ v.label }: ${ unit.out.placement }` );
+	}
+	const sum = ( xs, f ) => xs.reduce( ( s, x ) => s + ( f( x ) ?? 0 ), 0 );
+	return {
+		ports,
+		placement,
+		ignoredKnobs: [ ...new Set( nodes.flatMap( ( n ) => n.ignoredKnobs ?? [] ) ) ],
+		async stats( a ) {
+			const each = await Promise.all( nodes.map( ( n ) => n.proc.rpc.call( 'stats', a, 10_000 ) ) );
+			if ( ! engines ) return each[ 0 ];
+			const eng = engines.cpuUs();
+			const nodesCpu = sum( each, ( x ) => x.cpuUs );
+			return {
+				cpuUs: nodesCpu + eng.postgres + eng.redis,
+				cpuParts: { nodes: nodesCpu, postgres: eng.postgres, ...( engines.redisUrl ? { redis: eng.redis } : {} ) },
+				rss: sum( each, ( x ) => x.rss ),
+				rssPlainGc: sum( each, ( x ) => x.rssPlainGc ),
+				heapUsed: sum( each, ( x ) => x.heapUsed ),
+			};
+		},
+	};
+}
+
 /** Server and driver of one variant, started; idle connections measured; pairs ready. */
 async function prepare( v ) {
-	const unit = { v, out: { variant: v.key, latencySamples: [], latencyRounds: [], throughputRounds: [] } };
+	const unit = { v, stops: [], out: { variant: v.key, latencySamples: [], latencyRounds: [], throughputRounds: [] } };
 	const out = unit.out;
-	if ( v.kind === 'service' ) {
-		unit.dataDir = mkdtempSync( join( os.tmpdir(), `cc-bench-${ v.key }-` ) );
-		tempDirs.add( unit.dataDir );
-	}
-	unit.server = spawnChild( v.script, v.label, {}, { profile: true } );
+	if ( v.kind === 'service' ) unit.dataDir = tempDir( `cc-bench-${ v.key }-` );
 	unit.driver = spawnChild( 'driver.mjs', `driver (${ v.label })`, {
-		serverStats: ( a ) => unit.server.rpc.call( 'stats', a, 10_000 ),
+		serverStats: ( a ) => unit.server.stats( a ),
 	} );
 	try {
-		const started = await unit.server.rpc.call( 'start', { ...SITE, mode: v.mode, dataDir: unit.dataDir, serverDir: v.serverDir }, 20_000 );
-		out.ignoredKnobs = started.ignoredKnobs ?? [];
+		unit.server = await startServer( v, unit );
+		out.ignoredKnobs = unit.server.ignoredKnobs;
 		if ( out.ignoredKnobs.length ) log( `WARNING: the service ignored bench knobs: ${ out.ignoredKnobs.join( ', ' ) }` );
-		await unit.driver.rpc.call( 'init', { kind: v.kind, port: started.port, ...SITE } );
+		await unit.driver.rpc.call( 'init', { kind: v.kind, ports: unit.server.ports, placement: unit.server.placement, ...SITE } );
 
 		// RSS per idle connection: a fresh server, nothing else connected yet.
-		const before = await unit.server.rpc.call( 'stats', { gc: true } );
+		const before = await unit.server.stats( { gc: true } );
 		const idle = await unit.driver.rpc.call( 'connectIdle', { count: CFG.idle, batch: CFG.batch, maxMs: 90_000 }, 100_000 );
 		await sleep( 300 );
-		const after = await unit.server.rpc.call( 'stats', { gc: true } );
+		const after = await unit.server.stats( { gc: true } );
 		out.idle = idle;
 		out.rssPerIdleBytes = ( after.rss - before.rss ) / idle.connected;
 		out.rssPlainGcPerIdleBytes = ( after.rssPlainGc - before.rssPlainGc ) / idle.connected;
@@ -253,151 +347,12 @@ async function finish( unit ) {
 		// reported through the rounds already
 	}
 	await unit.driver.stop();
-	await unit.server.stop();
+	// Last started, first stopped: the nodes, then their engines.
+	for ( const stop of unit.stops.reverse() ) await stop();
 	if ( unit.dataDir ) {
 		rmSync( unit.dataDir, { recursive: true, force: true } );
 		tempDirs.delete( unit.dataDir );
 	}
-}
-
-/** Pools the rounds of one variant into the figures the report prints. */
-function summarise( out ) {
-	if ( out.error ) return out;
-	const sum = ( xs, f ) => xs.reduce( ( s, x ) => s + f( x ), 0 );
-	const t = out.throughputRounds;
-	const messages = sum( t, ( x ) => x.messages );
-	const seconds = sum( t, ( x ) => x.seconds );
-	const perRound = t.map( ( x ) => x.messages / x.seconds );
-	out.throughput = {
-		msgsPerSec: messages / seconds,
-		minRound: Math.min( ...perRound ),
-		maxRound: Math.max( ...perRound ),
-		serverCpuUsPerMsg: sum( t, ( x ) => x.serverCpuUs ) / messages,
-		serverCpuUtil: sum( t, ( x ) => x.serverCpuUs ) / 1e6 / seconds,
-		driverCpuUtil: sum( t, ( x ) => x.driverCpuUs ) / 1e6 / seconds,
-		errors: sum( t, ( x ) => x.errors ),
-		outOfOrder: sum( t, ( x ) => x.outOfOrder ),
-		undelivered: sum( t, ( x ) => x.undelivered ),
-	};
-	const l = out.latencyRounds;
-	const sorted = Float64Array.from( out.latencySamples ).sort();
-	const n = sorted.length;
-	const q = ( p ) => ( n ? sorted[ Math.min( n - 1, Math.floor( p * n ) ) ] : NaN );
-	out.latency = {
-		samples: n,
-		expected: sum( l, ( x ) => x.expected ),
-		p50: q( 0.5 ),
-		p99: q( 0.99 ),
-		max: n ? sorted[ n - 1 ] : NaN,
-		dropped: sum( l, ( x ) => x.dropped ),
-		undelivered: sum( l, ( x ) => x.undelivered ),
-		errors: sum( l, ( x ) => x.errors ),
-		maxTimerGapMs: Math.max( 0, ...l.map( ( x ) => x.maxTimerGapMs ) ),
-	};
-	delete out.latencySamples;
-	return out;
-}
-
-/* ------------------------------------------------------------------ */
-/* Report                                                               */
-/* ------------------------------------------------------------------ */
-
-const fmt = ( x, digits = 0 ) =>
-	x === undefined || x === null || Number.isNaN( x )
-		? '—'
-		: x.toLocaleString( 'en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits } );
-
-function table( rows, header ) {
-	const widths = header.map( ( h, i ) => Math.max( h.length, ...rows.map( ( r ) => String( r[ i ] ).length ) ) );
-	const line = ( cells ) => cells.map( ( c, i ) => ( i === 0 ? String( c ).padEnd( widths[ i ] ) : String( c ).padStart( widths[ i ] ) ) ).join( '   ' ).trimEnd();
-	return [ line( header ), widths.map( ( w ) => '-'.repeat( w ) ).join( '   ' ), ...rows.map( line ) ].join( '\n' );
-}
-
-function report( results, load0, load1, totalMs, disk ) {
-	const [ echo, eph, sto ] = results;
-	const get = ( r, f ) => ( r && ! r.error ? f( r ) : undefined );
-	const ratio = ( a, b ) => ( a !== undefined && b !== undefined && b > 0 ? a / b : undefined );
-	const row = ( label, f, digits ) => [ label, ...results.map( ( r ) => fmt( get( r, f ), digits ) ) ];
-	const ratioRow = ( label, f, digits = 2 ) => [
-		label,
-		echo.error ? '—' : '1.00',
-		...results.slice( 1 ).map( ( r ) => fmt( ratio( get( r, f ), get( echo, f ) ), digits ) ),
-	];
-	const blank = [ '', ...results.map( () => '' ) ];
-	const header = [ '', ...VARIANTS.map( ( v ) => v.label ) ];
-	const rows = [
-		row( 'relay throughput (msgs/s)', ( r ) => r.throughput.msgsPerSec ),
-		[ '  spread over rounds (min–max)', ...results.map( ( r ) => get( r, ( x ) => `${ fmt( x.throughput.minRound ) }–${ fmt( x.throughput.maxRound ) }` ) ?? '—' ) ],
-		row( 'server CPU per message (µs)', ( r ) => r.throughput.serverCpuUsPerMsg, 1 ),
-		row( `latency p50, ${ CFG.rate }/s, ${ CFG.idle } idle (ms)`, ( r ) => r.latency.p50, 3 ),
-		row( `latency p99, ${ CFG.rate }/s, ${ CFG.idle } idle (ms)`, ( r ) => r.latency.p99, 3 ),
-		row( 'latency max (ms)', ( r ) => r.latency.max, 2 ),
-		row( 'RSS per idle connection (KB)', ( r ) => r.rssPerIdleBytes / 1024, 2 ),
-		row( '  after a plain GC only (KB)', ( r ) => r.rssPlainGcPerIdleBytes / 1024, 2 ),
-		row( '  of which JS heap (KB)', ( r ) => r.heapPerIdleBytes / 1024, 2 ),
-		blank,
-		ratioRow( 'throughput ÷ raw', ( r ) => r.throughput.msgsPerSec ),
-		ratioRow( 'CPU per message ÷ raw', ( r ) => r.throughput.serverCpuUsPerMsg ),
-		ratioRow( 'latency p50 ÷ raw', ( r ) => r.latency.p50 ),
-		ratioRow( 'latency p99 ÷ raw', ( r ) => r.latency.p99 ),
-		blank,
-		row( 'server CPU busy, throughput (%)', ( r ) => r.throughput.serverCpuUtil * 100 ),
-		row( 'driver CPU busy, throughput (%)', ( r ) => r.throughput.driverCpuUtil * 100 ),
-		row( 'errors + out-of-order + lost', ( r ) => r.throughput.errors + r.latency.errors + r.throughput.outOfOrder + r.latency.dropped + r.throughput.undelivered + r.latency.undelivered ),
-	];
-	console.log( '' );
-	console.log( table( rows, header ) );
-
-	const notes = [];
-	for ( const r of results ) {
-		const label = VARIANTS.find( ( v ) => v.key === r.variant ).label;
-		if ( r.error ) {
-			notes.push( `${ label }: did not complete: ${ r.error.split( '\n' )[ 0 ] }` );
-			continue;
-		}
-		const t = r.throughput;
-		const l = r.latency;
-		if ( t.errors || l.errors ) notes.push( `${ label }: ${ t.errors + l.errors } error frames (first: ${ JSON.stringify( r.counters?.firstError ?? '?' ).slice( 0, 200 ) })` );
-		if ( t.outOfOrder ) notes.push( `${ label }: ${ t.outOfOrder } messages out of order` );
-		if ( l.dropped || l.undelivered || t.undelivered ) notes.push( `${ label }: ${ l.dropped } not sent (too many in flight), ${ l.undelivered + t.undelivered } never delivered` );
-		if ( l.samples < l.expected * 0.95 ) notes.push( `${ label }: only ${ l.samples } of ~${ l.expected } latency samples` );
-		if ( t.driverCpuUtil > 0.9 ) notes.push( `${ label }: the load generator was CPU-bound (${ fmt( t.driverCpuUtil * 100 ) }%): throughput is a lower bound` );
-		if ( l.maxTimerGapMs > 20 ) notes.push( `${ label }: the driver's pacing timer stalled once for ${ fmt( l.maxTimerGapMs, 1 ) } ms (machine busy?)` );
-		if ( r.idle.failed ) notes.push( `${ label }: ${ r.idle.failed } idle connections failed (${ r.idle.failure })` );
-	}
-	const ignored = [ ...new Set( results.flatMap( ( r ) => r.ignoredKnobs ?? [] ) ) ];
-	if ( ignored.length ) notes.push( `the service config dropped bench knobs (renamed?): ${ ignored.join( ', ' ) } — see BENCH_SERVICE_KNOBS in scripts/bench/service-process.mjs` );
-	const diskP99 = Math.max( ...disk.map( ( d ) => d.p99 ) );
-	if ( diskP99 > 1 ) notes.push( `the disk was slow to sync (fsync p99 up to ${ fmt( diskP99, 2 ) } ms in the probes): every stored message waits for an fsync, so its latency rises with the disk's` );
-	if ( load0[ 0 ] > os.cpus().length * 0.5 ) notes.push( `the machine was already busy at the start (load ${ load0[ 0 ].toFixed( 2 ) } on ${ os.cpus().length } CPUs): absolute figures are noisy; ratios less so (rounds alternate between variants)` );
-
-	const verdict = ( ok ) => ( ok === undefined ? 'n/a ' : ok ? 'PASS' : 'MISS' );
-	const thr = ( r ) => get( r, ( x ) => x.throughput.msgsPerSec );
-	const checks = [
-		[ `relay throughput, persistence off ≥ ${ TARGETS.throughputEphemeral.toFixed( 2 ) }× raw`, ratio( thr( eph ), thr( echo ) ), ( x ) => x >= TARGETS.throughputEphemeral, ( x ) => `${ fmt( x, 3 ) }×` ],
-		[ `relay throughput, stored mode ≥ ${ TARGETS.throughputStored.toFixed( 2 ) }× raw`, ratio( thr( sto ), thr( echo ) ), ( x ) => x >= TARGETS.throughputStored, ( x ) => `${ fmt( x, 3 ) }×` ],
-		[
-			`p99 latency, stored, ${ CFG.rate }/s with ${ CFG.idle } idle ≤ disk fsync p99 + ${ TARGETS.p99StoredOverFsyncMs } ms (${ fmt( diskP99, 2 ) } + ${ TARGETS.p99StoredOverFsyncMs } = ${ fmt( diskP99 + TARGETS.p99StoredOverFsyncMs, 2 ) } ms)`,
-			get( sto, ( r ) => r.latency.p99 ),
-			( x ) => x <= diskP99 + TARGETS.p99StoredOverFsyncMs,
-			( x ) => `${ fmt( x, 3 ) } ms`,
-		],
-		[ `RSS per idle visitor, ephemeral ≤ ${ TARGETS.rssPerIdleKB } KB`, get( eph, ( r ) => r.rssPerIdleBytes / 1024 ), ( x ) => x <= TARGETS.rssPerIdleKB, ( x ) => `${ fmt( x, 2 ) } KB` ],
-		[ `RSS per idle visitor, stored ≤ ${ TARGETS.rssPerIdleKB } KB`, get( sto, ( r ) => r.rssPerIdleBytes / 1024 ), ( x ) => x <= TARGETS.rssPerIdleKB, ( x ) => `${ fmt( x, 2 ) } KB` ],
-	];
-	console.log( '\nTargets' );
-	const w = Math.max( ...checks.map( ( c ) => c[ 0 ].length ) );
-	for ( const [ label, value, ok, show ] of checks ) {
-		console.log( `  ${ verdict( value === undefined ? undefined : ok( value ) ) }  ${ label.padEnd( w ) }   got ${ value === undefined ? '—' : show( value ) }` );
-	}
-	if ( notes.length ) {
-		console.log( '\nNotes' );
-		for ( const n of notes ) console.log( `  - ${ n }` );
-	}
-	const la = ( l ) => l.map( ( x ) => x.toFixed( 2 ) ).join( ' ' );
-	const ms = ( d ) => `p50 ${ fmt( d.p50, 2 ) }, p99 ${ fmt( d.p99, 2 ) }, max ${ fmt( d.max, 1 ) } ms, ${ fmt( d.slowShare * 100, 2 ) }% over ${ SLOW_SYNC_MS } ms`;
-	console.log( `\ndisk (${ os.tmpdir() }), a commit-sized write + fsync every ms: before the rounds ${ ms( disk[ 0 ] ) }; after ${ ms( disk[ 1 ] ) }` );
-	console.log( `machine load (1/5/15-min load average): start ${ la( load0 ) }, end ${ la( load1 ) }; ${ os.cpus().length } CPUs; bench took ${ fmt( totalMs / 1000 ) } s` );
 }
 
 /* ------------------------------------------------------------------ */
@@ -438,7 +393,7 @@ async function main() {
 	const results = VARIANTS.map(
 		( v ) => units.find( ( u ) => u.v === v )?.out ?? { variant: v.key, error: 'skipped (--only)' }
 	).map( summarise );
-	report( results, load0, os.loadavg(), Date.now() - t0, disk );
+	report( results, { variants: VARIANTS, rate: CFG.rate, idle: CFG.idle, load0, load1: os.loadavg(), totalMs: Date.now() - t0, disk } );
 }
 
 main().then(

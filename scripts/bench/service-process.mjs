@@ -5,9 +5,13 @@
  *
  * Everything the bench needs the service to be configured for is in
  * BENCH_SERVICE_KNOBS below, and nowhere else.
+ *
+ * With `databaseUrl` the store is PostgreSQL; with `redisUrl` as well, this
+ * process is one node of a cluster (run.mjs --cluster starts two).
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createRpc, exitWithParent, selfStats } from './ipc.mjs';
 
@@ -63,9 +67,34 @@ exitWithParent();
 
 let service = null;
 
+const sleep = ( ms ) => new Promise( ( r ) => setTimeout( r, ms ) );
+
+/**
+ * A node of a cluster that does not own the site learns its owner from the
+ * owner's next announcement on the bus (once a second); until then it closes
+ * the site's connections ("no node serves this site at the moment"). A
+ * count answered for the site means it is served: here, or through the bus.
+ */
+async function untilSiteServed( siteId, maxMs = 15_000 ) {
+	const until = performance.now() + maxMs;
+	for ( ;; ) {
+		try {
+			await service.rooms.counts( siteId );
+			return;
+		} catch ( e ) {
+			if ( performance.now() > until ) throw new Error( `site ${ siteId } not served by any node within ${ maxMs } ms: ${ e?.message ?? e }` );
+			await sleep( 50 );
+		}
+	}
+}
+
 createRpc( process, {
-	/** serverDir: another build of the service (run.mjs --compare); by default build/server. */
-	async start( { siteId, secret, origin, mode, dataDir, serverDir = BUILD } ) {
+	/**
+	 * serverDir: another build of the service (run.mjs --compare); by default build/server.
+	 * databaseUrl: PostgreSQL instead of SQLite; with redisUrl, a node of a cluster.
+	 * logLevel: the service's log, to stderr (run.mjs --service-log); silent by default.
+	 */
+	async start( { siteId, secret, origin, mode, dataDir, serverDir = BUILD, databaseUrl, redisUrl, logLevel = 'silent' } ) {
 		const { startService } = require( join( serverDir, 'service.js' ) );
 		const { parseConfig } = require( join( serverDir, 'config.js' ) );
 		const { createLogger } = require( join( serverDir, 'log.js' ) );
@@ -74,10 +103,18 @@ createRpc( process, {
 			host: '127.0.0.1',
 			port: 0,
 			dataDir,
+			...( databaseUrl ? { databaseUrl } : {} ),
+			...( redisUrl ? { redisUrl } : {} ),
 			sites: [ siteConfig( { siteId, secret, origin, mode } ) ],
 		} );
-		service = await startService( config, { log: createLogger( 'silent' ) } );
-		return { port: service.port, ignoredKnobs: ignoredKnobs( BENCH_SERVICE_KNOBS, config ), config };
+		service = await startService( config, { log: createLogger( logLevel ) } );
+		if ( redisUrl ) await untilSiteServed( siteId );
+		return {
+			port: service.port,
+			ignoredKnobs: ignoredKnobs( BENCH_SERVICE_KNOBS, config ),
+			// In a cluster: whether this node serves the site itself (its owner), or forwards to the owner.
+			ownsSite: redisUrl ? service.rooms.ownedSites().has( siteId ) : true,
+		};
 	},
 	stats: ( args ) => selfStats( args ),
 	async stop() {

@@ -4,9 +4,11 @@
  * OwnerUnavailableError, as one to a site no node serves at the moment;
  * the HTTP layer answers both with 503, so WordPress retries.
  */
+import type { Logger } from '../log';
+import type { ChatRooms } from '../rooms';
 import type { NodeId } from './bus';
 import type { Outbox } from './outbox';
-import type { CallName } from './wire';
+import type { CallName, Op } from './wire';
 
 export class OwnerUnavailableError extends Error {
 	readonly code = 'unavailable';
@@ -74,4 +76,34 @@ export class Calls {
 		clearTimeout( p.timer );
 		p.reject( new OwnerUnavailableError( p.site ) );
 	}
+}
+
+/** Runs another node's call on the site this node serves (`rooms`; none: it serves it no longer) and replies. The arguments come from a node, checked there. */
+export function answerCall( outbox: Outbox, log: Logger, from: NodeId, call: Extract< Op, { op: 'call' } >, rooms: ChatRooms | undefined ): void {
+	const { id, site, name, args } = call;
+	const run = async (): Promise< unknown > => {
+		if ( ! rooms ) throw new OwnerUnavailableError( site );
+		switch ( name ) {
+			case 'available':
+				return rooms.available( site, args[ 0 ] as string | null );
+			case 'counts':
+				return rooms.counts( site );
+			case 'dropAgent':
+				return rooms.dropAgent( site, args[ 0 ] as string );
+			case 'purgeExpired':
+				return rooms.purgeExpired( site );
+			case 'deleteByCode':
+				return rooms.deleteByCode( site, args[ 0 ] as string );
+			case 'eraseByEmail':
+				return rooms.eraseByEmail( site, args[ 0 ] as string );
+		}
+	};
+	run().then(
+		( value ) => outbox.push( from, { op: 'reply', id, value } ),
+		( e: unknown ) => {
+			const code = e instanceof OwnerUnavailableError ? 'unavailable' : 'internal';
+			if ( code === 'internal' ) log.error( { err: e, call: name }, 'cluster: a call from another node failed' );
+			outbox.push( from, { op: 'reply', id, error: { code, message: e instanceof Error ? e.message : String( e ) } } );
+		}
+	);
 }

@@ -2,7 +2,7 @@
  * The front door of a node in a cluster. The sites this node owns
  * (site-owners.ts) are served here, each by a ChatRooms of its own, as a
  * single node serves every site. A connection for a site another node owns
- * is forwarded there (wire.ts): this node keeps the socket, the token's
+ * is forwarded there (forwards.ts, wire.ts): this node keeps the socket, the token's
  * checks and the per-address limits, the owner runs the chat. The HTTP
  * API's requests for such a site are calls to its owner.
  *
@@ -10,7 +10,10 @@
  * restarted), every connection of the site is closed with 1012 and its
  * client reconnects at once, to whichever node: it resumes by number from
  * the store, the way it resumes after any reconnect, so nothing
- * acknowledged is lost and nothing is shown twice.
+ * acknowledged is lost and nothing is shown twice. A connection that
+ * arrives while no node serves its site (between two owners, or before
+ * this node has heard the owner) waits for one, up to the time a silent
+ * node takes to be given up, rather than being sent away at once.
  */
 import type { SiteConfig } from '../config';
 import type { ChatCounts, ErasedByEmail, FrontDoor } from '../front-door';
@@ -21,11 +24,12 @@ import { CLOSE, type ClientFrame, type HelloFrame } from '../protocol';
 import { ChatRooms, type DeleteResult } from '../rooms';
 import type { ChatStore } from '../store/types';
 import type { NodeBus, NodeId } from './bus';
-import { Calls, OwnerUnavailableError } from './calls';
-import { Outbox } from './outbox';
+import { answerCall, Calls, OwnerUnavailableError } from './calls';
+import { NobodyListeningError, Outbox } from './outbox';
 import { RemotePeers } from './remote-peers';
 import { SiteOwners } from './site-owners';
-import { nodeChannel, toWire, type CallName, type Op } from './wire';
+import { Forwards, type Forward } from './forwards';
+import { nodeChannel, type CallName, type Op } from './wire';
 
 export interface ClusterOptions {
 	bus: NodeBus;
@@ -38,17 +42,16 @@ export interface ClusterOptions {
 	heartbeatMs?: number;
 }
 
-/** Where a connection this node holds is served: here, or on its site's owner. */
-type Attachment = { rooms: ChatRooms } | { owner: NodeId; conn: string; site: string };
-
 const sum = ( all: Iterable< number > ): number => [ ...all ].reduce( ( a, b ) => a + b, 0 );
 
 export class ClusterRooms implements FrontDoor {
 	private readonly local = new Map< string, ChatRooms >();
-	private readonly attached = new Map< Peer, Attachment >();
-	/** Connections held here for another node's site, by the id the owner knows them by. */
-	private readonly forwarded = new Map< string, Peer >();
-	private nextConn = 1;
+	/** Connections served here, and the site's rooms that serve each. */
+	private readonly attached = new Map< Peer, ChatRooms >();
+	/** Connections held here for another node's site. */
+	private readonly forwards: Forwards;
+	/** Connections waiting for their site to have an owner. */
+	private readonly waiting = new Set< Peer >();
 	private readonly outbox: Outbox;
 	private readonly calls: Calls;
 	private readonly remote: RemotePeers;
@@ -58,6 +61,7 @@ export class ClusterRooms implements FrontDoor {
 	private constructor( private readonly o: ClusterOptions ) {
 		this.outbox = new Outbox( o.bus, ( node, _ops, e ) => this.lostTo( node, e ) );
 		this.calls = new Calls( this.outbox );
+		this.forwards = new Forwards( this.outbox );
 		this.remote = new RemotePeers( this.outbox, o.sites, ( site ) => this.local.get( site ), o.log );
 	}
 
@@ -90,45 +94,46 @@ export class ClusterRooms implements FrontDoor {
 		const site = peer.identity.site.id;
 		const rooms = this.local.get( site );
 		if ( rooms ) {
-			this.attached.set( peer, { rooms } );
+			this.attached.set( peer, rooms );
 			return rooms.connect( peer, hello );
+		}
+		if ( ! this.owners.ownerOf( site ) && this.o.bus.up ) {
+			// Between two owners, or this node has not heard the owner yet: worth waiting a heartbeat or three.
+			this.waiting.add( peer );
+			await this.owners.served( site );
+			if ( ! this.waiting.delete( peer ) ) return; // gone meanwhile
+			if ( this.local.has( site ) ) return this.connect( peer, hello );
 		}
 		const owner = this.owners.ownerOf( site );
 		if ( ! owner || ! this.o.bus.up ) {
-			// Between owners (a node just died) or cut off from the others: the client retries with back-off.
+			// Still nobody, or cut off from the others: the client retries with back-off.
 			peer.close( CLOSE.serviceRestart, 'no node serves this site at the moment' );
 			return;
 		}
-		const conn = String( this.nextConn++ );
-		this.forwarded.set( conn, peer );
-		this.attached.set( peer, { owner, conn, site } );
-		this.outbox.push( owner, { op: 'connect', conn, identity: toWire( peer.identity ), hello } );
+		this.forwards.open( peer, owner, site, hello );
 	}
 
 	async handle( peer: Peer, frame: Exclude< ClientFrame, HelloFrame > ): Promise< void > {
-		const a = this.attached.get( peer );
-		if ( ! a ) return; // being closed: its site moved
-		if ( 'rooms' in a ) return a.rooms.handle( peer, frame );
-		this.outbox.push( a.owner, { op: 'frame', conn: a.conn, frame } );
+		const rooms = this.attached.get( peer );
+		if ( rooms ) return rooms.handle( peer, frame );
+		this.forwards.frame( peer, frame ); // or nowhere: being closed, its site moved
 	}
 
 	renewed( peer: Peer ): void {
-		const a = this.attached.get( peer );
-		if ( ! a ) return;
-		if ( 'rooms' in a ) a.rooms.renewed( peer );
-		else this.outbox.push( a.owner, { op: 'renewed', conn: a.conn, identity: toWire( peer.identity ) } );
+		const rooms = this.attached.get( peer );
+		if ( rooms ) rooms.renewed( peer );
+		else this.forwards.renewed( peer );
 	}
 
 	disconnect( peer: Peer ): void {
-		const a = this.attached.get( peer );
-		if ( ! a ) return;
-		this.attached.delete( peer );
-		if ( 'rooms' in a ) {
-			a.rooms.disconnect( peer );
+		this.waiting.delete( peer );
+		const rooms = this.attached.get( peer );
+		if ( ! rooms ) {
+			this.forwards.disconnect( peer );
 			return;
 		}
-		this.forwarded.delete( a.conn );
-		this.outbox.push( a.owner, { op: 'disconnect', conn: a.conn } );
+		this.attached.delete( peer );
+		rooms.disconnect( peer );
 	}
 
 	/* The HTTP API */
@@ -198,8 +203,8 @@ export class ClusterRooms implements FrontDoor {
 		this.local.delete( site );
 		rooms.dispose();
 		this.remote.dropSite( site );
-		for ( const [ peer, a ] of [ ...this.attached ] ) {
-			if ( ! ( 'rooms' in a ) || a.rooms !== rooms ) continue;
+		for ( const [ peer, served ] of [ ...this.attached ] ) {
+			if ( served !== rooms ) continue;
 			this.attached.delete( peer );
 			peer.close( CLOSE.serviceRestart, 'this site moves to another node' );
 		}
@@ -207,36 +212,47 @@ export class ClusterRooms implements FrontDoor {
 
 	/** Another node took the site, or gave it up: connections forwarded to its old owner reconnect. */
 	private moved( site: string, owner: NodeId | null ): void {
-		this.closeForwarded( ( a ) => a.site === site && a.owner !== owner );
+		this.startOver( ( f ) => f.site === site && f.owner !== owner );
 	}
 
 	private nodeGone( node: NodeId ): void {
 		this.remote.dropNode( node );
 		this.calls.failTo( node );
-		this.closeForwarded( ( a ) => a.owner === node );
+		this.startOver( ( f ) => f.owner === node );
 	}
 
 	/** Redis is away: what crosses nodes may be lost from now on, so the forwarded connections start over. */
 	private busLost(): void {
 		this.remote.dropNode( null );
 		this.calls.failTo( null );
-		this.closeForwarded( () => true );
+		this.startOver( () => true );
 	}
 
-	/** A batch to `node` was lost (Redis away): its connections start over rather than run with a hole. */
+	/**
+	 * A batch to `node` was lost: its connections start over rather than run
+	 * with a hole. Nobody listening on its channel means the node is dead:
+	 * said at once, long before its silence would say it.
+	 */
 	private lostTo( node: NodeId, e: unknown ): void {
+		if ( e instanceof NobodyListeningError ) {
+			this.o.log.info( { node }, 'cluster: another node no longer listens; taken as gone' );
+			if ( ! this.owners.forget( node ) ) this.nodeGone( node );
+			return;
+		}
 		this.o.log.warn( { err: e }, 'cluster: a batch for another node was lost; its connections reconnect' );
 		this.nodeGone( node );
 	}
 
-	private closeForwarded( which: ( a: { owner: NodeId; site: string } ) => boolean ): void {
-		for ( const [ conn, peer ] of [ ...this.forwarded ] ) {
-			const a = this.attached.get( peer );
-			if ( ! a || 'rooms' in a || ! which( a ) ) continue;
-			this.forwarded.delete( conn );
-			this.attached.delete( peer );
-			peer.close( CLOSE.serviceRestart, 'reconnect: this site moves to another node' );
-		}
+	/** Forwarded connections whose owner is gone or changed start over (forwards.ts); not yet answered ones are connected again here. */
+	private startOver( which: ( f: Forward ) => boolean ): void {
+		this.forwards.startOver( which, this.o.bus.up ? ( peer, hello ) => this.connectAgain( peer, hello ) : null );
+	}
+
+	private connectAgain( peer: Peer, hello: HelloFrame ): void {
+		this.connect( peer, hello ).catch( ( e ) => {
+			this.o.log.error( { err: e }, 'cluster: connecting a forwarded client again failed' );
+			peer.close( CLOSE.serviceRestart, 'reconnect' );
+		} );
 	}
 
 	/* The bus */
@@ -257,18 +273,13 @@ export class ClusterRooms implements FrontDoor {
 					this.remote.disconnect( from, op.conn );
 					break;
 				case 'out':
-					this.forwarded.get( op.conn )?.sendJson( op.json );
+					this.forwards.out( op.conn, op.json );
 					break;
-				case 'close': {
-					const peer = this.forwarded.get( op.conn );
-					if ( ! peer ) break;
-					this.forwarded.delete( op.conn );
-					this.attached.delete( peer );
-					peer.close( op.code, op.reason );
+				case 'close':
+					this.forwards.closed( op.conn, op.code, op.reason );
 					break;
-				}
 				case 'call':
-					this.answer( from, op.id, op.site, op.name, op.args );
+					answerCall( this.outbox, this.o.log, from, op, this.local.get( op.site ) );
 					break;
 				case 'reply':
 					this.calls.replied( op.id, op.value, op.error );
@@ -277,41 +288,12 @@ export class ClusterRooms implements FrontDoor {
 		}
 	}
 
-	private onOwner< T >( site: string, name: CallName, args: unknown[], here: ( r: ChatRooms ) => T | Promise< T > ): Promise< T > {
+	private async onOwner< T >( site: string, name: CallName, args: unknown[], here: ( r: ChatRooms ) => T | Promise< T > ): Promise< T > {
+		if ( ! this.local.has( site ) && ! this.owners.ownerOf( site ) && this.o.bus.up ) await this.owners.served( site );
 		const rooms = this.local.get( site );
-		if ( rooms ) return Promise.resolve().then( () => here( rooms ) );
+		if ( rooms ) return here( rooms );
 		const owner = this.owners.ownerOf( site );
-		if ( ! owner || ! this.o.bus.up ) return Promise.reject( new OwnerUnavailableError( site ) );
+		if ( ! owner || ! this.o.bus.up ) throw new OwnerUnavailableError( site );
 		return this.calls.call< T >( owner, site, name, args );
-	}
-
-	/** Another node's call for a site this node serves (the arguments come from a node, checked there). */
-	private answer( from: NodeId, id: number, site: string, name: CallName, args: unknown[] ): void {
-		const rooms = this.local.get( site );
-		const run = async (): Promise< unknown > => {
-			if ( ! rooms ) throw new OwnerUnavailableError( site );
-			switch ( name ) {
-				case 'available':
-					return rooms.available( site, args[ 0 ] as string | null );
-				case 'counts':
-					return rooms.counts( site );
-				case 'dropAgent':
-					return rooms.dropAgent( site, args[ 0 ] as string );
-				case 'purgeExpired':
-					return rooms.purgeExpired( site );
-				case 'deleteByCode':
-					return rooms.deleteByCode( site, args[ 0 ] as string );
-				case 'eraseByEmail':
-					return rooms.eraseByEmail( site, args[ 0 ] as string );
-			}
-		};
-		run().then(
-			( value ) => this.outbox.push( from, { op: 'reply', id, value } ),
-			( e: unknown ) => {
-				const code = e instanceof OwnerUnavailableError ? 'unavailable' : 'internal';
-				if ( code === 'internal' ) this.o.log.error( { err: e, call: name }, 'cluster: a call from another node failed' );
-				this.outbox.push( from, { op: 'reply', id, error: { code, message: e instanceof Error ? e.message : String( e ) } } );
-			}
-		);
 	}
 }

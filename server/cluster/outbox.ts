@@ -8,10 +8,19 @@
  * A publish that fails (Redis away) loses its batch: the bus is a hint,
  * never the record. The caller hears of it (`onLost`) and ends what the
  * lost ops belonged to, so clients reconnect and fill the gap from the
- * store.
+ * store. A publish nobody receives went to a node that is no longer
+ * subscribed: it died, and the caller hears that too.
  */
 import type { NodeBus, NodeId } from './bus';
 import { nodeChannel, type Op } from './wire';
+
+/** A batch reached no subscriber: the node it was for is gone. */
+export class NobodyListeningError extends Error {
+	constructor( readonly node: NodeId ) {
+		super( `nobody listens for node ${ node }` );
+		this.name = 'NobodyListeningError';
+	}
+}
 
 export class Outbox {
 	private pending = new Map< NodeId, Op[] >();
@@ -40,7 +49,12 @@ export class Outbox {
 		this.pending = new Map();
 		this.scheduled = false;
 		for ( const [ node, ops ] of pending ) {
-			this.bus.publish( nodeChannel( node ), { type: 'ops', ops } ).catch( ( e: unknown ) => this.onLost( node, ops, e ) );
+			this.bus.publish( nodeChannel( node ), { type: 'ops', ops } ).then(
+				( receivers ) => {
+					if ( receivers === 0 ) this.onLost( node, ops, new NobodyListeningError( node ) );
+				},
+				( e: unknown ) => this.onLost( node, ops, e )
+			);
 		}
 	}
 }

@@ -56,6 +56,8 @@ interface Heard {
 }
 
 type Events = {
+	/** This node serves the site from now on. */
+	served: [ site: string ];
 	/** This node no longer serves the site (its lock connection was lost, or close()). */
 	lost: [ site: string ];
 	/** Another node's ownership of the site began, moved or ended. */
@@ -74,8 +76,10 @@ export class SiteOwners extends EventEmitter< Events > {
 	private timer: NodeJS.Timeout | null = null;
 	private unsubscribe: ( () => Promise< void > ) | null = null;
 	private closed = false;
+	/** The lock tries, one after the other: a session's advisory lock is re-entrant, so two tries at once could both win. */
+	private trying: Promise< void > = Promise.resolve();
 	private readonly heartbeatMs: number;
-	private readonly expiryMs: number;
+	readonly expiryMs: number;
 
 	private constructor( private readonly o: SiteOwnersOptions ) {
 		super();
@@ -110,13 +114,54 @@ export class SiteOwners extends EventEmitter< Events > {
 		return this.owned;
 	}
 
+	/**
+	 * A node found dead before its silence says so (nobody listens on its
+	 * channel): forgotten now, and its sites tried at once. False if it was
+	 * not known.
+	 */
+	forget( node: NodeId ): boolean {
+		const heard = this.heard.get( node );
+		if ( ! heard ) return false;
+		this.heard.delete( node );
+		this.forgetSites( node, heard.sites );
+		this.emit( 'gone', node );
+		void this.tryFreeInTurn().then( () => this.announce() );
+		return true;
+	}
+
+	/**
+	 * Resolves true once some node serves the site, or false after `ms`: a
+	 * connection that arrives between two owners, or at a node that has not
+	 * heard the owner yet, waits this long rather than being sent away.
+	 */
+	served( site: string, ms = this.expiryMs ): Promise< boolean > {
+		if ( this.ownerOf( site ) ) return Promise.resolve( true );
+		return new Promise( ( resolve ) => {
+			const onMoved = ( s: string, owner: NodeId | null ): void => {
+				if ( s === site && owner ) done( true );
+			};
+			const onServed = ( s: string ): void => {
+				if ( s === site ) done( true );
+			};
+			const done = ( ok: boolean ): void => {
+				clearTimeout( timer );
+				this.off( 'moved', onMoved );
+				this.off( 'served', onServed );
+				resolve( ok );
+			};
+			const timer = setTimeout( () => done( false ), ms );
+			this.on( 'moved', onMoved );
+			this.on( 'served', onServed );
+		} );
+	}
+
 	/** Gives up every site (its lock goes with the connection) and stops announcing. */
 	async close(): Promise< void > {
 		if ( this.closed ) return;
 		this.closed = true;
 		if ( this.timer ) clearInterval( this.timer );
 		await this.unsubscribe?.().catch( () => undefined );
-		this.loseAll();
+		this.loseAll( 'info' );
 		// Said at once, so that the others take the sites now rather than after the expiry.
 		await this.o.bus.publish( OWNERS, { type: 'owners', sites: [] } ).catch( () => undefined );
 		await this.lockClient?.end().catch( () => undefined );
@@ -126,7 +171,7 @@ export class SiteOwners extends EventEmitter< Events > {
 	private async beat(): Promise< void > {
 		if ( this.closed ) return;
 		this.expire();
-		await this.tryFree();
+		await this.tryFreeInTurn();
 		this.announce();
 	}
 
@@ -139,12 +184,16 @@ export class SiteOwners extends EventEmitter< Events > {
 		const before = this.heard.get( node )?.sites ?? new Set< string >();
 		const now = new Set( sites );
 		this.heard.set( node, { sites: now, at: Date.now() } );
+		let released = false;
 		for ( const site of before ) {
 			if ( ! now.has( site ) && this.ownerOfSite.get( site ) === node ) {
 				this.ownerOfSite.delete( site );
 				this.emit( 'moved', site, null );
+				released = true;
 			}
 		}
+		// A node that gave a site up said so (it is stopping): try it now rather than at the next heartbeat.
+		if ( released ) void this.tryFreeInTurn().then( () => this.announce() );
 		for ( const site of now ) {
 			if ( this.ownerOfSite.get( site ) === node ) continue;
 			this.ownerOfSite.set( site, node );
@@ -157,17 +206,27 @@ export class SiteOwners extends EventEmitter< Events > {
 		for ( const [ node, heard ] of this.heard ) {
 			if ( heard.at >= limit ) continue;
 			this.heard.delete( node );
-			for ( const site of heard.sites ) {
-				if ( this.ownerOfSite.get( site ) !== node ) continue;
-				this.ownerOfSite.delete( site );
-				this.emit( 'moved', site, null );
-			}
+			this.forgetSites( node, heard.sites );
 			this.emit( 'gone', node );
 		}
 	}
 
+	private forgetSites( node: NodeId, sites: Iterable< string > ): void {
+		for ( const site of sites ) {
+			if ( this.ownerOfSite.get( site ) !== node ) continue;
+			this.ownerOfSite.delete( site );
+			this.emit( 'moved', site, null );
+		}
+	}
+
+	private tryFreeInTurn(): Promise< void > {
+		this.trying = this.trying.then( () => this.tryFree() ).catch( ( e ) => this.o.log.error( { err: e }, 'site ownership: trying the free sites failed' ) );
+		return this.trying;
+	}
+
 	/** Tries the lock of each site nobody is heard to serve. */
 	private async tryFree(): Promise< void > {
+		if ( this.closed ) return;
 		const free = this.o.sites.filter( ( s ) => ! this.owned.has( s ) && ! this.taking.has( s ) && ! this.ownerOfSite.has( s ) );
 		if ( free.length === 0 ) return;
 		const client = await this.connection();
@@ -204,6 +263,7 @@ export class SiteOwners extends EventEmitter< Events > {
 		}
 		this.owned.add( site );
 		this.o.log.info( { site }, 'site ownership: this node serves the site' );
+		this.emit( 'served', site );
 		this.announce();
 	}
 
@@ -239,15 +299,16 @@ export class SiteOwners extends EventEmitter< Events > {
 		if ( this.lockClient !== client ) return;
 		this.lockClient = null;
 		client.end().catch( () => undefined );
-		this.loseAll();
+		this.loseAll( 'warn' );
 		this.announce();
 	}
 
-	private loseAll(): void {
+	/** `level`: a node stopping gives its sites up as planned (info); losing the lock is news (warn). */
+	private loseAll( level: 'info' | 'warn' ): void {
 		const sites = [ ...this.owned ];
 		this.owned.clear();
 		for ( const site of sites ) {
-			this.o.log.warn( { site }, 'site ownership: this node no longer serves the site' );
+			this.o.log[ level ]( { site }, 'site ownership: this node no longer serves the site' );
 			this.emit( 'lost', site );
 		}
 	}

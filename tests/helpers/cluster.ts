@@ -108,6 +108,12 @@ const STEP_MS = 5000;
  * Resolves once `url`/readyz answers 200. Readiness has no event to wait
  * for, so it asks every 50 ms, for at most `timeoutMs`.
  */
+/** Whether the node is running and its log says it serves the site now (server/cluster/site-owners.ts logs each change). */
+export function servesTheSite( node: ClusterNode ): boolean {
+	const log = node.log();
+	return node.running() && log.lastIndexOf( 'this node serves the site' ) > log.lastIndexOf( 'no longer serves the site' );
+}
+
 export async function untilReady( url: string, timeoutMs = 10_000 ): Promise< void > {
 	const deadline = Date.now() + timeoutMs;
 	let last = 'no answer';

@@ -7,7 +7,7 @@
  * number, as the real ones do (tests/helpers/participant.ts): every
  * acknowledged message is present exactly once, in order, on both sides.
  */
-import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster';
+import { servesTheSite, startCluster, type Cluster, type ClusterNode } from '../helpers/cluster';
 import { Participant } from '../helpers/participant';
 
 jest.setTimeout( 120_000 );
@@ -19,7 +19,7 @@ afterEach( async () => {
 
 /** The node whose log says it serves the site now. */
 function owner( c: Cluster ): ClusterNode {
-	const serving = c.nodes.filter( ( n ) => n.running() && n.log().lastIndexOf( 'this node serves the site' ) > n.log().lastIndexOf( 'no longer serves the site' ) );
+	const serving = c.nodes.filter( servesTheSite );
 	if ( serving.length !== 1 ) throw new Error( `expected one node serving the site, found ${ serving.length }` );
 	return serving[ 0 ];
 }

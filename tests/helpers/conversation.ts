@@ -10,22 +10,26 @@ import type { ChildService } from './child-service';
 import { ORIGIN, SITE } from './service';
 import { TestClient } from './ws-client';
 
+/** Where each side connects: one service, or two nodes of a cluster (visitor on one, agent on the other). */
+export type Endpoints = ChildService | { visitorWsUrl: string; agentWsUrl: string };
+
 /** `localAddress`: the source address of the visitor's socket (a loopback address of the test's choosing). */
-async function client( svc: ChildService, site: string, role: 'visitor' | 'agent', sub: string, name?: string, localAddress?: string ) {
-	const c = await TestClient.open( svc.wsUrl, ORIGIN, localAddress ? { localAddress } : {} );
+async function client( wsUrl: string, site: string, role: 'visitor' | 'agent', sub: string, name?: string, localAddress?: string ) {
+	const c = await TestClient.open( wsUrl, ORIGIN, localAddress ? { localAddress } : {} );
 	c.send( { type: 'hello', token: signToken( { id: site, secret: SITE.secret }, { role, sub, name } ) } );
 	await c.next( 'welcome' );
 	return c;
 }
 
 /** A full conversation with a pre-chat form, a dialog and messages both ways; returns the secrets it used. */
-export async function converse( svc: ChildService, site: string, visitorAddress?: string ): Promise< string[] > {
+export async function converse( where: Endpoints, site: string, visitorAddress?: string ): Promise< string[] > {
+	const urls = 'wsUrl' in where ? { visitor: where.wsUrl, agent: where.wsUrl } : { visitor: where.visitorWsUrl, agent: where.agentWsUrl };
 	const tag = randomUUID();
 	const secrets = [ `visitor-text-${ tag }`, `agent-text-${ tag }`, `Zelda-${ tag }`, `street-${ tag }`, `first-${ tag }` ];
-	const agent = await client( svc, site, 'agent', 'wp:1', 'Ann' );
+	const agent = await client( urls.agent, site, 'agent', 'wp:1', 'Ann' );
 	agent.send( { type: 'presence', online: true } );
 	await agent.next( 'presence', ( p ) => p.online );
-	const visitor = await client( svc, site, 'visitor', 'v1', undefined, visitorAddress );
+	const visitor = await client( urls.visitor, site, 'visitor', 'v1', undefined, visitorAddress );
 	visitor.send( { type: 'start', clientId: 'c0', text: secrets[ 4 ], form: { name: secrets[ 2 ] } } );
 	const { chat } = await visitor.next( 'started' );
 	await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );

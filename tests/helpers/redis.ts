@@ -7,10 +7,11 @@
  * on the same folder, like a crash and a restart.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readAll } from './disk';
 import { freePort } from './nginx';
 
 export interface RunningRedis {
@@ -38,14 +39,6 @@ function answers( port: number ): Promise< boolean > {
 			resolve( d.toString().startsWith( '+PONG' ) );
 		} );
 		s.once( 'error', () => resolve( false ) );
-	} );
-}
-
-function filesUnder( dir: string ): string[] {
-	if ( ! existsSync( dir ) ) return [];
-	return readdirSync( dir ).flatMap( ( name ) => {
-		const p = join( dir, name );
-		return statSync( p ).isDirectory() ? filesUnder( p ) : [ p ];
 	} );
 }
 
@@ -89,7 +82,7 @@ export async function startRedis( o: { persistence?: boolean } = {} ): Promise< 
 		url: `redis://127.0.0.1:${ port }`,
 		port,
 		dir,
-		files: () => filesUnder( dir ).map( ( f ) => readFileSync( f ).toString( 'latin1' ) ).join( '\n' ),
+		files: () => readAll( dir ),
 		kill,
 		start,
 		async stop() {

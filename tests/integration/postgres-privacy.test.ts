@@ -8,11 +8,11 @@
  * the same search (the control), so the search would find a leak.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { spawnService, type ChildService } from '../helpers/child-service';
 import { converse } from '../helpers/conversation';
+import { filesUnder } from '../helpers/disk';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { ORIGIN, SITE } from '../helpers/service';
 
@@ -35,13 +35,6 @@ afterAll( async () => {
 	await svc?.remove();
 	pg?.dispose();
 } );
-
-function filesUnder( dir: string ): string[] {
-	return readdirSync( dir ).flatMap( ( name ) => {
-		const p = join( dir, name );
-		return statSync( p ).isDirectory() ? filesUnder( p ) : [ p ];
-	} );
-}
 
 /** A page view as the tracking embed sends it, from the visitor's address; resolves to the status. */
 function track( site: string, path: string, from: string ): Promise< number > {

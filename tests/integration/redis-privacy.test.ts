@@ -6,7 +6,6 @@
  * be there; the counters' HMAC keys are (so the grep reads real files).
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import * as v from 'valibot';
 import { ADDRESS_SECRET_CHANNEL } from '../../server/cluster/address-secrets';
@@ -14,6 +13,7 @@ import { RedisAddressLimits } from '../../server/cluster/address-counters';
 import { busChannel, NodeBus } from '../../server/cluster/bus';
 import { closeRedis, openRedis } from '../../server/cluster/redis';
 import { capturedLog } from '../helpers/captured-log';
+import { addressEncodings } from '../helpers/disk';
 import { startRedis, type RunningRedis } from '../helpers/redis';
 
 const TEXT = 'ephemeral-words-7f3c: my contract number is 4711';
@@ -22,25 +22,6 @@ const CHAT = busChannel(
 	'chat-frames',
 	v.object( { type: v.literal( 'message' ), chat: v.string(), text: v.string() } )
 );
-
-/** The address as a person searching the files would try it. */
-function encodings( address: string ): string[] {
-	const bytes = Buffer.from( address.split( '.' ).map( Number ) );
-	const sha = createHash( 'sha256' ).update( address );
-	const digest = sha.digest();
-	return [
-		address,
-		address.split( '.' ).reverse().join( '.' ), // in-addr.arpa order
-		Buffer.from( address ).toString( 'base64' ).replace( /=+$/, '' ),
-		Buffer.from( address ).toString( 'hex' ),
-		bytes.toString( 'latin1' ), // the four raw bytes
-		bytes.toString( 'hex' ),
-		String( bytes.readUInt32BE() ),
-		digest.toString( 'hex' ),
-		digest.toString( 'base64url' ),
-		digest.toString( 'base64' ).replace( /=+$/, '' ),
-	];
-}
 
 let redis: RunningRedis;
 afterAll( () => redis?.stop() );
@@ -87,7 +68,7 @@ test( 'Redis\'s RDB and AOF hold neither a published chat text, nor the visitor\
 		// …and nothing that would give the text or the address back.
 		expect( files ).not.toContain( TEXT );
 		expect( files ).not.toContain( 'ephemeral-words-7f3c' );
-		for ( const e of encodings( ADDRESS ) ) expect( { encoding: e, found: files.includes( e ) } ).toEqual( { encoding: e, found: false } );
+		for ( const e of addressEncodings( ADDRESS ) ) expect( { encoding: e, found: files.includes( e ) } ).toEqual( { encoding: e, found: false } );
 		for ( const s of secrets ) expect( files ).not.toContain( s );
 	} finally {
 		for ( const l of limits ) await l.close();

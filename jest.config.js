@@ -14,7 +14,9 @@ const moduleNameMapper = { '\\.s?css$': '<rootDir>/tests/helpers/style-stub.js' 
  * The service tests that run on both engines: those that say nothing about
  * a particular engine's files, and those that look where each engine keeps
  * what they test (policy, tracking: tests/helpers/engine.ts). The others read SQLite's own files (migrations, the
- * folded index, message rows) or test PostgreSQL itself (postgres-*.test.ts).
+ * folded index, message rows) or test PostgreSQL itself (postgres-*.test.ts). The privacy rules on
+ * each engine's own files: privacy.test.ts (SQLite), postgres-privacy.test.ts, redis-privacy.test.ts
+ * and cluster-privacy.test.ts (both engines under two nodes); the log's, log-privacy, on both.
  */
 const POSTGRES_SUITES = [
 	'relay',
@@ -29,6 +31,7 @@ const POSTGRES_SUITES = [
 	'health',
 	'policy',
 	'tracking',
+	'log-privacy',
 ];
 
 module.exports = {

@@ -69,6 +69,12 @@ export class TestClient {
 		return this.wait( ( f ) => f.type === type && where( f as Of< T > ), () => true, timeout, timeoutMs ) as Promise< Of< T > >;
 	}
 
+	/** Resolves with the first frame of whichever type that matches `where` (e.g. "joined or waiting"). */
+	nextMatching( where: ( f: ServerFrame ) => boolean, timeoutMs = 5000 ): Promise< ServerFrame > {
+		const timeout = new Error( `no matching frame within ${ timeoutMs } ms` );
+		return this.wait( where, () => true, timeout, timeoutMs );
+	}
+
 	/**
 	 * The service's acknowledgement of a `send`: the message's own copy with
 	 * that clientId (left in place for a later `next( 'message' )`), or an

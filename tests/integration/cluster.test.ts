@@ -29,13 +29,18 @@ async function twoNodes(): Promise< [ TestService, TestService ] > {
 	return [ a, b ];
 }
 
-/** The site's availability answers through `node` (503 while no node is known to serve it). */
+/** The site's availability answers through `node`: a request that finds no owner waits for one (up to the expiry), else 503. */
 async function servedThrough( node: TestService ): Promise< void > {
-	for ( let i = 0; i < 100; i++ ) {
-		if ( ( await node.http( 'GET', '/availability?site=test' ) ).status === 200 ) return;
-		await new Promise( ( r ) => setTimeout( r, 100 ) );
-	}
-	throw new Error( 'no node serves the site' );
+	const { status, body } = await node.http( 'GET', '/availability?site=test' );
+	if ( status !== 200 ) throw new Error( `no node serves the site: ${ status } ${ JSON.stringify( body ) }` );
+}
+
+/** An agent online on `node`. */
+async function onlineAgent( node: TestService, sub: string, name: string, maxChats?: number ): Promise< TestClient > {
+	const agent = await node.connect( 'agent', sub, name, maxChats ? { maxChats } : undefined );
+	agent.send( { type: 'presence', online: true } );
+	await agent.next( 'presence', ( p ) => p.online );
+	return agent;
 }
 
 describe( 'two nodes', () => {
@@ -117,6 +122,67 @@ describe( 'two nodes', () => {
 		visitor.close();
 		await b.http( 'PUT', '/admin/policy', { ...policy, defaultMode: 'stored' }, site );
 	} );
+} );
+
+describe( 'routing across nodes', () => {
+	let a: TestService;
+	let b: TestService;
+	beforeAll( async () => {
+		[ a, b ] = await twoNodes();
+	}, 30_000 );
+	afterAll( async () => {
+		await Promise.all( [ a?.stop(), b?.stop() ] );
+	} );
+
+	/** A visitor starts a chat on `node`; resolves to its chat id and the name of the agent who joined, or null if it waits. */
+	async function start( node: TestService, sub: string ): Promise< { id: string; visitor: TestClient; agent: string | null } > {
+		const visitor = await node.connect( 'visitor', sub );
+		visitor.send( { type: 'start', clientId: 's', text: `from ${ sub }` } );
+		const { chat } = await visitor.next( 'started' );
+		const first = await visitor.nextMatching( ( f ) => ( f.type === 'message' && f.event === 'agent_joined' ) || f.type === 'position' );
+		return { id: chat.id, visitor, agent: first.type === 'message' ? ( first.name ?? '' ) : null };
+	}
+
+	test( 'the longest-idle agent gets the next chat, whichever node either is on', async () => {
+		const onA = await onlineAgent( a, 'wp:20', 'Ada' );
+		const onB = await onlineAgent( b, 'wp:21', 'Ben' );
+		const end = async ( c: { id: string; visitor: TestClient; agent: string | null } ): Promise< void > => {
+			( c.agent === 'Ada' ? onA : onB ).send( { type: 'end', chatId: c.id } );
+			await c.visitor.next( 'chat', ( f ) => f.chat.status === 'closed' );
+			c.visitor.close();
+		};
+		// Neither has had a chat: either may get the first. Then the other, who has been idle since ever.
+		const first = await start( b, 'r1' );
+		await end( first );
+		const second = await start( a, 'r2' );
+		expect( second.agent ).toBe( first.agent === 'Ada' ? 'Ben' : 'Ada' );
+		await end( second );
+		// Now the one whose chat ended first has been idle longest, wherever the visitor starts.
+		for ( const [ node, sub ] of [ [ a, 'r3' ], [ b, 'r4' ] ] as const ) {
+			const next = await start( node, sub );
+			expect( next.agent ).toBe( first.agent );
+			await end( next );
+			const after = await start( node === a ? b : a, `${ sub }-other` );
+			expect( after.agent ).toBe( second.agent );
+			await end( after );
+		}
+		onA.close();
+		onB.close();
+	}, 30_000 );
+
+	test( 'visitors starting on both nodes at once: no chat goes to two agents, no agent over its limit, the rest wait', async () => {
+		const agents = [ await onlineAgent( a, 'wp:30', 'Cat', 2 ), await onlineAgent( b, 'wp:31', 'Dan', 2 ), await onlineAgent( b, 'wp:32', 'Eve', 1 ) ];
+		const limits: Record< string, number > = { Cat: 2, Dan: 2, Eve: 1 };
+		const chats = await Promise.all( Array.from( { length: 12 }, ( _, i ) => start( i % 2 ? a : b, `h${ i }` ) ) );
+		const joined = chats.filter( ( c ) => c.agent !== null );
+		expect( joined ).toHaveLength( 5 );
+		for ( const name of Object.keys( limits ) ) expect( { name, chats: joined.filter( ( c ) => c.agent === name ).length } ).toEqual( { name, chats: limits[ name ] } );
+		// Each chat has one agent: the service's own count of open and waiting chats agrees.
+		const { body } = await a.http( 'GET', '/admin/status?site=test', undefined, a.token( 'site', 'wp' ) );
+		expect( body ).toMatchObject( { open: 12, waiting: 7 } );
+		for ( const c of chats ) c.visitor.close();
+		for ( const agent of agents ) agent.close();
+	}, 30_000 );
 } );
 
 describe( 'the node serving the site stops', () => {

@@ -29,6 +29,18 @@ async function twoNodes(): Promise< [ TestService, TestService ] > {
 	return [ a, b ];
 }
 
+/** Two fresh nodes for the enclosing describe block: handed to `use` before its tests, stopped after them. */
+function withTwoNodes( use: ( a: TestService, b: TestService ) => void ): void {
+	let nodes: TestService[] = [];
+	beforeAll( async () => {
+		nodes = await twoNodes();
+		use( nodes[ 0 ], nodes[ 1 ] );
+	}, 30_000 );
+	afterAll( async () => {
+		await Promise.all( nodes.map( ( n ) => n.stop() ) );
+	} );
+}
+
 /** The site's availability answers through `node`: a request that finds no owner waits for one (up to the expiry), else 503. */
 async function servedThrough( node: TestService ): Promise< void > {
 	const { status, body } = await node.http( 'GET', '/availability?site=test' );
@@ -46,12 +58,7 @@ async function onlineAgent( node: TestService, sub: string, name: string, maxCha
 describe( 'two nodes', () => {
 	let a: TestService;
 	let b: TestService;
-	beforeAll( async () => {
-		[ a, b ] = await twoNodes();
-	}, 30_000 );
-	afterAll( async () => {
-		await Promise.all( [ a?.stop(), b?.stop() ] );
-	} );
+	withTwoNodes( ( x, y ) => ( [ a, b ] = [ x, y ] ) );
 
 	test( 'a visitor on one node and its agent on the other chat live: assignment, messages both ways in order, typing', async () => {
 		const agent = await b.connect( 'agent', 'wp:1', 'Ann' );
@@ -127,12 +134,7 @@ describe( 'two nodes', () => {
 describe( 'routing across nodes', () => {
 	let a: TestService;
 	let b: TestService;
-	beforeAll( async () => {
-		[ a, b ] = await twoNodes();
-	}, 30_000 );
-	afterAll( async () => {
-		await Promise.all( [ a?.stop(), b?.stop() ] );
-	} );
+	withTwoNodes( ( x, y ) => ( [ a, b ] = [ x, y ] ) );
 
 	/** A visitor starts a chat on `node`; resolves to its chat id and the name of the agent who joined, or null if it waits. */
 	async function start( node: TestService, sub: string ): Promise< { id: string; visitor: TestClient; agent: string | null } > {

@@ -162,9 +162,12 @@ export class SiteOwners extends EventEmitter< Events > {
 		if ( this.timer ) clearInterval( this.timer );
 		await this.unsubscribe?.().catch( () => undefined );
 		this.loseAll( 'info' );
+		// The locks go first: on an idle connection (a lock try in flight is cut instead) end() resolves once
+		// PostgreSQL has closed the session, after it released them. Said before, the others' tries on hearing
+		// it could still find the locks held, and they would take the sites only at their next heartbeat.
+		await this.lockClient?.end().catch( () => undefined );
 		// Said at once, so that the others take the sites now rather than after the expiry.
 		await this.o.bus.publish( OWNERS, { type: 'owners', sites: [] } ).catch( () => undefined );
-		await this.lockClient?.end().catch( () => undefined );
 	}
 
 	/** One heartbeat: forget the silent, try the free, say what is ours. */

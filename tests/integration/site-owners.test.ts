@@ -167,7 +167,9 @@ test( 'a planned close: the owner says so at once and another node takes the sit
 		expect( stopped ).toEqual( [ expect.objectContaining( { level: 30, site: S } ) ] );
 		await until( rest, () => serving( rest, S ).length > 0, 'another serves it' );
 		owner = rest.find( ( n ) => n.owners.owns( S ) ) as Node;
-		expect( owner.events.slice( -2 ) ).toEqual( [ `moved:${ S }:null`, `served:${ S }` ] );
+		// Its heartbeat and expiry are an hour: only hearing the owner stop made it try. (Usually that word comes
+		// just before; a try still under way from the hand-over before can also win the lock the moment it is free.)
+		expect( owner.events.at( -1 ) ).toBe( `served:${ S }` );
 	}
 	expect( allTakes( all ) ).toEqual( [ S, S, S, S ] );
 	expect( exclusive ).toEqual( [] );

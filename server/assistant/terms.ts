@@ -4,7 +4,8 @@
  *
  * - Words are runs of letters and digits (an apostrophe inside a word stays:
  *   "don't" is one word, a stop word); single letters are dropped.
- * - Case and accents are folded ("Café" → "cafe", "ß" → "ss"). For German,
+ * - Case and accents are folded ("Café" → "cafe"; the German stemmer
+ *   makes "ß" "ss"). For German,
  *   the transliterations "ae", "oe", "ue" fold like "ä", "ö", "ü"
  *   ("oeffnungszeiten" = "Öffnungszeiten"), by the rule of Snowball's
  *   German2 variant as Lucene's GermanNormalizationFilter states it: "ue"
@@ -44,7 +45,7 @@ export function tokenize( text: string ): string[] {
 }
 
 function foldCommon( word: string ): string {
-	return word.toLowerCase().normalize( 'NFKD' ).replace( MARKS, '' ).replace( /ß/g, 'ss' );
+	return word.toLowerCase().normalize( 'NFKD' ).replace( MARKS, '' );
 }
 
 function foldGerman( word: string ): string {

@@ -95,9 +95,12 @@ describe( 'AnswerIndex, German', () => {
 		}
 	} );
 
-	test( 'ß and ss are one', () => {
+	test( 'umlauts and their spellings with e, and ß and ss, are one (not merely a typo apart: the same score)', () => {
+		expect( de.match( 'oeffnungszeiten' ) ).toEqual( de.match( 'Öffnungszeiten' ) );
+		expect( de.match( 'Rueckgabe zurueckschicken' ) ).toEqual( de.match( 'Rückgabe zurückschicken' ) );
 		const index = new AnswerIndex( [ { id: 'anfahrt', title: 'Anfahrt', questions: [ 'Wo ist die Hauptstraße 5?' ], answer: 'Am Markt.' } ], 'de_DE' );
 		expect( index.match( 'hauptstrasse' ) ).toMatchObject( { kind: 'answer', id: 'anfahrt' } );
+		expect( index.match( 'hauptstrasse' ) ).toEqual( index.match( 'Hauptstraße' ) );
 	} );
 
 	test( 'German stop words do not count', () => {

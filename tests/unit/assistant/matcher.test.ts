@@ -42,6 +42,11 @@ describe( 'AnswerIndex, English', () => {
 		expect( en.match( 'wher is my ordr' ) ).toEqual( { kind: 'suggest', ids: expect.arrayContaining( [ 'order-status' ] ) } );
 	} );
 
+	test( 'suggests only answers that score at least a quarter of the best', () => {
+		// Four terms, two matched by opening-hours; "please" alone brings delete-account ("Please remove my customer account").
+		expect( en.match( 'Hello, what are your opening hours please?' ) ).toEqual( { kind: 'suggest', ids: [ 'opening-hours' ] } );
+	} );
+
 	test( 'suggests at most three', () => {
 		const m = en.match( 'order shipping delivery address cancel track' );
 		expect( m.kind === 'suggest' && m.ids.length ).toBe( MATCH_RULE.maxSuggestions );

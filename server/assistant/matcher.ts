@@ -5,9 +5,10 @@
  * the language's terms (./terms.ts: folding, stop words, Snowball stems).
  *
  * Each term of the message is also looked up as a prefix (terms of 4+
- * letters: "versand" finds "versandkosten") and with typos (1 edit from 4
- * letters, 2 from 8: "ordr", "shiping", "Rechnug"); such matches count less
- * than exact ones (MiniSearch's default weights).
+ * letters: "versand" finds "versandkosten") and, unless the answers have it
+ * as it is, with typos (1 edit from 4 letters, 2 from 8: "ordr", "shiping",
+ * "Rechnug"); such matches count less than exact ones (MiniSearch's default
+ * weights). Only a message's first 32 distinct terms are searched.
  *
  * The confidence rule. BM25 scores depend on the corpus and the query's
  * length, so no fixed score says "confident"; the rule uses two relative
@@ -48,6 +49,13 @@ export const MATCH_RULE = {
 	maxSuggestions: 3,
 } as const;
 
+/**
+ * A message's first this many distinct terms are searched: each costs a
+ * lookup with typos, and a message with more is not a question one answer
+ * covers more than half of (a message can be 4,000 characters).
+ */
+const MAX_QUERY_TERMS = 32;
+
 /** Example questions and titles are what visitors ask; an answer's text only says more about it. */
 const BOOST = { title: 2, questions: 1.5, answer: 0.3 };
 
@@ -63,11 +71,19 @@ export class AnswerIndex {
 
 	constructor( answers: readonly Answer[], locale: string ) {
 		const analyzer = ( this.analyzer = analyzerFor( locale ) );
-		this.search = new MiniSearch< Doc >( {
-			fields: [ 'title', 'questions', 'answer' ],
-			tokenize,
-			processTerm: ( word ) => analyzer.index( word ),
-		} );
+		// A site's answers repeat their words: each is analysed once per build.
+		// What is kept are the site's terms, never a visitor's.
+		const seen = new Map< string, ReturnType< Analyzer[ 'index' ] > >();
+		const known = new Set< string >();
+		const analyze = ( word: string ) => {
+			let terms = seen.get( word );
+			if ( terms === undefined ) {
+				seen.set( word, ( terms = analyzer.index( word ) ) );
+				for ( const t of typeof terms === 'string' ? [ terms ] : terms ?? [] ) known.add( t );
+			}
+			return terms;
+		};
+		this.search = new MiniSearch< Doc >( { fields: [ 'title', 'questions', 'answer' ], tokenize, processTerm: analyze } );
 		this.search.addAll(
 			answers.map( ( a ) => ( {
 				id: a.id,
@@ -80,7 +96,9 @@ export class AnswerIndex {
 			boost: BOOST,
 			combineWith: 'OR',
 			prefix: ( term ) => term.length >= 4,
-			fuzzy: ( term ) => ( term.length >= 8 ? 2 : term.length >= 4 ? 1 : false ),
+			// A term the answers have is no typo: its typo search (the costly
+			// part of a match) would only add near neighbours.
+			fuzzy: ( term ) => ( known.has( term ) ? false : term.length >= 8 ? 2 : term.length >= 4 ? 1 : false ),
 			// The query arrives as its terms already processed (see match()).
 			tokenize: ( query ) => query.split( ' ' ),
 			processTerm: ( term ) => term,
@@ -92,7 +110,7 @@ export class AnswerIndex {
 	}
 
 	match( text: string ): AnswerMatch {
-		const terms = queryTerms( text, this.analyzer );
+		const terms = queryTerms( text, this.analyzer ).slice( 0, MAX_QUERY_TERMS );
 		if ( terms.length === 0 ) return { kind: 'none' };
 		const results = this.search.search( terms.join( ' ' ), this.searchOptions );
 		if ( results.length === 0 ) return { kind: 'none' };

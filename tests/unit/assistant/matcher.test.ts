@@ -47,6 +47,12 @@ describe( 'AnswerIndex, English', () => {
 		expect( en.match( 'Hello, what are your opening hours please?' ) ).toEqual( { kind: 'suggest', ids: [ 'opening-hours' ] } );
 	} );
 
+	test( 'searches a message\'s first 32 terms only (each costs a lookup with typos)', () => {
+		const filler = Array.from( { length: 32 }, ( _, i ) => `zz${ String.fromCharCode( 97 + ( i % 26 ) ) }${ String.fromCharCode( 97 + Math.floor( i / 26 ) ) }` ).join( ' ' );
+		expect( en.match( `voucher ${ filler }` ) ).toMatchObject( { kind: 'suggest', ids: [ 'gift-cards' ] } );
+		expect( en.match( `${ filler } voucher` ) ).toEqual( { kind: 'none' } );
+	} );
+
 	test( 'suggests at most three', () => {
 		const m = en.match( 'order shipping delivery address cancel track' );
 		expect( m.kind === 'suggest' && m.ids.length ).toBe( MATCH_RULE.maxSuggestions );

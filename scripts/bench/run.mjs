@@ -43,6 +43,8 @@
  *                      relay and to the single-node stored service (SQLite).
  * --cluster-visitor=forwarded   the other way round: visitors on node 2, agents on the owner
  * --service-log=<level>  the service's own log (pino, to stdout), e.g. warn; silent by default
+ * --no-assistant     leave out the assistant's line (assistant.mjs: answer time and index
+ *                    rebuild, run last; alone: `npm run bench:assistant`)
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -394,6 +396,8 @@ async function main() {
 		( v ) => units.find( ( u ) => u.v === v )?.out ?? { variant: v.key, error: 'skipped (--only)' }
 	).map( summarise );
 	report( results, { variants: VARIANTS, rate: CFG.rate, idle: CFG.idle, load0, load1: os.loadavg(), totalMs: Date.now() - t0, disk } );
+	// The assistant's line: in a process of its own, after the relay's have stopped.
+	if ( ! args[ 'no-assistant' ] ) execFileSync( process.execPath, [ join( HERE, 'assistant.mjs' ), '--no-build' ], { cwd: ROOT, stdio: 'inherit' } );
 }
 
 main().then(

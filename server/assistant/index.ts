@@ -12,6 +12,8 @@ import { AnswerIndex, type AnswerMatch } from './matcher';
 export { parseAssistantContent, ASSISTANT_LIMITS } from './answers';
 export type { AssistantContent, LocaleContent, Answer, AnswerOption, Dialog, DialogStep, ParseContentResult, ContentErrorCode } from './answers';
 export { AnswerIndex, MATCH_RULE } from './matcher';
+export { AssistantMode, AssistantPush, AssistantSettings, ASSISTANT_SETTINGS_LIMITS, modeFor, parseAssistantPush } from './settings';
+export type { ParsePushResult } from './settings';
 export type { AnswerMatch } from './matcher';
 
 export class AssistantIndexes {

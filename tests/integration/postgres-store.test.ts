@@ -74,6 +74,30 @@ test.each( [
 	expect( await nodes[ 0 ].stats( 'alpha', h, h ) ).toEqual( [ { hour: h, kind: 'message_received', count: calls.length } ] );
 }, 60_000 );
 
+/**
+ * Another session holds a row (`lock`, in an open transaction) while `body`
+ * runs; `probe` is a third session for NOWAIT checks, `release` commits the
+ * holder. Both sessions end afterwards, whatever happened.
+ */
+async function holdingRow( url: string, lock: string, params: unknown[], body: ( probe: pg.Client, release: () => Promise< void > ) => Promise< void > ): Promise< void > {
+	const holder = new pg.Client( { connectionString: url } );
+	const probe = new pg.Client( { connectionString: url } );
+	await holder.connect();
+	await probe.connect();
+	try {
+		await holder.query( 'BEGIN' );
+		await holder.query( lock, params );
+		await body( probe, async () => void ( await holder.query( 'COMMIT' ) ) );
+	} finally {
+		await holder.end();
+		await probe.end();
+	}
+}
+
+/** The store's connection is waiting for a lock (the barrier before checking what it already holds). */
+const storeWaitsForALock = ( url: string ): Promise< void > =>
+	stores.server().until( url, "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'consent-chat' AND wait_event_type = 'Lock')" );
+
 test.each( [
 	[ 'messages only, one statement', false ],
 	[ 'with another write, statement by statement', true ],
@@ -83,25 +107,16 @@ test.each( [
 	const [ low, high ] = [ chatRecord(), chatRecord() ].sort( ( x, y ) => ( x.id < y.id ? -1 : 1 ) );
 	await store.insertChat( high );
 	await store.insertChat( low );
-	const holder = new pg.Client( { connectionString: url } );
-	const probe = new pg.Client( { connectionString: url } );
-	await holder.connect();
-	await probe.connect();
-	try {
-		await holder.query( 'BEGIN' );
-		await holder.query( 'SELECT FROM chats WHERE id = $1 FOR NO KEY UPDATE', [ high.id ] );
+	await holdingRow( url, 'SELECT FROM chats WHERE id = $1 FOR NO KEY UPDATE', [ high.id ], async ( probe, release ) => {
 		// The higher id first, in call order, in the table and in the batch.
 		const writes: Array< Promise< unknown > > = [ store.appendMessage( message( high.id, 'h' ) ), store.appendMessage( message( low.id, 'l' ) ) ];
 		if ( mixed ) writes.push( store.setKeep( low.id, true ) );
-		await stores.server().until( url, "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'consent-chat' AND wait_event_type = 'Lock')" );
+		await storeWaitsForALock( url );
 		// Waiting for the higher row, the batch already holds the lower one.
 		await expect( probe.query( 'SELECT FROM chats WHERE id = $1 FOR NO KEY UPDATE NOWAIT', [ low.id ] ) ).rejects.toMatchObject( { code: '55P03' } );
-		await holder.query( 'COMMIT' );
+		await release();
 		expect( ( await Promise.all( writes ) ).slice( 0, 2 ) ).toEqual( [ 1, 1 ] );
-	} finally {
-		await holder.end();
-		await probe.end();
-	}
+	} );
 } );
 
 test( "a batch of messages takes its chats' rows before the counter rows it raises", async () => {
@@ -112,24 +127,15 @@ test( "a batch of messages takes its chats' rows before the counter rows it rais
 	await store.insertChat( chat );
 	store.bumpStat( 'alpha', 'message_received', h );
 	await store.flush();
-	const holder = new pg.Client( { connectionString: url } );
-	const probe = new pg.Client( { connectionString: url } );
-	await holder.connect();
-	await probe.connect();
-	try {
-		await holder.query( 'BEGIN' );
-		await holder.query( "SELECT FROM stats_hourly WHERE site = 'alpha' FOR UPDATE" );
+	await holdingRow( url, "SELECT FROM stats_hourly WHERE site = 'alpha' FOR UPDATE", [], async ( probe, release ) => {
 		const written = store.appendMessage( message( chat.id, 'counted' ) );
 		store.bumpStat( 'alpha', 'message_received', h );
-		await stores.server().until( url, "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'consent-chat' AND wait_event_type = 'Lock')" );
+		await storeWaitsForALock( url );
 		await expect( probe.query( 'SELECT FROM chats WHERE id = $1 FOR NO KEY UPDATE NOWAIT', [ chat.id ] ) ).rejects.toMatchObject( { code: '55P03' } );
-		await holder.query( 'COMMIT' );
+		await release();
 		expect( await written ).toBe( 1 );
 		expect( await store.stats( 'alpha', h, h ) ).toEqual( [ { hour: h, kind: 'message_received', count: 2 } ] );
-	} finally {
-		await holder.end();
-		await probe.end();
-	}
+	} );
 } );
 
 test( 'a batch of messages alone, one to a chat that does not exist: that one fails with NoSuchChatError and takes no number, the others are written', async () => {

@@ -6,6 +6,7 @@
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { startRedis, type RunningRedis } from '../helpers/redis';
 import { ORIGIN, startTestService, type TestService } from '../helpers/service';
+import type { ServerFrame } from '../../server/protocol';
 import { TestClient } from '../helpers/ws-client';
 
 let pg: TestPostgres;
@@ -136,35 +137,41 @@ describe( 'routing across nodes', () => {
 	let b: TestService;
 	withTwoNodes( ( x, y ) => ( [ a, b ] = [ x, y ] ) );
 
-	/** A visitor starts a chat on `node`; resolves to its chat id and the name of the agent who joined, or null if it waits. */
-	async function start( node: TestService, sub: string ): Promise< { id: string; visitor: TestClient; agent: string | null } > {
+	/** A visitor starts a chat on `node`; resolves once it has its chat. */
+	async function start( node: TestService, sub: string ): Promise< { id: string; visitor: TestClient } > {
 		const visitor = await node.connect( 'visitor', sub );
 		visitor.send( { type: 'start', clientId: 's', text: `from ${ sub }` } );
 		const { chat } = await visitor.next( 'started' );
-		const first = await visitor.nextMatching( ( f ) => ( f.type === 'message' && f.event === 'agent_joined' ) || f.type === 'position' );
-		return { id: chat.id, visitor, agent: first.type === 'message' ? ( first.name ?? '' ) : null };
+		return { id: chat.id, visitor };
+	}
+
+	/** …and once an agent joined it (a `position` may come first: an agent just online is a candidate once the store said when it was last busy); resolves to that agent's name. */
+	async function startJoined( node: TestService, sub: string ): Promise< { id: string; visitor: TestClient; agent: string } > {
+		const started = await start( node, sub );
+		const joined = await started.visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+		return { ...started, agent: joined.name ?? '' };
 	}
 
 	test( 'the longest-idle agent gets the next chat, whichever node either is on', async () => {
 		const onA = await onlineAgent( a, 'wp:20', 'Ada' );
 		const onB = await onlineAgent( b, 'wp:21', 'Ben' );
-		const end = async ( c: { id: string; visitor: TestClient; agent: string | null } ): Promise< void > => {
+		const end = async ( c: { id: string; visitor: TestClient; agent: string } ): Promise< void > => {
 			( c.agent === 'Ada' ? onA : onB ).send( { type: 'end', chatId: c.id } );
 			await c.visitor.next( 'chat', ( f ) => f.chat.status === 'closed' );
 			c.visitor.close();
 		};
 		// Neither has had a chat: either may get the first. Then the other, who has been idle since ever.
-		const first = await start( b, 'r1' );
+		const first = await startJoined( b, 'r1' );
 		await end( first );
-		const second = await start( a, 'r2' );
+		const second = await startJoined( a, 'r2' );
 		expect( second.agent ).toBe( first.agent === 'Ada' ? 'Ben' : 'Ada' );
 		await end( second );
 		// Now the one whose chat ended first has been idle longest, wherever the visitor starts.
 		for ( const [ node, sub ] of [ [ a, 'r3' ], [ b, 'r4' ] ] as const ) {
-			const next = await start( node, sub );
+			const next = await startJoined( node, sub );
 			expect( next.agent ).toBe( first.agent );
 			await end( next );
-			const after = await start( node === a ? b : a, `${ sub }-other` );
+			const after = await startJoined( node === a ? b : a, `${ sub }-other` );
 			expect( after.agent ).toBe( second.agent );
 			await end( after );
 		}
@@ -173,15 +180,35 @@ describe( 'routing across nodes', () => {
 	}, 30_000 );
 
 	test( 'visitors starting on both nodes at once: no chat goes to two agents, no agent over its limit, the rest wait', async () => {
-		const agents = [ await onlineAgent( a, 'wp:30', 'Cat', 2 ), await onlineAgent( b, 'wp:31', 'Dan', 2 ), await onlineAgent( b, 'wp:32', 'Eve', 1 ) ];
 		const limits: Record< string, number > = { Cat: 2, Dan: 2, Eve: 1 };
+		const agents = [ await onlineAgent( a, 'wp:30', 'Cat', 2 ), await onlineAgent( b, 'wp:31', 'Dan', 2 ), await onlineAgent( b, 'wp:32', 'Eve', 1 ) ];
+		// Every chat each agent is given, as its console hears it.
+		const held = new Map< string, Set< string > >( Object.keys( limits ).map( ( name ) => [ name, new Set() ] ) );
+		const total = (): number => [ ...held.values() ].reduce( ( n, chats ) => n + chats.size, 0 );
+		let all: () => void = () => undefined;
+		const allGiven = new Promise< void >( ( resolve ) => ( all = resolve ) );
+		for ( const [ i, agent ] of agents.entries() ) {
+			const name = Object.keys( limits )[ i ];
+			agent.ws.on( 'message', ( data ) => {
+				const f = JSON.parse( data.toString() ) as ServerFrame;
+				if ( f.type === 'chat' && f.chat.status === 'active' && f.chat.agentName === name ) held.get( name )!.add( f.chat.id );
+				if ( total() >= 5 ) all();
+			} );
+		}
+		const status = async (): Promise< { open: number; waiting: number } > => ( await a.http( 'GET', '/admin/status?site=test', undefined, a.token( 'site', 'wp' ) ) ).body;
+		const before = await status();
 		const chats = await Promise.all( Array.from( { length: 12 }, ( _, i ) => start( i % 2 ? a : b, `h${ i }` ) ) );
-		const joined = chats.filter( ( c ) => c.agent !== null );
-		expect( joined ).toHaveLength( 5 );
-		for ( const name of Object.keys( limits ) ) expect( { name, chats: joined.filter( ( c ) => c.agent === name ).length } ).toEqual( { name, chats: limits[ name ] } );
-		// Each chat has one agent: the service's own count of open and waiting chats agrees.
-		const { body } = await a.http( 'GET', '/admin/status?site=test', undefined, a.token( 'site', 'wp' ) );
-		expect( body ).toMatchObject( { open: 12, waiting: 7 } );
+		await allGiven;
+		// Barrier: the serving node counts seven waiting, and a round trip on each console proves it has heard everything sent before.
+		expect( await status() ).toMatchObject( { open: before.open + 12, waiting: before.waiting + 7 } );
+		for ( const agent of agents ) {
+			agent.send( { type: 'presence', online: true } );
+			await agent.next( 'presence', ( p ) => p.online );
+		}
+		expect( Object.fromEntries( [ ...held ].map( ( [ name, chats ] ) => [ name, chats.size ] ) ) ).toEqual( limits );
+		const given = [ ...held.values() ].flatMap( ( chats ) => [ ...chats ] );
+		expect( new Set( given ).size ).toBe( given.length ); // no chat to two agents
+		expect( given.every( ( id ) => chats.some( ( c ) => c.id === id ) ) ).toBe( true );
 		for ( const c of chats ) c.visitor.close();
 		for ( const agent of agents ) agent.close();
 	}, 30_000 );

@@ -97,8 +97,7 @@ export class ClusterRooms implements FrontDoor {
 			this.attached.set( peer, rooms );
 			return rooms.connect( peer, hello );
 		}
-		if ( ! this.owners.ownerOf( site ) && this.o.bus.up ) {
-			// Between two owners, or this node has not heard the owner yet: worth waiting a heartbeat or three.
+		if ( this.ownerPending( site ) ) {
 			this.waiting.add( peer );
 			await this.owners.served( site );
 			if ( ! this.waiting.delete( peer ) ) return; // gone meanwhile
@@ -288,8 +287,13 @@ export class ClusterRooms implements FrontDoor {
 		}
 	}
 
+	/** Between two owners, or this node has not heard the owner yet: worth waiting a heartbeat or three (`owners.served`). */
+	private ownerPending( site: string ): boolean {
+		return ! this.local.has( site ) && ! this.owners.ownerOf( site ) && this.o.bus.up;
+	}
+
 	private async onOwner< T >( site: string, name: CallName, args: unknown[], here: ( r: ChatRooms ) => T | Promise< T > ): Promise< T > {
-		if ( ! this.local.has( site ) && ! this.owners.ownerOf( site ) && this.o.bus.up ) await this.owners.served( site );
+		if ( this.ownerPending( site ) ) await this.owners.served( site );
 		const rooms = this.local.get( site );
 		if ( rooms ) return here( rooms );
 		const owner = this.owners.ownerOf( site );

@@ -120,3 +120,18 @@ CREATE TABLE page_views_hourly (
 	PRIMARY KEY (site, hour, path, referrer_host)
 );
 `;
+
+/**
+ * Schema 3: `site_assistants`, what WordPress last sent for each site's
+ * built-in assistant (`PUT /admin/assistant`: settings and content, one
+ * JSON document, up to a few MB), kept as sent and checked again where it is
+ * applied (assistant/site-assistants.ts). Only the site's own content: no
+ * visitor's words are ever kept here.
+ */
+export const SCHEMA_3 = `
+CREATE TABLE site_assistants (
+	site text PRIMARY KEY,
+	push jsonb NOT NULL,
+	saved_at bigint NOT NULL
+);
+`;

@@ -6,11 +6,12 @@
  * `handoverAfter` messages it found nothing for; the agent sees the history
  * marked as the assistant's; the hourly counters count it. On both engines.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatMessage } from '../../server/protocol';
 import { CONTENT, PERSON, push } from '../helpers/assistant-content';
+import { POSTGRES_URL } from '../helpers/engine';
 import { startTestService, type TestService } from '../helpers/service';
 import type { TestClient } from '../helpers/ws-client';
 
@@ -102,6 +103,8 @@ test( 'WordPress pushes settings and content: checked with the path at fault, si
 		expect( ( await svc.http( 'GET', '/admin/assistant', undefined, site ) ).body.content.locales.en_US.answers ).toHaveLength( 2000 );
 		await pushed( push( 'first' ) );
 
+		// Kept by the engine: a file per site in the data folder, or PostgreSQL (and then no file).
+		expect( existsSync( join( dir, 'assistant', 'test.json' ) ) ).toBe( ! POSTGRES_URL );
 		await svc.stop();
 		const sameDatabase = svc.config.databaseUrl ? { databaseUrl: svc.config.databaseUrl } : {};
 		svc = await startTestService( {}, { dataDir: dir, service: sameDatabase } );

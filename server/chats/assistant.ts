@@ -32,6 +32,8 @@ export interface AssistantState {
 	offers: Map< string, Offer >;
 	/** Dialogs it asked for in this chat: only their `submit` completes anything. */
 	dialogs: Set< string >;
+	/** Set (synchronously) when the hand-over starts: it answers nothing more, and no second hand-over starts. */
+	handingOver: boolean;
 }
 
 const key = ( label: string ): string => label.trim().toLocaleLowerCase();
@@ -46,7 +48,7 @@ export class ChatAssistant {
 
 	/** The chat was opened for the assistant. */
 	begin( chat: LiveChat, lang: string | null ): void {
-		chat.assistant = { lang, unanswered: 0, offers: new Map(), dialogs: new Set() };
+		chat.assistant = { lang, unanswered: 0, offers: new Map(), dialogs: new Set(), handingOver: false };
 	}
 
 	/** Answers the visitor's message `text` (already in the chat), if the assistant serves the chat. */
@@ -54,6 +56,8 @@ export class ChatAssistant {
 		const site = this.siteOf( chat );
 		if ( ! site ) return;
 		const state = this.state( chat );
+		// Two messages in quick succession: the first one's hand-over is under way.
+		if ( state.handingOver ) return;
 		const locale = site.localeFor( state.lang );
 		if ( locale === undefined ) return this.unanswered( chat, site, state );
 		const offer = state.offers.get( key( text ) );
@@ -75,14 +79,22 @@ export class ChatAssistant {
 	 */
 	async handover( chat: LiveChat, dialog?: string ): Promise< void > {
 		const { core } = this;
-		if ( chat.record.status !== 'assistant' ) throw new ChatError( 'conflict', 'the assistant does not serve this chat' );
+		if ( chat.record.status !== 'assistant' || chat.assistant?.handingOver ) throw new ChatError( 'conflict', 'the assistant does not serve this chat' );
 		const { site, dept } = chat.record;
 		if ( ! core.agents.available( site, dept ) ) {
 			await core.stream.system( chat, 'contact_offered', undefined, dialog );
 			return;
 		}
-		await core.stream.system( chat, 'handed_over' );
-		await core.lifecycle.setStatus( chat, 'waiting' );
+		const state = this.state( chat );
+		state.handingOver = true;
+		try {
+			await core.stream.system( chat, 'handed_over' );
+			await core.lifecycle.setStatus( chat, 'waiting' );
+		} catch ( e ) {
+			// Not recorded (setStatus rolled its change back): still the assistant's, and a hand-over may be asked again.
+			state.handingOver = false;
+			throw e;
+		}
 		chat.assistant = null;
 		core.store.bumpStat( site, 'assistant_handed_over', core.now() );
 		core.dispatcher.dispatch( site );
@@ -162,7 +174,7 @@ export class ChatAssistant {
 
 	/** After a restart the chat's memory is gone: it goes on in the site's main language. */
 	private state( chat: LiveChat ): AssistantState {
-		chat.assistant ??= { lang: null, unanswered: 0, offers: new Map(), dialogs: new Set() };
+		chat.assistant ??= { lang: null, unanswered: 0, offers: new Map(), dialogs: new Set(), handingOver: false };
 		return chat.assistant;
 	}
 }

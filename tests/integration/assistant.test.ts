@@ -185,6 +185,27 @@ test( 'after handoverAfter messages it found nothing for, the chat goes to the q
 	expect( await counters() ).toMatchObject( { assistant_answered: 1, assistant_no_answer: 2, assistant_handed_over: 1 } );
 } );
 
+test( 'two unanswerable messages at once hand over once', async () => {
+	await pushed( push( 'first', { handoverAfter: 1 } ) );
+	const agent = await onlineAgent();
+	const { visitor, chat } = await visitorStarts( 'When are you open?' );
+	await fromAssistant( visitor );
+	say( visitor, chat.id, 'qwxz blorp' );
+	say( visitor, chat.id, 'zzkq vvmp' );
+	const joined = await visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
+	// Both messages were answered (acknowledged) before the agent's sync below.
+	await visitor.acked( `m${ sent }` );
+	agent.send( { type: 'sync', chatId: chat.id, afterSeq: 0 } );
+	const events: string[] = [];
+	for ( let seq = 1; seq <= joined.seq; seq++ ) {
+		const m = await agent.next( 'message', ( x ) => x.chatId === chat.id && x.seq === seq );
+		events.push( m.event ?? m.from );
+	}
+	expect( events.filter( ( e ) => e === 'handed_over' ) ).toHaveLength( 1 );
+	expect( visitor.frames.filter( ( f ) => f.type === 'error' ) ).toEqual( [] );
+	expect( await counters() ).toMatchObject( { assistant_no_answer: 1, assistant_handed_over: 1 } );
+} );
+
 test( 'the handover frame and the person option queue the chat; with nobody online the visitor is offered the contact form', async () => {
 	await pushed( push( 'first' ) );
 	// Nobody online: offered the contact form, the chat stays with the assistant.

@@ -15,7 +15,7 @@ export const CONTENT = {
 					questions: [ 'How much is shipping?', 'What does delivery cost?' ],
 					answer: 'Shipping is **free** from 50 €.',
 					options: [
-						{ label: 'Returns', to: 'answer', answer: 'returns' },
+						{ label: 'Changed my mind', to: 'answer', answer: 'returns' },
 						{ label: 'Call me back', to: 'dialog', dialog: 'callback' },
 						{ label: 'Send us a brochure request', to: 'dialog', dialog: 'brochure' },
 						{ label: 'Rate us', to: 'dialog', dialog: 'feedback' },

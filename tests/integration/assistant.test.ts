@@ -128,10 +128,11 @@ test( 'a confident match is answered with its options; an option followed by its
 	const { visitor, chat } = await visitorStarts( 'How much is shipping?' );
 	expect( chat.status ).toBe( 'assistant' );
 	const answer = await fromAssistant( visitor );
-	expect( answer ).toMatchObject( { text: 'Shipping is **free** from 50 €.', options: [ 'Returns', 'Call me back', 'Send us a brochure request', 'Rate us', PERSON ] } );
+	expect( answer ).toMatchObject( { text: 'Shipping is **free** from 50 €.', options: [ 'Changed my mind', 'Call me back', 'Send us a brochure request', 'Rate us', PERSON ] } );
 	// Numbered after the visitor's own message.
 	expect( answer.seq ).toBe( 2 );
-	say( visitor, chat.id, 'returns' );
+	// An option's label (in any case) follows it: no match of the words would find this answer.
+	say( visitor, chat.id, 'changed MY mind' );
 	expect( ( await fromAssistant( visitor, ( m ) => m.seq > answer.seq ) ).text ).toBe( 'Send it back within _30 days_.' );
 	// German, and a visitor language without content of its own (de_AT) gets the same language's.
 	const de = await visitorStarts( 'Was kostet der Versand?', { lang: 'de_AT' }, 'v2' );
@@ -216,16 +217,17 @@ test( 'the handover frame and the person option queue the chat; with nobody onli
 	say( alone.visitor, alone.chat.id, 'When are you open?' );
 	expect( ( await fromAssistant( alone.visitor, ( m ) => m.text.startsWith( 'Monday' ) ) ).from ).toBe( 'assistant' );
 
-	// An agent online: the frame hands over.
+	// An agent online: the frame hands over; a second one at once, or after, is refused (one hand-over counted below).
 	await onlineAgent();
 	alone.visitor.send( { type: 'handover', chatId: alone.chat.id } );
+	alone.visitor.send( { type: 'handover', chatId: alone.chat.id } );
+	expect( ( await alone.visitor.next( 'error' ) ).code ).toBe( 'conflict' );
 	await alone.visitor.next( 'message', ( m ) => m.event === 'handed_over' );
 	await alone.visitor.next( 'message', ( m ) => m.event === 'agent_joined' );
-	// Handed over already: a second frame is refused.
 	alone.visitor.send( { type: 'handover', chatId: alone.chat.id } );
 	expect( ( await alone.visitor.next( 'error' ) ).code ).toBe( 'conflict' );
 
-	// The person option, by its label, with an agent online (a second one: Ann is at her limit of one? no limit set).
+	// The person option, by its label (any case), with an agent online.
 	const second = await visitorStarts( 'How much is shipping?', {}, 'v2' );
 	await fromAssistant( second.visitor );
 	say( second.visitor, second.chat.id, 'talk to a person' );

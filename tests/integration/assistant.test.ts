@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import type { ChatMessage } from '../../server/protocol';
 import { CONTENT, PERSON, push } from '../helpers/assistant-content';
 import { POSTGRES_URL } from '../helpers/engine';
-import { startTestService, type TestService } from '../helpers/service';
-import type { TestClient } from '../helpers/ws-client';
+import { ORIGIN, startTestService, type TestService } from '../helpers/service';
+import { TestClient } from '../helpers/ws-client';
 
 let svc: TestService;
 const open: TestClient[] = [];
@@ -113,6 +113,35 @@ test( 'WordPress pushes settings and content: checked with the path at fault, si
 		const { visitor, chat } = await visitorStarts( 'How much is shipping?' );
 		expect( chat.status ).toBe( 'assistant' );
 		expect( ( await fromAssistant( visitor ) ).text ).toBe( 'Shipping is **free** from 50 €.' );
+	} finally {
+		open.splice( 0 ).forEach( ( c ) => c.close() );
+		await svc.stop();
+		svc = await startTestService();
+		rmSync( dir, { recursive: true, force: true } );
+	}
+} );
+
+test( 'a stored chat the assistant serves carries on after a restart of the service', async () => {
+	const dir = mkdtempSync( join( tmpdir(), 'cc-assistant-' ) );
+	await svc.stop();
+	svc = await startTestService( {}, { dataDir: dir } );
+	site = svc.token( 'site', 'wordpress' );
+	try {
+		await pushed( push( 'first' ) );
+		const visitor = await svc.connect( 'visitor', 'v1' );
+		visitor.send( { type: 'start', clientId: 's', text: 'How much is shipping?', lang: 'en_US' } );
+		const { chat, code } = await visitor.next( 'started' );
+		const answer = await fromAssistant( visitor );
+		visitor.close();
+		await svc.stop();
+		const sameDatabase = svc.config.databaseUrl ? { databaseUrl: svc.config.databaseUrl } : {};
+		svc = await startTestService( {}, { dataDir: dir, service: sameDatabase } );
+		const back = await TestClient.open( svc.wsUrl, ORIGIN );
+		open.push( back );
+		back.send( { type: 'hello', token: svc.token( 'visitor', 'v1' ), resume: { chatId: chat.id, code, lastSeq: answer.seq } } );
+		expect( ( await back.next( 'welcome' ) ).chats[ 0 ].status ).toBe( 'assistant' );
+		say( back, chat.id, 'When are you open?' );
+		expect( ( await fromAssistant( back, ( m ) => m.seq > answer.seq ) ).text ).toBe( 'Monday to Friday, 9 to 5.' );
 	} finally {
 		open.splice( 0 ).forEach( ( c ) => c.close() );
 		await svc.stop();

@@ -23,13 +23,15 @@
  *
  * Options (all optional): --pairs=50 --window=32 --seconds=12 --rate=1000
  * --latency-seconds=12 --rounds=6 --idle=10000 --batch=500 --no-build
- * --only=echo,ephemeral,stored,stored-pg,cluster   (seconds are totals over the rounds)
+ * --only=echo,ephemeral,stored,stored-pg,cluster,compare-pg,…   (seconds are totals over the rounds)
  * --cpu-prof=<dir>   V8 CPU profile of each server process (not the drivers),
  *                    written to <dir> when it stops; open in Chrome DevTools
  * --compare=<dir>    A/B: two more variants, ephemeral and stored, running another build
  *                    of the service (e.g. `cp -r build/server build/server-before`
  *                    before a change, then `--compare=build/server-before`); it
- *                    takes its turns in the same rounds, so both see the same load
+ *                    takes its turns in the same rounds, so both see the same load;
+ *                    with --cluster, also `compare-pg` and `compare-cluster`, the
+ *                    PostgreSQL variants on that build
  * --cluster          two more variants, in the same rounds (needs Debian's postgresql-15
  *                    and redis-server: scripts/ensure-system-deps.sh cluster):
  *                    - `stored-pg`: one node, stored mode, on PostgreSQL instead of
@@ -120,6 +122,13 @@ if ( args.cluster ) {
 		{ key: 'stored-pg', label: 'stored, PostgreSQL', script: 'service-process.mjs', kind: 'service', mode: 'stored', engines: { redis: false } },
 		{ key: 'cluster', label: 'cluster, 2 nodes', script: 'service-process.mjs', kind: 'service', mode: 'stored', engines: { redis: true }, nodes: 2 }
 	);
+	if ( typeof args.compare === 'string' ) {
+		const serverDir = resolve( args.compare );
+		VARIANTS.push(
+			{ key: 'compare-pg', label: 'PostgreSQL (--compare)', script: 'service-process.mjs', kind: 'service', mode: 'stored', engines: { redis: false }, serverDir },
+			{ key: 'compare-cluster', label: 'cluster (--compare)', script: 'service-process.mjs', kind: 'service', mode: 'stored', engines: { redis: true }, nodes: 2, serverDir }
+		);
+	}
 }
 /** The whole run is killed after this, whatever is going on (each variant adds its idle connections and rounds). */
 const DEADLINE_MS = 120_000 + 70_000 * VARIANTS.length;

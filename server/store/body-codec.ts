@@ -25,8 +25,16 @@ export interface Body {
 }
 
 /** The body of `m` numbered `seq` (the number is the store's, not the caller's). */
-export const encodeBody = ( m: NewMessage, seq: number ): string => {
-	const b: Body = { s: seq, f: m.from, t: m.text, a: m.at };
+export const encodeBody = ( m: NewMessage, seq: number ): string => `{"s":${ seq },${ bodyAfterNumber( m ) }`;
+
+/**
+ * The body of `m` after its number: what follows `{"s":<seq>,` in
+ * encodeBody. PostgreSQL writes a batch of messages in one statement that
+ * gives the numbers itself (postgres/messages.ts), so it is sent this part
+ * and puts the number in front; the body is the same either way.
+ */
+export const bodyAfterNumber = ( m: NewMessage ): string => {
+	const b: Omit< Body, 's' > = { f: m.from, t: m.text, a: m.at };
 	if ( m.name !== undefined ) b.n = m.name;
 	if ( m.event !== undefined ) b.e = m.event;
 	if ( m.clientId !== undefined ) b.c = m.clientId;
@@ -35,7 +43,7 @@ export const encodeBody = ( m: NewMessage, seq: number ): string => {
 	if ( m.options !== undefined ) b.o = m.options;
 	if ( m.person !== undefined ) b.p = m.person;
 	if ( m.form !== undefined ) b.m = m.form;
-	return JSON.stringify( b );
+	return JSON.stringify( b ).slice( 1 );
 };
 
 /** The message of one body (a JSON object). */

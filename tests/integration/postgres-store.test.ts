@@ -21,8 +21,14 @@ const open = stores.open;
 const texts = ( messages: ChatMessage[] ): Array< [ number, string ] > => messages.map( ( m ) => [ m.seq, m.text ] );
 const turn = (): Promise< void > => new Promise( ( r ) => setImmediate( r ) );
 
-test( 'two stores (two nodes) appending to the same chats at once: each chat numbered 1..n, no gap, no duplicate, no deadlock', async () => {
+// A batch of messages alone is one statement (postgres/messages.ts); one with another write in it
+// is run statement by statement (postgres/batch.ts): both must keep the lock order.
+test.each( [
+	[ 'each batch with another write', true ],
+	[ 'messages only, each batch one statement', false ],
+] )( 'two stores (two nodes) appending to the same chats at once (%s): each chat numbered 1..n, no gap, no duplicate, no deadlock, every count once', async ( _, mixed ) => {
 	const url = stores.server().createDatabase();
+	const h = 480_000 * HOUR_MS;
 	const { log, lines } = capturedLog();
 	const nodes = [ await open( url, { log } ), await open( url, { log } ) ];
 	const chats = [ chatRecord(), chatRecord(), chatRecord(), chatRecord() ];
@@ -34,11 +40,13 @@ test( 'two stores (two nodes) appending to the same chats at once: each chat num
 			for ( let node = 0; node < 2; node++ ) {
 				// The nodes walk the chats in opposite orders, each batch starting with a write to
 				// one chat's row: without one lock order, their batches would deadlock.
-				others.push( nodes[ node ].setKeep( chats[ node === 0 ? 0 : chats.length - 1 ].id, k % 2 === 0 ) );
+				if ( mixed ) others.push( nodes[ node ].setKeep( chats[ node === 0 ? 0 : chats.length - 1 ].id, k % 2 === 0 ) );
 				for ( let j = 0; j < chats.length; j++ ) {
 					const chat = node === 0 ? j : chats.length - 1 - j;
 					const text = `node ${ node } chat ${ chat } turn ${ t } #${ k }`;
 					calls.push( { node, chat, text, seq: nodes[ node ].appendMessage( message( chats[ chat ].id, text ) ) } );
+					// Counters too, which both nodes' batches raise: their rows are locked after the chats'.
+					nodes[ node ].bumpStat( 'alpha', 'message_received', h );
 				}
 			}
 		}
@@ -61,7 +69,95 @@ test( 'two stores (two nodes) appending to the same chats at once: each chat num
 		expect( await nodes[ 0 ].lastSeq( chats[ c ].id ) ).toBe( perChat );
 	}
 	expect( lines.filter( ( l ) => l.includes( 'deadlock' ) ) ).toEqual( [] );
+	await nodes[ 0 ].flush();
+	await nodes[ 1 ].flush();
+	expect( await nodes[ 0 ].stats( 'alpha', h, h ) ).toEqual( [ { hour: h, kind: 'message_received', count: calls.length } ] );
 }, 60_000 );
+
+/**
+ * Another session holds a row (`lock`, in an open transaction) while `body`
+ * runs; `probe` is a third session for NOWAIT checks, `release` commits the
+ * holder. Both sessions end afterwards, whatever happened.
+ */
+async function holdingRow( url: string, lock: string, params: unknown[], body: ( probe: pg.Client, release: () => Promise< void > ) => Promise< void > ): Promise< void > {
+	const holder = new pg.Client( { connectionString: url } );
+	const probe = new pg.Client( { connectionString: url } );
+	await holder.connect();
+	await probe.connect();
+	try {
+		await holder.query( 'BEGIN' );
+		await holder.query( lock, params );
+		await body( probe, async () => void ( await holder.query( 'COMMIT' ) ) );
+	} finally {
+		await holder.end();
+		await probe.end();
+	}
+}
+
+/** The store's connection is waiting for a lock (the barrier before checking what it already holds). */
+const storeWaitsForALock = ( url: string ): Promise< void > =>
+	stores.server().until( url, "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = 'consent-chat' AND wait_event_type = 'Lock')" );
+
+test.each( [
+	[ 'messages only, one statement', false ],
+	[ 'with another write, statement by statement', true ],
+] )( "a batch (%s) takes its chats' rows in id order, whatever order its writes came in", async ( _, mixed ) => {
+	const url = stores.server().createDatabase();
+	const store = await open( url );
+	const [ low, high ] = [ chatRecord(), chatRecord() ].sort( ( x, y ) => ( x.id < y.id ? -1 : 1 ) );
+	await store.insertChat( high );
+	await store.insertChat( low );
+	await holdingRow( url, 'SELECT FROM chats WHERE id = $1 FOR NO KEY UPDATE', [ high.id ], async ( probe, release ) => {
+		// The higher id first, in call order, in the table and in the batch.
+		const writes: Array< Promise< unknown > > = [ store.appendMessage( message( high.id, 'h' ) ), store.appendMessage( message( low.id, 'l' ) ) ];
+		if ( mixed ) writes.push( store.setKeep( low.id, true ) );
+		await storeWaitsForALock( url );
+		// Waiting for the higher row, the batch already holds the lower one.
+		await expect( probe.query( 'SELECT FROM chats WHERE id = $1 FOR NO KEY UPDATE NOWAIT', [ low.id ] ) ).rejects.toMatchObject( { code: '55P03' } );
+		await release();
+		expect( ( await Promise.all( writes ) ).slice( 0, 2 ) ).toEqual( [ 1, 1 ] );
+	} );
+} );
+
+test( "a batch of messages takes its chats' rows before the counter rows it raises", async () => {
+	const url = stores.server().createDatabase();
+	const store = await open( url );
+	const h = 480_000 * HOUR_MS;
+	const chat = chatRecord();
+	await store.insertChat( chat );
+	store.bumpStat( 'alpha', 'message_received', h );
+	await store.flush();
+	await holdingRow( url, "SELECT FROM stats_hourly WHERE site = 'alpha' FOR UPDATE", [], async ( probe, release ) => {
+		const written = store.appendMessage( message( chat.id, 'counted' ) );
+		store.bumpStat( 'alpha', 'message_received', h );
+		await storeWaitsForALock( url );
+		await expect( probe.query( 'SELECT FROM chats WHERE id = $1 FOR NO KEY UPDATE NOWAIT', [ chat.id ] ) ).rejects.toMatchObject( { code: '55P03' } );
+		await release();
+		expect( await written ).toBe( 1 );
+		expect( await store.stats( 'alpha', h, h ) ).toEqual( [ { hour: h, kind: 'message_received', count: 2 } ] );
+	} );
+} );
+
+test( 'a batch of messages alone, one to a chat that does not exist: that one fails with NoSuchChatError and takes no number, the others are written', async () => {
+	const url = stores.server().createDatabase();
+	const store = await open( url );
+	const a = chatRecord();
+	const b = chatRecord();
+	await store.insertChat( a );
+	await store.insertChat( b );
+	await store.appendMessage( message( a.id, 'a1' ) );
+	const outcomes = await Promise.allSettled( [
+		store.appendMessage( message( a.id, 'a2' ) ),
+		store.appendMessage( message( b.id, 'b1' ) ),
+		store.appendMessage( message( chatRecord().id, 'to nowhere' ) ),
+		store.appendMessage( message( a.id, 'a3' ) ),
+		store.appendMessage( message( b.id, 'b2' ) ),
+	] );
+	expect( outcomes.map( ( o ) => ( o.status === 'fulfilled' ? o.value : ( o.reason as Error ).constructor.name ) ) ).toEqual( [ 2, 1, 'NoSuchChatError', 3, 2 ] );
+	expect( texts( await store.messagesAfter( a.id, 0 ) ) ).toEqual( [ [ 1, 'a1' ], [ 2, 'a2' ], [ 3, 'a3' ] ] );
+	expect( texts( await store.messagesAfter( b.id, 0 ) ) ).toEqual( [ [ 1, 'b1' ], [ 2, 'b2' ] ] );
+	expect( await store.lastSeq( a.id ) ).toBe( 3 );
+} );
 
 test( 'PostgreSQL going away: writes, reads and opening reject with StoreUnavailableError at once; back, the store works again by itself and loses no count', async () => {
 	const url = stores.server().createDatabase();
@@ -132,7 +228,7 @@ test( 'a database of a newer schema is refused, and left as it was', async () =>
 	expect( stores.server().psql( url, 'SELECT version FROM schema_migrations ORDER BY 1' ) ).toBe( `${ everyVersion }\n99` );
 } );
 
-test( 'a run of messages the database refuses as a whole is written again one by one: only the refused one fails, no number is lost', async () => {
+test( 'a batch of messages the database refuses as a whole (its one statement, then its run) is written again one by one: only the refused one fails, no number is lost', async () => {
 	const url = stores.server().createDatabase();
 	const store = await open( url );
 	stores.server().psql(

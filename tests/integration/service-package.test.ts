@@ -53,7 +53,7 @@ test( 'the package holds only the runtime dependencies', () => {
 		dependencies: Record< string, string >;
 		devDependencies?: unknown;
 	};
-	expect( Object.keys( pkg.dependencies ).sort() ).toEqual( [ 'better-sqlite3', 'ioredis', 'jsonwebtoken', 'pg', 'pino', 'valibot', 'ws' ] );
+	expect( Object.keys( pkg.dependencies ).sort() ).toEqual( [ '@orama/stemmers', '@orama/stopwords', 'better-sqlite3', 'ioredis', 'jsonwebtoken', 'minisearch', 'pg', 'pino', 'valibot', 'ws' ] );
 	expect( pkg.devDependencies ).toBeUndefined();
 } );
 

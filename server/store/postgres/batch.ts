@@ -18,13 +18,19 @@
  * batches never wait for each other in a circle. Should a deadlock happen
  * all the same (a purge meeting another node's batch), PostgreSQL cancels
  * one of them; that batch is dropped whole and run again.
+ *
+ * A batch of messages and nothing else is first tried as one statement
+ * (messages.ts, writeBatch): the same locks in the same order, one round
+ * trip instead of eight. Only if PostgreSQL refuses it (nothing of it is
+ * then applied) is the batch written the careful way above, so a message
+ * that fails still fails alone.
  */
 import type pg from 'pg';
 import type { Logger } from '../../log';
 import { StoreInputError } from '../errors';
 import { Failed } from '../group-commit';
 import type { NewMessage } from '../types';
-import { isTransient, toStoreError, type ReadPool, type WriteConnection } from './connection';
+import { isTransient, isUnavailable, toStoreError, type ReadPool, type WriteConnection } from './connection';
 import { agentKey, lockAgents } from './locks';
 import type { MessageLog } from './messages';
 import type { StatsCounters } from './stats';
@@ -96,7 +102,7 @@ export class BatchRunner {
 		for ( let attempt = 1; ; attempt++ ) {
 			const erased = new Set< ErasedTable >();
 			try {
-				const out = await this.attempt( ops, erased );
+				const out = ( await this.inOneStatement( ops ) ) ?? ( await this.attempt( ops, erased ) );
 				this.counters.written();
 				if ( erased.size > 0 ) await this.vacuum( erased );
 				return out;
@@ -110,6 +116,22 @@ export class BatchRunner {
 				this.counters.failed();
 				throw toStoreError( e );
 			}
+		}
+	}
+
+	/**
+	 * A batch of messages only, as one statement (messages.ts); null if it is
+	 * not one, or if PostgreSQL refused the statement as such (then it is run
+	 * the careful way). A deadlock, or a connection lost, is the batch's.
+	 */
+	private async inOneStatement( ops: readonly Op[] ): Promise< unknown[] | null > {
+		if ( ops.length === 0 || ! ops.every( isMessage ) ) return null;
+		const db = await this.connection.get();
+		try {
+			return await this.messages.writeBatch( db, ops as NewMessage[], this.counters );
+		} catch ( e ) {
+			if ( isTransient( e ) || isUnavailable( e ) ) throw e;
+			return null;
 		}
 	}
 

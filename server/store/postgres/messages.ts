@@ -14,15 +14,27 @@
  * (two nodes read the same maximum; one batch then fails on the key), a
  * sequence (one per chat is unworkable, a shared one leaves gaps in each
  * chat), an advisory lock per chat (the same wait, and a round trip more).
+ *
+ * A batch of messages and nothing else (the common one) is written by one
+ * statement (ONE_STATEMENT), in a transaction of its own: the chats' rows
+ * locked in id order, the numbers raised, the rows inserted, the counters
+ * and their mark written (stats.ts), committed when PostgreSQL answers. One
+ * round trip instead of eight (BEGIN, the locks, a savepoint, the numbers,
+ * the rows, its release, the counters, COMMIT), each of which waits for a
+ * busy event loop to read its answer: docs/architecture.md, "The cluster
+ * bench", has the figures. If that statement fails (nothing of it is then
+ * applied), the batch is written the careful way (batch.ts), where a write
+ * that fails fails alone.
  */
 import type pg from 'pg';
 import type { ChatMessage } from '../../protocol';
-import { decodeMessage, encodeBody } from '../body-codec';
+import { bodyAfterNumber, decodeMessage, encodeBody } from '../body-codec';
 import { NoSuchChatError } from '../errors';
 import { Failed } from '../group-commit';
 import type { NewMessage } from '../types';
 import { alone } from './batch';
 import type { ReadPool } from './connection';
+import type { StatsCounters } from './stats';
 
 const NUMBER = `UPDATE chats SET last_seq = chats.last_seq + n.count
 	FROM unnest($1::text[], $2::int[]) AS n (id, count)
@@ -30,6 +42,32 @@ const NUMBER = `UPDATE chats SET last_seq = chats.last_seq + n.count
 	RETURNING chats.id, chats.rid, chats.last_seq`;
 
 const INSERT = 'INSERT INTO messages (chat, seq, body) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[])';
+
+/**
+ * A batch of messages in one statement. $1, $2: each chat and its count of
+ * messages; $3–$5: each message's chat, its place among that chat's
+ * messages in the batch (1, 2, …) and its body after the number
+ * (body-codec.ts). `locked` takes the rows' locks in id order, as batch.ts
+ * does for every batch, and the gates hold each later part back until the
+ * part before has run whole (a part of a WITH runs when it is read, and in
+ * no promised order otherwise): no row changes before every lock is held,
+ * and the counters (`more`, from $6) come after the chats. Rows come back
+ * for the chats that exist, with the number before the batch's first
+ * message in each.
+ */
+const ONE_STATEMENT = ( more = '' ): string => `WITH locked AS (
+		SELECT id FROM chats WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE
+	), numbered AS (
+		UPDATE chats SET last_seq = chats.last_seq + n.count
+		FROM unnest($1::text[], $2::int[]) AS n (id, count)
+		WHERE chats.id = n.id AND (SELECT count(*) FROM locked) >= 0
+		RETURNING chats.id, chats.rid, chats.last_seq - n.count AS before
+	), inserted AS (
+		INSERT INTO messages (chat, seq, body)
+		SELECT c.rid, c.before + m.k, '{"s":' || (c.before + m.k) || ',' || m.tail
+		FROM unnest($3::text[], $4::int[], $5::text[]) AS m (id, k, tail) JOIN numbered c ON c.id = m.id
+	)${ more }
+	SELECT id, before FROM numbered`;
 
 export class MessageLog {
 	constructor( private readonly reads: ReadPool ) {}
@@ -49,6 +87,30 @@ export class MessageLog {
 			out.push( one instanceof Failed ? one : ( one as unknown[] )[ 0 ] );
 		}
 		return out;
+	}
+
+	/**
+	 * A batch of messages and nothing else, with the counters, as one
+	 * statement that commits on its own (see above): each message's number,
+	 * or a Failed (no such chat: it takes no number). Rejects if PostgreSQL
+	 * refused the statement; then nothing of it was applied.
+	 */
+	async writeBatch( db: pg.ClientBase, run: readonly NewMessage[], counters: StatsCounters ): Promise< unknown[] > {
+		const counts = new Map< string, number >();
+		const places = run.map( ( m ) => {
+			const k = ( counts.get( m.chatId ) ?? 0 ) + 1;
+			counts.set( m.chatId, k );
+			return k;
+		} );
+		const values: unknown[] = [ [ ...counts.keys() ], [ ...counts.values() ], run.map( ( m ) => m.chatId ), places, run.map( bodyAfterNumber ) ];
+		const more = counters.parts( values.length + 1, '(SELECT count(*) FROM numbered) >= 0' );
+		if ( more ) values.push( ...more.values );
+		const { rows } = await db.query< { id: string; before: number } >( ONE_STATEMENT( more ? `, ${ more.sql }` : '' ), values );
+		const before = new Map( rows.map( ( r ) => [ r.id, r.before ] ) );
+		return run.map( ( m, i ) => {
+			const b = before.get( m.chatId );
+			return b === undefined ? new Failed( new NoSuchChatError() ) : b + places[ i ];
+		} );
 	}
 
 	async messagesAfter( chatId: string, afterSeq: number ): Promise< ChatMessage[] > {

@@ -25,18 +25,24 @@ interface Carried {
 const fresh = (): Carried => ( { stats: new PendingStats(), batch: null } );
 
 /**
- * The mark and the counters in one statement. Rows are added in key order
- * (site, hour, kind): every node's batch locks the counter rows it raises in
- * that one order, after its chats (batch.ts), so two batches never deadlock
- * on them.
+ * The mark and the counters, as two parts of one statement's WITH, with
+ * parameters from $p on. Rows are added in key order (site, hour, kind):
+ * every node's batch locks the counter rows it raises in that one order,
+ * after its chats (batch.ts), so two batches never deadlock on them. `gate`
+ * is a condition that holds the rows back until it is evaluated: inside a
+ * batch's one statement (messages.ts), the chats' part has then run whole.
  */
-const WRITE = `WITH mark AS (
-		INSERT INTO stats_marks (writer, batch) VALUES ($1, $2)
+const counterParts = ( p: number, gate = 'true' ): string => `mark AS (
+		INSERT INTO stats_marks (writer, batch) VALUES ($${ p }, $${ p + 1 })
 		ON CONFLICT (writer) DO UPDATE SET batch = excluded.batch
-	)
-	INSERT INTO stats_hourly (site, hour, kind, count)
-	SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::bigint[]) ORDER BY 1, 2, 3
-	ON CONFLICT (site, hour, kind) DO UPDATE SET count = stats_hourly.count + excluded.count`;
+	), counted AS (
+		INSERT INTO stats_hourly (site, hour, kind, count)
+		SELECT * FROM unnest($${ p + 2 }::text[], $${ p + 3 }::bigint[], $${ p + 4 }::text[], $${ p + 5 }::bigint[])
+		WHERE ${ gate } ORDER BY 1, 2, 3
+		ON CONFLICT (site, hour, kind) DO UPDATE SET count = stats_hourly.count + excluded.count
+	)`;
+
+const WRITE = `WITH ${ counterParts( 1 ) } SELECT`;
 
 /** Never no row: the mark (null before this store's first batch with counters) beside the site's counters, if any. */
 const READ = `SELECT m.batch AS mark, s.hour, s.kind, s.count
@@ -72,7 +78,23 @@ export class StatsCounters {
 
 	/** Inside the batch's transaction, last: writes the carried sets and the batch's mark. */
 	async write( db: pg.ClientBase ): Promise< void > {
-		if ( this.carried.length === 0 ) return;
+		const values = this.numbered();
+		if ( values ) await db.query( WRITE, values );
+	}
+
+	/**
+	 * The same write as parts of another statement's WITH (a batch of messages
+	 * in one statement: messages.ts), its parameters from $first on, held back
+	 * by `gate` (see counterParts). Null if nothing is carried.
+	 */
+	parts( first: number, gate: string ): { sql: string; values: unknown[] } | null {
+		const values = this.numbered();
+		return values && { sql: counterParts( first, gate ), values };
+	}
+
+	/** Gives the carried sets this batch's number; the write's parameters, or null if nothing is carried. */
+	private numbered(): unknown[] | null {
+		if ( this.carried.length === 0 ) return null;
 		const batch = ++this.batches;
 		const all = new PendingStats();
 		for ( const set of this.carried ) {
@@ -80,14 +102,14 @@ export class StatsCounters {
 			all.merge( set.stats );
 		}
 		const rows = [ ...all.rows() ];
-		await db.query( WRITE, [
+		return [
 			this.writer,
 			batch,
 			rows.map( ( r ) => r.site ),
 			rows.map( ( r ) => r.hour ),
 			rows.map( ( r ) => r.kind ),
 			rows.map( ( r ) => r.count ),
-		] );
+		];
 	}
 
 	/** The batch committed. */

@@ -32,6 +32,7 @@ const POSTGRES_SUITES = [
 	'policy',
 	'tracking',
 	'log-privacy',
+	'assistant',
 ];
 
 module.exports = {

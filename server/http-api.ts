@@ -9,6 +9,7 @@
  * For WordPress itself (a `site` token): `/admin/status`, `/admin/purge`,
  * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`, `/admin/page-views`,
  * `/admin/policy` (the site's storage policy, set from its WordPress settings),
+ * `/admin/assistant` (the site's assistant: settings and content),
  * `/admin/agents/revoke` (an agent's access changed in WordPress).
  *
  * Every refusal is JSON `{ error, message }` with a 4xx status (http/transport.ts);

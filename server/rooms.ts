@@ -10,6 +10,7 @@ import type { Peer } from './peer';
 import { LIMITS } from './protocol';
 import type { ClientFrame, HelloFrame } from './protocol';
 import type { Timers } from './presence';
+import type { AssistantsInForce } from './assistant/site-assistants';
 import type { ChatStore } from './store/types';
 import type { ChatCounts, ErasedByEmail, FrontDoor } from './front-door';
 import { createCore, type Core } from './chats/core';
@@ -33,9 +34,10 @@ export class ChatRooms implements FrontDoor {
 		log: Logger,
 		sites: ReadonlyMap< string, SiteConfig >,
 		now: () => number = Date.now,
-		presence: { graceMs: number; timers?: Timers } = { graceMs: 30_000 }
+		presence: { graceMs: number; timers?: Timers } = { graceMs: 30_000 },
+		assistants?: AssistantsInForce
 	) {
-		this.core = createCore( { store, log, sites, now, presence } );
+		this.core = createCore( { store, log, sites, now, presence, assistants } );
 		this.sessions = new Sessions( this.core );
 		this.erasure = new Erasure( this.core );
 	}
@@ -78,7 +80,9 @@ export class ChatRooms implements FrontDoor {
 				}
 				return this.send( peer, frame.chatId, frame.clientId, { text: frame.text, options: frame.options } );
 			case 'submit':
-				return this.send( peer, frame.chatId, frame.clientId, { text: '', dialog: frame.dialog, fields: frame.fields } );
+				return this.submit( peer, frame );
+			case 'handover':
+				return this.core.assistant.handover( chats.participantChat( peer, frame.chatId ) );
 			case 'end':
 				return lifecycle.end( chats.participantChat( peer, frame.chatId ) );
 			case 'sync': {
@@ -144,9 +148,19 @@ export class ChatRooms implements FrontDoor {
 
 	private async send( peer: Peer, chatId: string, clientId: string, content: Parameters< Core[ 'stream' ][ 'send' ] >[ 3 ] ): Promise< void > {
 		const chat = this.core.chats.participantChat( peer, chatId );
-		const newPreview = await this.core.stream.send( peer, chat, clientId, content );
+		const { fresh, newPreview } = await this.core.stream.send( peer, chat, clientId, content );
 		// The queue shows a waiting chat's first visitor message.
 		if ( newPreview && chat.record.status === 'waiting' ) this.core.dispatcher.broadcastQueue( chat.record.site );
+		// While the assistant serves the chat, it answers each new visitor message (a resend was answered before).
+		if ( fresh && peer.identity.role === 'visitor' && chat.record.status === 'assistant' ) await this.core.assistant.reply( chat, content.text );
+	}
+
+	/** A completed dialog: kept like a message; if the assistant asked for it, its action follows. */
+	private async submit( peer: Peer, f: Frame< 'submit' > ): Promise< void > {
+		const chat = this.core.chats.participantChat( peer, f.chatId );
+		const dialog = this.core.assistant.submitted( chat, f.dialog, f.fields );
+		const { fresh } = await this.core.stream.send( peer, chat, f.clientId, { text: '', dialog: f.dialog, fields: f.fields } );
+		if ( dialog && fresh ) await this.core.assistant.complete( chat, dialog );
 	}
 
 	private typing( peer: Peer, f: Frame< 'typing' > ): void {

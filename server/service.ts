@@ -17,7 +17,8 @@ import { CLOSE, LIMITS } from './protocol';
 import { Revocations } from './revocations';
 import { ChatRooms } from './rooms';
 import { SitePolicies } from './site-policy';
-import { openPageViews, openPolicyStore, openStore } from './store/open';
+import { openAssistantStore, openPageViews, openPolicyStore, openStore } from './store/open';
+import { SiteAssistants } from './assistant/site-assistants';
 import type { ChatStore } from './store/types';
 import { MAX_TOKEN_LIFETIME_S } from './tokens';
 
@@ -44,16 +45,19 @@ export async function startService(
 	const allOrigins = new Set( config.sites.flatMap( ( s ) => s.origins ) );
 	const policies = new SitePolicies( await openPolicyStore( config, log ), sites, log );
 	await policies.load();
+	// What WordPress last sent for each site's assistant, in force before the first chat.
+	const assistants = new SiteAssistants( await openAssistantStore( config, log ), new Set( sites.keys() ), log );
+	await assistants.load();
 	const presence = { graceMs: config.agentGraceSeconds * 1000 };
 	const addressSettings = { maxConnections: config.limits.connectionsPerIp, maxFailures: config.limits.deleteAttemptsPerIp };
 	// Several nodes (Redis and PostgreSQL configured): see cluster/start.ts. One node: every site served here.
-	const cluster: Cluster | null = config.redisUrl ? await startCluster( config, { store, log, sites, policies, now: opts.now, presence, addressSettings } ) : null;
+	const cluster: Cluster | null = config.redisUrl ? await startCluster( config, { store, log, sites, policies, assistants, now: opts.now, presence, addressSettings } ) : null;
 	let rooms: FrontDoor;
 	let addressLimits: AddressLimits;
 	if ( cluster ) {
 		( { rooms, addressLimits } = cluster );
 	} else {
-		const single = new ChatRooms( store, log, sites, opts.now, presence );
+		const single = new ChatRooms( store, log, sites, opts.now, presence, assistants );
 		await single.recover();
 		rooms = single;
 		addressLimits = new MemoryAddressLimits( addressSettings );
@@ -78,7 +82,7 @@ export async function startService(
 	};
 	// Agents whose access WordPress withdrew (POST /admin/agents/revoke): their older tokens are refused.
 	const revocations = new Revocations( MAX_TOKEN_LIFETIME_S * 1000 );
-	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, limits: addressLimits, addressOf, log, pageViews, policies, readiness, revocations } ) );
+	const http = createServer( ( req, res ) => void handleHttp( req, res, { sites, rooms, store, limits: addressLimits, addressOf, log, pageViews, policies, assistants, readiness, revocations } ) );
 	const wss = new WebSocketServer( { noServer: true, maxPayload: LIMITS.maxFrameBytes } );
 	const connectionContext = { sites, allOrigins, rooms, log, limits: config.limits, addressLimits, addressOf, revocations };
 	// Pinged by the last heartbeat and not answered yet. A socket is in here
@@ -186,6 +190,7 @@ export async function startService(
 			await store.close().catch( ( e: unknown ) => ( flushError ??= e ) );
 			await pageViews.close();
 			await policies.close();
+			await assistants.close();
 			wss.close();
 			http.closeAllConnections();
 			if ( flushError !== null ) {

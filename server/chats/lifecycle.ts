@@ -22,6 +22,8 @@ export interface OpenOptions {
 	consentVersion: string | null;
 	form?: FieldValues;
 	text?: string;
+	/** The visitor's language, for the assistant. */
+	lang: string | null;
 }
 
 /** The record fields a status change may set. */
@@ -52,6 +54,7 @@ export class Lifecycle {
 			consentVersion: f.consentVersion ?? null,
 			form: f.form,
 			text: f.text,
+			lang: f.lang ?? null,
 		} );
 	}
 
@@ -64,16 +67,18 @@ export class Lifecycle {
 			throw new ChatError( 'conflict', 'the site keeps this chat as a record; ask the site to delete it' );
 		}
 		const { dept, from, consentVersion } = chat.record;
+		const lang = chat.assistant?.lang ?? null;
 		await this.end( chat );
 		await this.core.store.deleteChat( chat.record.id );
-		await this.open( peer, { clientId, mode: 'ephemeral', dept, from, consentVersion } );
+		await this.open( peer, { clientId, mode: 'ephemeral', dept, from, consentVersion, lang } );
 	}
 
-	/** A new chat for this visitor connection, waiting for an agent. */
+	/** A new chat for this visitor connection: waiting for an agent, or served by the site's assistant first. */
 	private async open( peer: Peer, o: OpenOptions ): Promise< void > {
 		const { core } = this;
 		const at = core.now();
 		const site = peer.identity.site.id;
+		const assisted = core.assistant.serves( site, o.dept );
 		const code = codeFromUuid( randomUUID() );
 		const name = o.form?.name?.slice( 0, 80 ) || null;
 		const record: ChatRecord = {
@@ -82,7 +87,7 @@ export class Lifecycle {
 			codeHash: hashCode( code ),
 			mode: o.mode,
 			dept: o.dept,
-			status: 'waiting',
+			status: assisted ? 'assistant' : 'waiting',
 			createdAt: at,
 			closedAt: null,
 			keep: false,
@@ -96,6 +101,7 @@ export class Lifecycle {
 		};
 		// In memory (also for ephemeral chats), for the agent to address the visitor.
 		const chat = newLiveChat( name ? { ...record, visitorName: name } : record, at );
+		if ( assisted ) core.assistant.begin( chat, o.lang );
 		// Registered before the write resolves so that frames right behind this
 		// one find the chat; the store applies writes in call order, so they follow it to disk.
 		core.chats.add( chat );
@@ -107,6 +113,10 @@ export class Lifecycle {
 		this.activity.started++;
 		if ( o.form && Object.keys( o.form ).length > 0 ) await core.stream.form( chat, o.form );
 		if ( o.text ) await core.stream.send( peer, chat, o.clientId, { text: o.text } );
+		if ( assisted ) {
+			if ( o.text ) await core.assistant.reply( chat, o.text );
+			return;
+		}
 		// Also sends the queue, with this chat's first message as its preview.
 		core.dispatcher.dispatch( site );
 	}

@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import type { ChatMessage, ErrorCode, PageView, ServerFrame } from '../protocol';
 import { RecentClientIds } from '../recent-client-ids';
 import type { ChatRecord } from '../store/types';
+import type { AssistantState } from './assistant';
 
 /** Recent clientIds a chat recognises in a resend (see RecentClientIds). */
 const REMEMBERED_CLIENT_IDS = 1024;
@@ -39,6 +40,8 @@ export interface LiveChat {
 	 * once the visitor has been told.
 	 */
 	memoryLost: boolean;
+	/** While the site's assistant serves the chat: what it offered and counted (memory only; chats/assistant.ts). */
+	assistant: AssistantState | null;
 }
 
 export function newLiveChat( record: ChatRecord, at: number ): LiveChat {
@@ -54,6 +57,7 @@ export function newLiveChat( record: ChatRecord, at: number ): LiveChat {
 		lastActivity: at,
 		position: 0,
 		memoryLost: false,
+		assistant: null,
 	};
 }
 

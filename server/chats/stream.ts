@@ -7,7 +7,7 @@
  * first copy's number, never written twice.
  */
 import type { Peer } from '../peer';
-import type { Author, ChatMessage, FieldValues, SystemEvent } from '../protocol';
+import type { Author, ChatMessage, DialogForm, FieldValues, SystemEvent } from '../protocol';
 import type { ChatRecord } from '../store/types';
 import type { Core } from './core';
 import { ChatError, type LiveChat } from './live-chat';
@@ -33,22 +33,38 @@ export interface Content {
 	options?: string[];
 }
 
+/** What the assistant adds to a message of its own. */
+export interface AssistantExtras {
+	event?: SystemEvent;
+	options?: string[];
+	person?: true;
+	form?: DialogForm;
+	dialog?: string;
+}
+
+/** What became of a participant's message. */
+export interface Sent {
+	/** False for a resend of a message the chat has (answered with its number, nothing new). */
+	fresh: boolean;
+	/** The chat's first visitor text: the queue's preview changed. */
+	newPreview: boolean;
+}
+
 export class ChatStream {
 	constructor( private readonly core: Core ) {}
 
 	/**
 	 * A participant's message (or pre-chat form). Resolves once it is
-	 * durable and handed on; to true if it is the chat's first visitor text
-	 * (the queue's preview changed).
+	 * durable and handed on (see Sent).
 	 */
-	async send( peer: Peer, chat: LiveChat, clientId: string, content: Content ): Promise< boolean > {
+	async send( peer: Peer, chat: LiveChat, clientId: string, content: Content ): Promise< Sent > {
 		if ( chat.record.status === 'closed' ) throw new ChatError( 'conflict', 'the chat has ended' );
 		const chatId = chat.record.id;
 		const known = chat.clientSeqs.get( clientId );
 		if ( known !== undefined ) {
 			// A resend: acknowledged with the number the first copy got (once it is durable), not written twice.
 			peer.send( { type: 'ack', chatId, clientId, seq: await known } );
-			return false;
+			return { fresh: false, newPreview: false };
 		}
 		const from: Author = peer.identity.role;
 		const message = this.message( chat, from, content.text, {
@@ -76,12 +92,20 @@ export class ChatStream {
 		// The message's own copy, with its clientId, is the sender's acknowledgement;
 		// an `ack` only where that copy did not reach the sending connection.
 		if ( ! delivered ) peer.send( { type: 'ack', chatId, clientId, seq: message.seq } );
-		return newPreview;
+		return { fresh: true, newPreview };
+	}
+
+	/**
+	 * A message of the site's assistant (Markdown `text`, or an event the
+	 * widget words), numbered, kept or buffered by the chat's mode like any other.
+	 */
+	async assistant( chat: LiveChat, text: string, extra: AssistantExtras = {} ): Promise< void > {
+		await this.commit( chat, this.message( chat, 'assistant', text, extra ) );
 	}
 
 	/** A line of the service's own (agent joined, chat ended, …), in number order with the rest. */
-	async system( chat: LiveChat, event: SystemEvent, name?: string ): Promise< void > {
-		await this.commit( chat, this.message( chat, 'system', '', { event, name } ) );
+	async system( chat: LiveChat, event: SystemEvent, name?: string, dialog?: string ): Promise< void > {
+		await this.commit( chat, this.message( chat, 'system', '', { event, name, dialog } ) );
 	}
 
 	/** The completed pre-chat form, as the chat's first message. */
@@ -116,7 +140,7 @@ export class ChatStream {
 		chat: LiveChat,
 		from: Author,
 		text: string,
-		extra: { clientId?: string; name?: string; event?: SystemEvent; dialog?: string; fields?: FieldValues; options?: string[] }
+		extra: { clientId?: string; name?: string; dialog?: string; fields?: FieldValues } & AssistantExtras
 	): ChatMessage {
 		// Numbered when it is committed (see number()).
 		const message: ChatMessage = { chatId: chat.record.id, seq: 0, from, text, at: this.core.now() };
@@ -126,6 +150,8 @@ export class ChatStream {
 		if ( extra.dialog ) message.dialog = extra.dialog;
 		if ( extra.fields ) message.fields = extra.fields;
 		if ( extra.options ) message.options = extra.options;
+		if ( extra.person ) message.person = extra.person;
+		if ( extra.form ) message.form = extra.form;
 		chat.lastActivity = message.at;
 		return message;
 	}

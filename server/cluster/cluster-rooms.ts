@@ -27,6 +27,7 @@ import type { NodeBus, NodeId } from './bus';
 import { answerCall, Calls, OwnerUnavailableError } from './calls';
 import { NobodyListeningError, Outbox } from './outbox';
 import { RemotePeers } from './remote-peers';
+import type { AssistantsInForce } from '../assistant/site-assistants';
 import { SiteOwners } from './site-owners';
 import { Forwards, type Forward } from './forwards';
 import { nodeChannel, type CallName, type Op } from './wire';
@@ -40,6 +41,8 @@ export interface ClusterOptions {
 	now?: () => number;
 	presence?: { graceMs: number; timers?: Timers };
 	heartbeatMs?: number;
+	/** Each site's assistant in force on this node (kept in step by assistant-sync.ts). */
+	assistants?: AssistantsInForce;
 }
 
 const sum = ( all: Iterable< number > ): number => [ ...all ].reduce( ( a, b ) => a + b, 0 );
@@ -191,7 +194,7 @@ export class ClusterRooms implements FrontDoor {
 	private async take( site: string ): Promise< void > {
 		const config = this.o.sites.get( site );
 		if ( ! config ) throw new Error( `unknown site ${ site }` );
-		const rooms = new ChatRooms( this.o.store, this.o.log, new Map( [ [ site, config ] ] ), this.o.now, this.o.presence );
+		const rooms = new ChatRooms( this.o.store, this.o.log, new Map( [ [ site, config ] ] ), this.o.now, this.o.presence, this.o.assistants );
 		await rooms.recover( { otherSites: 'skip', ephemeral: 'continue' } );
 		this.local.set( site, rooms );
 	}

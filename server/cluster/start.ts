@@ -7,12 +7,14 @@
 import type { AddressLimitSettings } from '../address-limits';
 import type { ServiceConfig, SiteConfig } from '../config';
 import type { Logger } from '../log';
+import type { SiteAssistants } from '../assistant/site-assistants';
 import type { SitePolicies } from '../site-policy';
 import type { ChatStore } from '../store/types';
 import type { Timers } from '../presence';
 import { RedisAddressLimits } from './address-counters';
 import { NodeBus } from './bus';
 import { ClusterRooms } from './cluster-rooms';
+import { syncAssistants } from './assistant-sync';
 import { syncPolicies } from './policy-sync';
 import { closeRedis, openRedis } from './redis';
 
@@ -33,6 +35,7 @@ export async function startCluster(
 		log: Logger;
 		sites: ReadonlyMap< string, SiteConfig >;
 		policies: SitePolicies;
+		assistants: SiteAssistants;
 		now?: () => number;
 		presence: { graceMs: number; timers?: Timers };
 		addressSettings: AddressLimitSettings;
@@ -44,7 +47,8 @@ export async function startCluster(
 	const redis = openRedis( redisUrl, { log: o.log, role: 'address-limits' } );
 	const addressLimits = await RedisAddressLimits.start( { ...o.addressSettings, redis, bus, log: o.log } );
 	await syncPolicies( bus, o.policies, o.log );
-	const rooms = await ClusterRooms.start( { bus, store: o.store, databaseUrl, log: o.log, sites: o.sites, now: o.now, presence: o.presence } );
+	await syncAssistants( bus, o.assistants, o.log );
+	const rooms = await ClusterRooms.start( { bus, store: o.store, databaseUrl, log: o.log, sites: o.sites, now: o.now, presence: o.presence, assistants: o.assistants } );
 	o.log.info( { node: bus.id, sites: [ ...rooms.ownedSites() ] }, 'cluster node started' );
 	return {
 		rooms,

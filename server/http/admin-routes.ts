@@ -3,14 +3,27 @@
  * only ever about that site): `/admin/status`, `/admin/purge`,
  * `/admin/stats`, `/admin/contacts`, `/admin/chats/delete`,
  * `/admin/page-views`, `/admin/policy` (the site's storage policy, set from
- * its WordPress settings), `/admin/agents/revoke` (an agent's access changed
+ * its WordPress settings), `/admin/assistant` (the site's assistant: settings
+ * and content), `/admin/agents/revoke` (an agent's access changed
  * in WordPress), `/admin/personal-data` and its `/erase` (WordPress's
  * personal data tools).
  */
 import * as v from 'valibot';
 import { policyOf, SitePolicy } from '../site-policy';
 import { answerDelete } from './public-routes';
-import { bearer, HttpError, json, numberParam, readJson, type Routes } from './transport';
+import { AssistantPush, parseAssistantPush } from '../assistant/settings';
+import { bearer, HttpError, json, numberParam, readBody, readJson, type Routes } from './transport';
+
+/**
+ * The largest `PUT /admin/assistant` body: the content's own limits allow
+ * far more (2,000 answers of 4,000 characters), but a site's real content —
+ * some 2,000 short answers with their questions — is 1–2 MB of JSON. A
+ * proxy in front must let this much through on this path (docs/deploy).
+ */
+export const MAX_ASSISTANT_BYTES = 4 * 1024 * 1024;
+
+/** What a site that never sent one has: the settings' defaults (off) and no content. */
+const NO_ASSISTANT = v.parse( AssistantPush, { settings: {}, content: { locales: {} } } );
 
 const AdminDeleteBody = v.object( { code: v.pipe( v.string(), v.maxLength( 32 ) ) } );
 const Email = v.pipe( v.string(), v.trim(), v.email( 'not an e-mail address' ), v.maxLength( 254 ) );
@@ -46,6 +59,24 @@ export const adminRoutes: Routes = {
 			const { site } = bearer( req, ctx, 'site' );
 			const policy = await readJson( req, SitePolicy );
 			json( res, 200, await ctx.policies.set( site.id, policy ) );
+		},
+	},
+	'/admin/assistant': {
+		// What is in force on this node: as WordPress last sent it (or the default: off, no content).
+		GET: ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			json( res, 200, ctx.assistants.get( site.id )?.push ?? NO_ASSISTANT );
+		},
+		PUT: async ( req, res, _url, ctx ) => {
+			const { site } = bearer( req, ctx, 'site' );
+			const parsed = parseAssistantPush( await readBody( req, MAX_ASSISTANT_BYTES ) );
+			if ( ! parsed.ok ) {
+				// `path` names the field at fault, for the admin screen to point at.
+				json( res, 400, { error: 'bad_request', code: parsed.code, path: parsed.path, message: parsed.path ? `${ parsed.path }: ${ parsed.message }` : parsed.message } );
+				return;
+			}
+			const push = await ctx.assistants.set( site.id, parsed.push );
+			json( res, 200, { settings: push.settings, locales: Object.fromEntries( Object.entries( push.content.locales ).map( ( [ l, c ] ) => [ l, { answers: c.answers.length, dialogs: c.dialogs.length } ] ) ) } );
 		},
 	},
 	'/admin/agents/revoke': {

@@ -68,7 +68,10 @@ export const publicRoutes: Routes = {
 		GET: async ( _req, res, url, ctx ) => {
 			const site = siteParam( url, ctx );
 			const dept = url.searchParams.get( 'dept' ) || null;
-			json( res, 200, { site: site.id, dept, online: await ctx.rooms.available( site.id, dept ) } );
+			const online = await ctx.rooms.available( site.id, dept );
+			// Whether a chat started now would be answered by the site's assistant first (the start window says so).
+			const assistant = ctx.assistants.get( site.id )?.servesNewChat( dept, online ) ?? false;
+			json( res, 200, { site: site.id, dept, online, assistant } );
 		},
 	},
 	'/chats/delete': {

@@ -15,6 +15,7 @@ import { LIMITS, type ErrorCode } from '../protocol';
 import type { Revocations } from '../revocations';
 import type { FrontDoor } from '../front-door';
 import type { SitePolicies } from '../site-policy';
+import type { SiteAssistants } from '../assistant/site-assistants';
 import type { PageViewCounter } from '../store/page-views';
 import type { ChatStore } from '../store/types';
 import { verifyToken, type Identity, type TokenRole } from '../tokens';
@@ -29,6 +30,8 @@ export interface HttpContext {
 	log: Logger;
 	pageViews: PageViewCounter;
 	policies: SitePolicies;
+	/** Each site's assistant in force, and where WordPress's pushes are saved. */
+	assistants: SiteAssistants;
 	revocations: Revocations;
 	/** Null when ready; else why not (GET /readyz). */
 	readiness: () => Promise< NotReady | null >;
@@ -57,19 +60,7 @@ export const json = ( res: ServerResponse, status: number, body: unknown ): void
 };
 
 export async function readJson< T >( req: IncomingMessage, schema: v.GenericSchema< unknown, T > ): Promise< T > {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await ( const chunk of req as AsyncIterable< Buffer > ) {
-		size += chunk.length;
-		if ( size > LIMITS.maxFrameBytes ) throw new HttpError( 413, 'too_large', 'request body too large' );
-		chunks.push( chunk );
-	}
-	let data: unknown;
-	try {
-		data = JSON.parse( Buffer.concat( chunks ).toString( 'utf8' ) );
-	} catch {
-		throw new HttpError( 400, 'bad_json', 'body is not valid JSON' );
-	}
+	const data = await readBody( req, LIMITS.maxFrameBytes );
 	const result = v.safeParse( schema, data );
 	if ( ! result.success ) {
 		const i = result.issues[ 0 ];
@@ -77,6 +68,27 @@ export async function readJson< T >( req: IncomingMessage, schema: v.GenericSche
 		throw new HttpError( 400, 'bad_request', path ? `${ path }: ${ i.message }` : i.message );
 	}
 	return result.output;
+}
+
+/**
+ * The body as JSON, unchecked (the caller checks it), refused with 413 past
+ * `maxBytes` (read no further) and 400 if it is not JSON. A declared
+ * Content-Length over the limit is refused before anything is read.
+ */
+export async function readBody( req: IncomingMessage, maxBytes: number ): Promise< unknown > {
+	if ( Number( req.headers[ 'content-length' ] ?? 0 ) > maxBytes ) throw new HttpError( 413, 'too_large', `request body over ${ maxBytes } bytes` );
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await ( const chunk of req as AsyncIterable< Buffer > ) {
+		size += chunk.length;
+		if ( size > maxBytes ) throw new HttpError( 413, 'too_large', `request body over ${ maxBytes } bytes` );
+		chunks.push( chunk );
+	}
+	try {
+		return JSON.parse( Buffer.concat( chunks ).toString( 'utf8' ) ) as unknown;
+	} catch {
+		throw new HttpError( 400, 'bad_json', 'body is not valid JSON' );
+	}
 }
 
 export function bearer( req: IncomingMessage, ctx: HttpContext, role: TokenRole ): Identity< TokenRole > {

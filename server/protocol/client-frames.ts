@@ -62,6 +62,11 @@ const Start = v.object( {
 	from: v.optional( v.pipe( v.string(), v.maxLength( 200 ) ) ),
 	/** Version of the consent text the visitor ticked, kept as proof. */
 	consentVersion: v.optional( v.pipe( v.string(), v.maxLength( 64 ) ) ),
+	/**
+	 * The page's language as WordPress names it (`de_DE`, `en_US`): which
+	 * of the site's assistant content answers. Absent: the site's main one.
+	 */
+	lang: v.optional( v.pipe( v.string(), v.maxLength( 20 ), v.regex( /^[a-z]{2,3}(?:_[A-Z]{2})?(?:_[a-z0-9]+)?$/, 'lang is a locale like de_DE' ) ) ),
 } );
 
 /** Reply options an agent (or bot) offers with a message; the visitor answers with one as text. */
@@ -103,6 +108,13 @@ const Submit = v.object( {
 	dialog: Id,
 	fields: Fields,
 } );
+
+/**
+ * Visitor: "talk to a person" while the assistant serves the chat: the chat
+ * goes to its department's queue (event `handed_over`), or, with nobody
+ * online, the visitor is offered the contact form (`contact_offered`).
+ */
+const Handover = v.object( { type: v.literal( 'handover' ), chatId: Id } );
 
 /**
  * Visitor: end this chat, delete its history, and start a new chat that
@@ -165,6 +177,7 @@ export const ClientFrameSchema = v.variant( 'type', [
 	Sync,
 	Typing,
 	Submit,
+	Handover,
 	Restart,
 	Presence,
 	Take,
@@ -186,6 +199,6 @@ export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = ClientFrameSchema.
 
 /** Which role may send which frame (hello is checked before roles exist). */
 export const FRAMES_BY_ROLE: Record< Role, readonly ClientFrameType[] > = {
-	visitor: [ 'start', 'send', 'end', 'sync', 'typing', 'submit', 'restart', 'page' ],
+	visitor: [ 'start', 'send', 'end', 'sync', 'typing', 'submit', 'handover', 'restart', 'page' ],
 	agent: [ 'presence', 'take', 'transfer', 'keep', 'send', 'end', 'sync', 'typing', 'renew' ],
 };

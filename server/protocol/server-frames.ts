@@ -6,15 +6,21 @@
  */
 import type { ErrorCode } from './errors';
 import type { FieldValues, PageView } from './client-frames';
+import type { DialogStep } from '../assistant/answers';
 
 /* ------------------------------------------------------------------ */
 /* Service → client                                                     */
 /* ------------------------------------------------------------------ */
 
 export type Role = 'visitor' | 'agent';
-export type ChatStatus = 'waiting' | 'active' | 'away' | 'closed';
+/**
+ * `assistant`: the site's built-in assistant serves the chat (it is in no
+ * queue); a hand-over makes it `waiting`.
+ */
+export type ChatStatus = 'assistant' | 'waiting' | 'active' | 'away' | 'closed';
 export type ChatMode = 'stored' | 'ephemeral';
-export type Author = 'visitor' | 'agent' | 'system';
+/** `assistant`: the site's built-in assistant (its messages are Markdown). */
+export type Author = 'visitor' | 'agent' | 'system' | 'assistant';
 /** System messages carry an event, not text, so each client words it in its own language. */
 export type SystemEvent =
 	| 'agent_joined'
@@ -28,7 +34,27 @@ export type SystemEvent =
 	 * A no-storage chat whose messages were in the memory of a node that
 	 * stopped: another node carries it on, without what was said before.
 	 */
-	| 'memory_lost';
+	| 'memory_lost'
+	/** The assistant handed the chat to the people of its department: it waits in their queue now. */
+	| 'handed_over'
+	/**
+	 * A hand-over was asked for, but nobody who could take the chat is
+	 * online: the widget offers the contact form, prefilled with the
+	 * message's `fields` if it has any (a dialog's answers). The chat stays
+	 * with the assistant.
+	 */
+	| 'contact_offered'
+	/** (from `assistant`) No confident answer: the message's `options` are the titles of the closest answers. */
+	| 'suggestions'
+	/** (from `assistant`) Nothing in the site's answers matched. */
+	| 'no_answer';
+
+/** A dialog the assistant asks the visitor to fill in (see ChatMessage.form). */
+export interface DialogForm {
+	id: string;
+	title: string;
+	steps: DialogStep[];
+}
 
 export interface ChatView {
 	id: string;
@@ -77,8 +103,22 @@ export interface ChatMessage {
 	/** A submitted dialog: which one, and its answers. */
 	dialog?: string;
 	fields?: FieldValues;
-	/** Reply options offered with this (agent) message. */
+	/**
+	 * Reply options offered with this (agent or assistant) message; the
+	 * visitor answers by sending one's text.
+	 */
 	options?: string[];
+	/**
+	 * (assistant) The widget offers its own "talk to a person" button with
+	 * this message, which sends `handover`.
+	 */
+	person?: true;
+	/**
+	 * (assistant) A dialog to fill in: the widget holds the answers, lets
+	 * the visitor go back a step, and sends only the completed dialog
+	 * (`submit` with `dialog: form.id` and one field per step id).
+	 */
+	form?: DialogForm;
 }
 
 export interface QueueEntry {

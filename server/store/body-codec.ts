@@ -4,7 +4,7 @@
  * messagesTable; `d` and `v` are what its e-mail search reads with SQLite's
  * JSON functions); PostgreSQL's row holds one (postgres/schema.ts).
  */
-import type { Author, ChatMessage, FieldValues, SystemEvent } from '../protocol';
+import type { Author, ChatMessage, DialogForm, FieldValues, SystemEvent } from '../protocol';
 import type { NewMessage } from './types';
 
 export interface Body {
@@ -18,6 +18,10 @@ export interface Body {
 	d?: string;
 	v?: FieldValues;
 	o?: string[];
+	/** The assistant's `person` offer. */
+	p?: true;
+	/** The assistant's dialog form. */
+	m?: DialogForm;
 }
 
 /** The body of `m` numbered `seq` (the number is the store's, not the caller's). */
@@ -37,6 +41,8 @@ export const bodyAfterNumber = ( m: NewMessage ): string => {
 	if ( m.dialog !== undefined ) b.d = m.dialog;
 	if ( m.fields !== undefined ) b.v = m.fields;
 	if ( m.options !== undefined ) b.o = m.options;
+	if ( m.person !== undefined ) b.p = m.person;
+	if ( m.form !== undefined ) b.m = m.form;
 	return JSON.stringify( b ).slice( 1 );
 };
 
@@ -55,6 +61,8 @@ const decodeBody = ( chatId: string, b: Body ): ChatMessage => {
 	if ( b.d !== undefined ) m.dialog = b.d;
 	if ( b.v !== undefined ) m.fields = b.v;
 	if ( b.o !== undefined ) m.options = b.o;
+	if ( b.p !== undefined ) m.person = b.p;
+	if ( b.m !== undefined ) m.form = b.m;
 	return m;
 };
 

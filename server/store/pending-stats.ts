@@ -46,7 +46,7 @@ export class PendingStats {
 			bucket = hours.get( hour ) ?? null;
 			if ( ! bucket ) {
 				// Every kind present from the start: one object shape for all buckets.
-				bucket = { chat_started: 0, chat_ended: 0, message_received: 0, message_sent: 0 };
+				bucket = { chat_started: 0, chat_ended: 0, message_received: 0, message_sent: 0, assistant_answered: 0, assistant_handed_over: 0, assistant_no_answer: 0 };
 				hours.set( hour, bucket );
 			}
 			this.last = bucket;

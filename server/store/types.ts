@@ -66,7 +66,17 @@ export type AssignOutcome = 'assigned' | 'taken' | 'limit';
 export type NewMessage = Omit< ChatMessage, 'seq' >;
 
 /** Hour-rounded counters per site with no chat reference (statistics and billing). */
-export type StatKind = 'chat_started' | 'chat_ended' | 'message_received' | 'message_sent';
+export type StatKind =
+	| 'chat_started'
+	| 'chat_ended'
+	| 'message_received'
+	| 'message_sent'
+	/** The built-in assistant gave an answer (a confident match, or one the visitor picked). */
+	| 'assistant_answered'
+	/** The assistant handed a chat to the people's queue. */
+	| 'assistant_handed_over'
+	/** The assistant found nothing for a visitor's message (nothing of the message is kept). */
+	| 'assistant_no_answer';
 
 export interface StatRow {
 	hour: number;

@@ -4,6 +4,7 @@
  * the site on either node; a node that stops hands its site to the other.
  */
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { push } from '../helpers/assistant-content';
 import { startRedis, type RunningRedis } from '../helpers/redis';
 import { ORIGIN, startTestService, type TestService } from '../helpers/service';
 import type { ServerFrame } from '../../server/protocol';
@@ -129,6 +130,23 @@ describe( 'two nodes', () => {
 		expect( ( await visitor.next( 'started' ) ).chat.mode ).toBe( 'ephemeral' );
 		visitor.close();
 		await b.http( 'PUT', '/admin/policy', { ...policy, defaultMode: 'stored' }, site );
+	} );
+
+	test( 'the assistant WordPress sends to one node is in force on the other, whichever serves the chats', async () => {
+		const site = a.token( 'site', 'wp' );
+		const modeOn = async ( node: TestService ) => ( await node.http( 'GET', '/admin/assistant', undefined, site ) ).body.settings.mode;
+		for ( const [ to, other, mode ] of [ [ b, a, 'first' ], [ a, b, 'when_offline' ], [ b, a, 'first' ] ] as const ) {
+			expect( ( await to.http( 'PUT', '/admin/assistant', push( mode ), site ) ).status ).toBe( 200 );
+			// The other node reads it from PostgreSQL when the bus tells it: a bounded wait for that word.
+			for ( let i = 0; i < 50 && ( await modeOn( other ) ) !== mode; i++ ) await new Promise( ( r ) => setTimeout( r, 50 ) );
+			expect( await modeOn( other ) ).toBe( mode );
+		}
+		const visitor = await b.connect( 'visitor', 'v-assistant' );
+		visitor.send( { type: 'start', clientId: 's', text: 'How much is shipping?', lang: 'en_US' } );
+		expect( ( await visitor.next( 'started' ) ).chat.status ).toBe( 'assistant' );
+		expect( ( await visitor.next( 'message', ( m ) => m.from === 'assistant' ) ).text ).toBe( 'Shipping is **free** from 50 €.' );
+		visitor.close();
+		await b.http( 'PUT', '/admin/assistant', push( 'off' ), site );
 	} );
 } );
 

@@ -92,7 +92,7 @@ test( 'departments: an agent serves only the departments of its token', async ()
 	const sales = await visitorChat( 'v2', 'buy', 'sales' );
 	expect( await joinedBy( sales.v ) ).toBe( 'Sam' );
 
-	expect( ( await svc.http( 'GET', '/availability?site=test&dept=sales' ) ).body ).toEqual( { site: 'test', dept: 'sales', online: true } );
+	expect( ( await svc.http( 'GET', '/availability?site=test&dept=sales' ) ).body ).toEqual( { site: 'test', dept: 'sales', online: true, assistant: false } );
 	expect( ( await svc.http( 'GET', '/availability?site=test&dept=support' ) ).body ).toMatchObject( { online: false } );
 
 	// An agent for every department picks up the support chat.

@@ -9,6 +9,7 @@ describe( 'parseClientFrame', () => {
 			{ type: 'hello', token: 'abc', resume: { chatId: 'c-1', code: 'ABCD-EFGH-JKMN', lastSeq: 3 } },
 			{ type: 'start', clientId: 'k1' },
 			{ type: 'start', clientId: 'k1', text: 'Hi', dept: 'sales', from: 'app', consentVersion: '3', mode: 'ephemeral', form: { name: 'Ann', email: 'a@b.c' } },
+			{ type: 'start', clientId: 'k1', lang: 'de_DE_formal' },
 			{ type: 'send', chatId: 'c1', clientId: 'k2', text: 'hello' },
 			{ type: 'send', chatId: 'c1', clientId: 'k5', text: 'Which?', options: [ 'Yes', 'No' ] },
 			{ type: 'end', chatId: 'c1' },
@@ -16,6 +17,7 @@ describe( 'parseClientFrame', () => {
 			{ type: 'typing', chatId: 'c1', typing: true },
 			{ type: 'submit', chatId: 'c1', clientId: 'k3', dialog: 'address', fields: { street: 'Main St 1', city: 'Bonn' } },
 			{ type: 'restart', chatId: 'c1', clientId: 'k4' },
+			{ type: 'handover', chatId: 'c1' },
 			{ type: 'presence', online: true },
 			{ type: 'presence', online: true, depts: [ 'sales' ] },
 			{ type: 'take', chatId: 'c1' },
@@ -79,7 +81,15 @@ describe( 'parseClientFrame', () => {
 		expect( ok( { type: 'submit', chatId: 'c', clientId: 'k', dialog: 'd', fields: { 'bad key': 'x' } } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
 	} );
 
+	it( 'takes the visitor\'s language only as a WordPress locale name', () => {
+		for ( const lang of [ 'de', 'en_US', 'pt_BR', 'ca_valencia' ] ) expect( ok( { type: 'start', clientId: 'k', lang } ).ok ).toBe( true );
+		for ( const lang of [ '', 'DE', 'de-DE', 'De_DE', '../etc', 'x'.repeat( 21 ), 7 ] ) {
+			expect( ok( { type: 'start', clientId: 'k', lang } ) ).toMatchObject( { ok: false, code: 'bad_frame' } );
+		}
+	} );
+
 	it( 'gives each role only its own frames', () => {
+		expect( FRAMES_BY_ROLE.agent ).not.toContain( 'handover' );
 		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'take' );
 		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'presence' );
 		expect( FRAMES_BY_ROLE.visitor ).not.toContain( 'renew' );

@@ -13,11 +13,12 @@
  * The versions as they were written (every earlier one must still migrate):
  * 1  the first shape (schema.ts)
  * 2  site policies and page-view counts, shared by the nodes (SCHEMA_2)
+ * 3  the sites' assistant settings and content (SCHEMA_3)
  */
 import type pg from 'pg';
 import type { Logger } from '../../log';
 import { WriteConnection, type ConnectionOptions } from './connection';
-import { SCHEMA_1, SCHEMA_2 } from './schema';
+import { SCHEMA_1, SCHEMA_2, SCHEMA_3 } from './schema';
 
 interface Step {
 	version: number;
@@ -27,6 +28,7 @@ interface Step {
 const STEPS: Step[] = [
 	{ version: 1, sql: SCHEMA_1 },
 	{ version: 2, sql: SCHEMA_2 },
+	{ version: 3, sql: SCHEMA_3 },
 ];
 
 export const SCHEMA_VERSION = STEPS[ STEPS.length - 1 ].version;

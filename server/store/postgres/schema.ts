@@ -120,3 +120,20 @@ CREATE TABLE page_views_hourly (
 	PRIMARY KEY (site, hour, path, referrer_host)
 );
 `;
+
+/**
+ * Schema 3: `site_assistants`, what WordPress last sent for each site's
+ * built-in assistant (`PUT /admin/assistant`: settings and content, one
+ * JSON document, up to a few MB), kept as sent and checked again where it is
+ * applied (assistant/site-assistants.ts). Only the site's own content: no
+ * visitor's words are ever kept here. `json`, not `jsonb`: jsonb reorders an
+ * object's keys, and the order of the locales says which is the site's main
+ * one (the first).
+ */
+export const SCHEMA_3 = `
+CREATE TABLE site_assistants (
+	site text PRIMARY KEY,
+	push json NOT NULL,
+	saved_at bigint NOT NULL
+);
+`;

@@ -23,7 +23,8 @@ test( 'stored: numbered by the store 1, 2, 3 in call order, from the store’s c
 	] );
 	expect( chat.lastSeq ).toBe( 3 );
 	// Only the first visitor text becomes the queue's preview.
-	expect( sent ).toEqual( [ true, false, false ] );
+	expect( sent.map( ( s ) => s.newPreview ) ).toEqual( [ true, false, false ] );
+	expect( sent.every( ( s ) => s.fresh ) ).toBe( true );
 	expect( chat.preview ).toBe( 'one' );
 
 	// A message the store has that this chat's memory never saw (another writer): the next number is the store's.

@@ -200,12 +200,12 @@ class Assistant {
 	}
 
 	/**
-	 * The connection changed: the service there needs the answers too, if
-	 * the site ever wrote any (a site without them leaves the service's
-	 * default, the assistant off).
+	 * The connection changed: the service there needs the assistant too,
+	 * unless the site has it as a service starts (off, no answers), which
+	 * a service that has never heard of the site applies anyway.
 	 */
 	public static function connection_changed() {
-		if ( false !== get_option( self::OPTION ) ) {
+		if ( self::get() != self::defaults() ) { // phpcs:ignore Universal.Operators.StrictComparisons -- same content, whatever the stored order of keys.
 			self::changed();
 		}
 	}

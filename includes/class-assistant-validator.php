@@ -37,23 +37,34 @@ class Assistant_Validator {
 	private $prefix;
 
 	/**
+	 * The departments' ids that exist (id => true).
+	 *
+	 * @var array<string, bool>
+	 */
+	private $departments;
+
+	/**
 	 * Constructor.
 	 *
-	 * @param string $prefix Put before every path (e.g. `assistant.`).
+	 * @param string     $prefix      Put before every path (e.g. `assistant.`).
+	 * @param array|null $departments The departments the value may name; null: the stored ones.
 	 */
-	private function __construct( $prefix ) {
-		$this->prefix = $prefix;
+	private function __construct( $prefix, $departments ) {
+		$this->prefix      = $prefix;
+		$list              = is_array( $departments ) ? $departments : Agents::departments();
+		$this->departments = array_fill_keys( array_map( 'strval', array_column( array_filter( $list, 'is_array' ), 'id' ) ), true );
 	}
 
 	/**
 	 * All errors of a value.
 	 *
-	 * @param mixed  $value  { settings, content }.
-	 * @param string $prefix Put before every path.
+	 * @param mixed      $value       { settings, content }.
+	 * @param string     $prefix      Put before every path.
+	 * @param array|null $departments The departments as saved with it (a save that adds one may set its mode); null: the stored ones.
 	 * @return array<int, array{field: string, message: string}>
 	 */
-	public static function errors( $value, $prefix = '' ) {
-		$v = new self( $prefix );
+	public static function errors( $value, $prefix = '', $departments = null ) {
+		$v = new self( $prefix, $departments );
 		if ( ! is_array( $value ) ) {
 			$v->add( '', __( 'The assistant’s settings are malformed.', 'consent-chat' ) );
 			return $v->errors;
@@ -95,9 +106,8 @@ class Assistant_Validator {
 		if ( ! is_array( $s ) ) {
 			return; // The schema names it.
 		}
-		$known = Agents::department_names();
 		foreach ( (array) ( $s['departments'] ?? array() ) as $dept => $mode ) {
-			if ( ! isset( $known[ $dept ] ) ) {
+			if ( ! isset( $this->departments[ $dept ] ) ) {
 				/* translators: %s: a department id. */
 				$this->add( 'settings.departments.' . $dept, sprintf( __( 'There is no department “%s” (any more); remove its setting.', 'consent-chat' ), (string) $dept ) );
 			}

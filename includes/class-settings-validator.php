@@ -50,7 +50,7 @@ class Settings_Validator {
 		}
 		if ( isset( $input['assistant'] ) ) {
 			// Checked whole, schema included, by its own validator; the paths go under `assistant.`.
-			$v->errors = array_merge( $v->errors, Assistant_Validator::errors( $input['assistant'], 'assistant.' ) );
+			$v->errors = array_merge( $v->errors, Assistant_Validator::errors( $input['assistant'], 'assistant.', is_array( $input['departments'] ?? null ) ? $input['departments'] : null ) );
 		}
 		if ( isset( $input['sitewide'] ) && ! is_bool( $input['sitewide'] ) ) {
 			$v->add( 'sitewide', __( 'The site-wide launcher is either on or off.', 'consent-chat' ) );

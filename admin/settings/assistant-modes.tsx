@@ -32,6 +32,8 @@ export function AssistantModes( { settings, departments, errors, onChange }: Pro
 		else next[ id ] = mode as AssistantMode;
 		onChange( { ...settings, departments: next } );
 	};
+	// A department removed since its mode was set still shows (by its id), so its setting can be removed.
+	const rows = [ ...departments, ...Object.keys( settings.departments ).filter( ( id ) => ! departments.some( ( d ) => d.id === id ) ).map( ( id ) => ( { id, name: id } ) ) ];
 	return (
 		<fieldset className="consent-chat-settings__section">
 			<legend>{ __( 'When the assistant answers', 'consent-chat' ) }</legend>
@@ -45,7 +47,7 @@ export function AssistantModes( { settings, departments, errors, onChange }: Pro
 				{ ...invalidProps( errors, `${ at }.mode` ) }
 			/>
 			<FieldError errors={ errors } path={ `${ at }.mode` } />
-			{ departments.map( ( d ) => (
+			{ rows.map( ( d ) => (
 				<div key={ d.id }>
 					<SelectControl
 						__nextHasNoMarginBottom

@@ -290,6 +290,18 @@ test( 'WordPress checks what it stores: errors by field path, administrators onl
 		expect( stored.status(), await stored.text() ).toBe( 200 );
 		expect( recorder.pushes() ).toEqual( [ ok ] );
 
+		// A department added in the same save may get its own mode; one that does not exist may not.
+		const departments = ( ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as Record< string, unknown > ).consent_chat_departments as Array< { id: string; name: string } >;
+		try {
+			const withDept = { ...ok, settings: { ...ok.settings, departments: { 'assist-sales': 'when_offline' } } };
+			const both = await admin.post( '/consent-chat/v1/settings', { departments: [ ...departments, { id: 'assist-sales', name: 'Sales' } ], assistant: withDept } );
+			expect( both.status(), await both.text() ).toBe( 200 );
+			expect( recorder.pushes() ).toEqual( [ ok, withDept ] );
+		} finally {
+			const back = await admin.post( '/wp/v2/settings', { consent_chat_departments: departments } );
+			expect( back.status(), await back.text() ).toBe( 200 );
+		}
+
 		// A privacy officer neither sees nor changes it.
 		const login = `officer-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
 		const officerUser = { login, password: `pw-${ login }-Secret!` };
@@ -305,7 +317,7 @@ test( 'WordPress checks what it stores: errors by field path, administrators onl
 			const id = ( ( await created.json() ) as { id: number } ).id;
 			await admin.post( `/wp/v2/users/${ id }?force=true&reassign=1&_method=DELETE`, {} );
 		}
-		expect( recorder.pushes() ).toHaveLength( 1 );
+		expect( recorder.pushes() ).toHaveLength( 2 );
 	} );
 } );
 

@@ -51,7 +51,7 @@ export function toWordPress(node, at = '') {
 		} else if (key === 'additionalProperties' && node.propertyNames) {
 			continue; // became the patternProperties' schema above
 		} else if (!KNOWN.has(key)) {
-			throw new Error(`${at || '(root)'}: WordPress does not apply the JSON Schema keyword "${key}"`);
+			throw new Error(`${at || '(root)'}: WordPress does not apply the JSON Schema keyword "${key}" (or not as valibot means it)`);
 		} else if (key === 'properties' || key === 'patternProperties') {
 			out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWordPress(v, `${at}.${k}`)]));
 		} else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {

@@ -214,7 +214,8 @@ test( 'import refuses a bad file with the path of the field and changes nothing;
 		await expect( page.locator( '.components-notice' ).getByText( /^Nothing was imported\. The file is not valid: / ) ).toBeVisible();
 
 		// A good file, then export: the download is the same content.
-		const good = { locales: { en_US: { answers: [ SHIPPING ], dialogs: [ CALLBACK ] }, de_DE: { answers: [ { id: 'versand', title: 'Versand', questions: [ 'Was kostet der Versand?' ], answer: 'Ab 50 € frei.' } ], dialogs: [] } } };
+		const RETURNS = { id: 'returns', title: 'Returns', questions: [ 'How do I send it back?' ], answer: 'Within 30 days.' };
+		const good = { locales: { en_US: { answers: [ SHIPPING, RETURNS ], dialogs: [ CALLBACK ] }, de_DE: { answers: [ { id: 'versand', title: 'Versand', questions: [ 'Was kostet der Versand?' ], answer: 'Ab 50 € frei.' } ], dialogs: [] } } };
 		await file.setInputFiles( { name: 'good.json', mimeType: 'application/json', buffer: Buffer.from( JSON.stringify( good ) ) } );
 		await expect( page.locator( '.components-notice' ).getByText( /^Imported\./ ) ).toBeVisible();
 		await expect( page.getByRole( 'button', { name: 'Shipping costs', exact: true } ) ).toBeVisible();
@@ -222,10 +223,16 @@ test( 'import refuses a bad file with the path of the field and changes nothing;
 		await page.getByRole( 'button', { name: 'Export as JSON' } ).click();
 		const exported = JSON.parse( readFileSync( ( await ( await downloading ).path() )!, 'utf8' ) );
 		expect( exported ).toEqual( good );
+		// The list's order is the content's order.
+		await page.getByRole( 'button', { name: 'Move “Returns” up' } ).click();
+		const downloadingAgain = page.waitForEvent( 'download' );
+		await page.getByRole( 'button', { name: 'Export as JSON' } ).click();
+		const reordered = JSON.parse( readFileSync( ( await ( await downloadingAgain ).path() )!, 'utf8' ) );
+		expect( reordered.locales.en_US.answers.map( ( a: { id: string } ) => a.id ) ).toEqual( [ 'returns', 'shipping-costs' ] );
 
 		// Delete the answer, import the export again: it is back, and the save sends it.
 		await page.getByRole( 'button', { name: 'Delete “Shipping costs”' } ).click();
-		await expect( page.getByText( 'No answers in this language yet.' ) ).toBeVisible();
+		await expect( page.getByRole( 'button', { name: 'Shipping costs', exact: true } ) ).toHaveCount( 0 );
 		await file.setInputFiles( { name: 'export.json', mimeType: 'application/json', buffer: Buffer.from( JSON.stringify( exported ) ) } );
 		await expect( page.getByRole( 'button', { name: 'Shipping costs', exact: true } ) ).toBeVisible();
 		await save( page );

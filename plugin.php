@@ -46,6 +46,8 @@ require_once CONSENT_CHAT_DIR . 'includes/class-privacy-page.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-agents.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-avatars.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-validator.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-assistant.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-assistant-validator.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-rest.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-connection-test.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-page.php';

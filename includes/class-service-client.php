@@ -82,7 +82,11 @@ class Service_Client {
 				'consent_chat_service_error',
 				/* translators: %s: the chat service's error message. */
 				sprintf( __( 'The chat service refused the request: %s', 'consent-chat' ), $message ),
-				array( 'status' => $status )
+				// The body too: a refusal may name the field at fault (`path`).
+				array(
+					'status' => $status,
+					'body'   => is_array( $data ) ? $data : null,
+				)
 			);
 		}
 		return $data;

@@ -47,6 +47,7 @@ class Settings_Rest {
 						'texts'       => array( 'type' => 'object' ),
 						'departments' => array( 'type' => 'array' ),
 						'sitewide'    => array( 'type' => 'boolean' ),
+						'assistant'   => array( 'type' => 'object' ),
 					),
 				),
 			)
@@ -194,6 +195,8 @@ class Settings_Rest {
 			$data['appearance']  = Settings::appearance();
 			$data['departments'] = Agents::departments();
 			$data['sitewide']    = Sitewide::enabled();
+			$data['assistant']   = Assistant::for_json( Assistant::get() );
+			$data['assistantSync'] = get_option( Assistant::SYNC, null );
 			$data['snippets']    = Consent::snippets();
 			// What visitors of each language get, for the Appearance tab's preview; the screen lays the unsaved changes over it.
 			$data['previews'] = array();
@@ -238,7 +241,7 @@ class Settings_Rest {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public static function save( \WP_REST_Request $request ) {
-		$input = array_intersect_key( (array) $request->get_json_params(), array_flip( array( 'connection', 'storage', 'appearance', 'texts', 'departments', 'sitewide' ) ) );
+		$input = array_intersect_key( (array) $request->get_json_params(), array_flip( array( 'connection', 'storage', 'appearance', 'texts', 'departments', 'sitewide', 'assistant' ) ) );
 		if ( ! $input ) {
 			return new \WP_Error( 'consent_chat_invalid', __( 'Nothing to save: send at least one section.', 'consent-chat' ), array( 'status' => 400 ) );
 		}
@@ -302,6 +305,9 @@ class Settings_Rest {
 		if ( isset( $input['sitewide'] ) ) {
 			update_option( Sitewide::OPTION, (bool) $input['sitewide'] );
 		}
+		if ( isset( $input['assistant'] ) ) {
+			update_option( Assistant::OPTION, Assistant::clean( $input['assistant'] ) );
+		}
 
 		$warnings = array();
 		$pushed   = Service_Client::flush_policy();
@@ -310,6 +316,16 @@ class Settings_Rest {
 				/* translators: %s: why the service could not be reached. */
 				__( 'Saved. But the chat service has not been told the new storage settings yet, so it still applies the old ones: %s', 'consent-chat' ),
 				$pushed->get_error_message()
+			);
+		}
+		$told = Assistant::flush();
+		if ( is_wp_error( $told ) ) {
+			$sync       = get_option( Assistant::SYNC );
+			$warnings[] = sprintf(
+				/* translators: 1: why the service refused or could not be reached, 2: the field it names (may be empty). */
+				__( 'Saved. But the chat service has not taken the assistant’s new answers, so it still uses the old ones: %1$s %2$s', 'consent-chat' ),
+				$told->get_error_message(),
+				is_array( $sync ) && '' !== $sync['path'] ? '(' . $sync['path'] . ')' : ''
 			);
 		}
 		return new \WP_REST_Response( array_merge( self::data(), array( 'warnings' => $warnings ) ) );

@@ -48,6 +48,10 @@ class Settings_Validator {
 		if ( isset( $input['departments'] ) ) {
 			$v->departments( $input['departments'] );
 		}
+		if ( isset( $input['assistant'] ) ) {
+			// Checked whole, schema included, by its own validator; the paths go under `assistant.`.
+			$v->errors = array_merge( $v->errors, Assistant_Validator::errors( $input['assistant'], 'assistant.', is_array( $input['departments'] ?? null ) ? $input['departments'] : null ) );
+		}
 		if ( isset( $input['sitewide'] ) && ! is_bool( $input['sitewide'] ) ) {
 			$v->add( 'sitewide', __( 'The site-wide launcher is either on or off.', 'consent-chat' ) );
 		}

@@ -52,6 +52,15 @@ foreach ( array( Settings::STORAGE, Settings::SERVICE_URL, Settings::SITE_ID ) a
 	add_action( 'update_option_' . $consent_chat_option, array( Service_Client::class, 'policy_changed' ) );
 }
 add_action( 'update_option_' . Settings::SECRET, array( Service_Client::class, 'policy_changed' ) );
+// The assistant's settings and answers: registered like the other options, and pushed the same way (PUT /admin/assistant).
+add_action( 'init', array( Assistant::class, 'register' ) );
+add_action( 'add_option_' . Assistant::OPTION, array( Assistant::class, 'changed' ) );
+add_action( 'update_option_' . Assistant::OPTION, array( Assistant::class, 'changed' ) );
+foreach ( array( Settings::SERVICE_URL, Settings::SITE_ID ) as $consent_chat_option ) {
+	add_action( 'add_option_' . $consent_chat_option, array( Assistant::class, 'connection_changed' ) );
+	add_action( 'update_option_' . $consent_chat_option, array( Assistant::class, 'connection_changed' ) );
+}
+add_action( 'update_option_' . Settings::SECRET, array( Assistant::class, 'connection_changed' ) );
 // An agent's access changed: the service drops its connections and refuses its older tokens.
 add_action( 'set_user_role', array( Agent_Revocation::class, 'role_set' ), 10, 3 );
 add_action( 'add_user_role', array( Agent_Revocation::class, 'role_changed' ), 10, 2 );

@@ -33,7 +33,7 @@ const INCLUDE = ['plugin.php', 'uninstall.php', 'readme.txt', 'includes', 'build
 const skip = (name) => name.startsWith('.') || name.endsWith('.map');
 
 /** Files without which the zip would install a broken plugin: the build must have run. */
-const BUILT = ['build/chat/block.json', 'build/client/loader.js', 'build/admin/settings.js', 'languages/consent-chat-de_DE.mo'];
+const BUILT = ['build/chat/block.json', 'build/client/loader.js', 'build/admin/settings.js', 'build/admin/assistant-schema.json', 'languages/consent-chat-de_DE.mo'];
 
 /** Every file to pack, relative to ROOT, sorted so the same tree gives the same zip. */
 export function pluginFiles(root = ROOT) {

@@ -2,6 +2,7 @@
  * The screen's working copy of the settings, and the few pure operations
  * on it (kept apart from React so they are unit-tested).
  */
+import { assistantDraftOf, forSave } from './assistant-draft';
 import type { Draft, FormField, LanguageTexts, SettingsData, Texts } from './types';
 
 export function draftOf( data: SettingsData ): Draft {
@@ -14,6 +15,7 @@ export function draftOf( data: SettingsData ): Draft {
 		texts: structuredClone( data.texts ),
 		departments: data.departments ? data.departments.map( ( d ) => ( { ...d } ) ) : undefined,
 		sitewide: data.sitewide,
+		assistant: data.can.manage ? assistantDraftOf( data.assistant ) : undefined,
 	};
 }
 
@@ -58,9 +60,17 @@ export function textsChange( saved: Texts, draft: Texts, canManage: boolean ): T
  * only when typed), privacy officers the texts and the retention period.
  * The texts go as a change against what was loaded (textsChange).
  */
-export type Submission = Omit< Partial< Draft >, 'storage' | 'texts' > & { storage: Partial< Draft[ 'storage' ] >; texts?: TextsChange };
+export type Submission = Omit< Partial< Draft >, 'storage' | 'texts' | 'assistant' > & {
+	storage: Partial< Draft[ 'storage' ] >;
+	texts?: TextsChange;
+	assistant?: ReturnType< typeof forSave >;
+};
 
-export function submission( draft: Draft, canManage: boolean, savedTexts: Texts ): Submission {
+/**
+ * The assistant goes only when it changed (`savedAssistant`: as loaded), so
+ * saving another tab does not tell the service the same answers again.
+ */
+export function submission( draft: Draft, canManage: boolean, savedTexts: Texts, savedAssistant: Draft[ 'assistant' ] ): Submission {
 	const texts = textsChange( savedTexts, draft.texts, canManage );
 	const withTexts = Object.keys( texts ).length ? { texts } : {};
 	if ( ! canManage ) {
@@ -77,6 +87,7 @@ export function submission( draft: Draft, canManage: boolean, savedTexts: Texts 
 	if ( draft.appearance ) out.appearance = draft.appearance;
 	if ( draft.departments ) out.departments = draft.departments;
 	if ( draft.sitewide !== undefined ) out.sitewide = draft.sitewide;
+	if ( draft.assistant && JSON.stringify( draft.assistant ) !== JSON.stringify( savedAssistant ) ) out.assistant = forSave( draft.assistant );
 	return out;
 }
 

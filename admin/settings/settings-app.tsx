@@ -11,6 +11,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 import { AgentsTab } from './agents-tab';
 import { refusalOf, saveSettings } from './api';
 import { AppearanceTab } from './appearance-tab';
+import { AssistantTab } from './assistant-tab';
 import { ConnectionTab } from './connection-tab';
 import { draftOf, errorsUnder, isDirty, submission } from './draft';
 import { EmbedTab } from './embed-tab';
@@ -25,6 +26,7 @@ function tabOf( path: string ): string {
 	if ( path.startsWith( 'connection' ) || path.startsWith( 'storage.defaultMode' ) ) return 'connection';
 	if ( path.startsWith( 'appearance' ) || /^texts\.[^.]+\.(greeting|home)/.test( path ) ) return 'appearance';
 	if ( path.startsWith( 'departments' ) ) return 'agents';
+	if ( path.startsWith( 'assistant' ) ) return 'assistant';
 	return 'privacy';
 }
 
@@ -47,7 +49,7 @@ export function SettingsApp( { initial }: { initial: SettingsData } ) {
 	const save = async () => {
 		setStatus( { kind: 'saving' } );
 		try {
-			const next = await saveSettings( submission( draft, data.can.manage, saved.texts ) );
+			const next = await saveSettings( submission( draft, data.can.manage, saved.texts, saved.assistant ) );
 			setData( next );
 			setDraft( draftOf( next ) );
 			setErrors( {} );
@@ -68,6 +70,7 @@ export function SettingsApp( { initial }: { initial: SettingsData } ) {
 		{ name: 'appearance', title: __( 'Appearance', 'consent-chat' ), admin: true },
 		{ name: 'privacy', title: __( 'Privacy & consent', 'consent-chat' ), admin: false },
 		{ name: 'agents', title: __( 'Departments & agents', 'consent-chat' ), admin: true },
+		{ name: 'assistant', title: __( 'Assistant', 'consent-chat' ), admin: true },
 		{ name: 'embed', title: __( 'Embed', 'consent-chat' ), admin: true },
 	];
 	const tabs = all
@@ -123,6 +126,16 @@ export function SettingsApp( { initial }: { initial: SettingsData } ) {
 						{ tab.name === 'privacy' && <PrivacyTab data={ data } draft={ draft } locale={ locale } errors={ errors } onChange={ setDraft } /> }
 						{ tab.name === 'agents' && (
 							<AgentsTab draft={ draft } savedDepartments={ data.departments ?? [] } errors={ errors } onChange={ setDraft } />
+						) }
+						{ tab.name === 'assistant' && draft.assistant && (
+							<AssistantTab
+								assistant={ draft.assistant }
+								locales={ [ data.siteLocale, ...Object.keys( draft.texts ) ].filter( ( l, i, all ) => all.indexOf( l ) === i ) }
+								departments={ draft.departments ?? [] }
+								sync={ data.assistantSync }
+								errors={ errors }
+								onChange={ ( assistant ) => setDraft( { ...draft, assistant } ) }
+							/>
 						) }
 						{ tab.name === 'embed' && data.snippets && <EmbedTab snippets={ data.snippets } /> }
 					</>

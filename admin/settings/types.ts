@@ -5,6 +5,7 @@
  */
 
 import type { FrontendConfig } from '../../client/contract';
+import type { AssistantBody, AssistantDraft } from './assistant-draft';
 
 export type FieldType = 'text' | 'email' | 'textarea' | 'checkbox';
 
@@ -63,6 +64,8 @@ export interface Draft {
 	departments?: Department[];
 	/** The launcher on every page (option consent_chat_sitewide). */
 	sitewide?: boolean;
+	/** The built-in assistant (option consent_chat_assistant; administrators only). */
+	assistant?: AssistantDraft;
 }
 
 export interface SettingsData {
@@ -81,6 +84,9 @@ export interface SettingsData {
 	/** Locale → the configuration visitors of that language get (admins only). */
 	previews?: Record< string, FrontendConfig >;
 	snippets?: { plain: string; tracking: string };
+	assistant?: AssistantBody;
+	/** The outcome of the last `PUT /admin/assistant`; `path` names the field the service refused. */
+	assistantSync?: { ok: boolean; message: string; path: string; time: number } | null;
 	warnings?: string[];
 }
 

@@ -35,7 +35,7 @@ test( 'Settings → Consent Chat is in German, every tab', async ( { browser } )
 	const page = await germanAdmin( browser, `${ env.wpUrl }/wp-admin/options-general.php?page=consent-chat-settings` );
 	// The page's title is PHP (the .mo), the tabs and buttons are the script's (the JSON).
 	await expect( page.getByRole( 'heading', { name: 'Consent-Chat-Einstellungen', level: 1 } ) ).toBeVisible();
-	await expect( page.getByRole( 'tab' ) ).toHaveText( [ 'Verbindung', 'Darstellung', 'Datenschutz & Einwilligung', 'Abteilungen & Mitarbeitende', 'Einbetten' ] );
+	await expect( page.getByRole( 'tab' ) ).toHaveText( [ 'Verbindung', 'Darstellung', 'Datenschutz & Einwilligung', 'Abteilungen & Mitarbeitende', 'Assistent', 'Einbetten' ] );
 	await expect( page.getByRole( 'button', { name: 'Einstellungen speichern' } ) ).toBeVisible();
 	await expectScriptTranslations( page, 'consent-chat-settings', 'Datenschutz & Einwilligung' );
 

@@ -116,3 +116,17 @@ test( 'no sources, tests, service, dependencies, dotfiles, shell scripts or sour
 	const found = [ ...files ].filter( ( f ) => forbidden.some( ( re ) => re.test( f ) ) );
 	expect( found ).toEqual( [] );
 } );
+
+test( 'the assistant’s JSON Schema, which PHP validates with, is inside and is what the service’s definition makes', () => {
+	// The path PHP reads it from (includes/class-assistant.php), not a second copy of it here.
+	const path = readFileSync( join( ROOT, 'includes/class-assistant.php' ), 'utf8' ).match( /const SCHEMA_FILE = '([^']+)'/ )?.[ 1 ];
+	expect( path ).toBe( 'build/admin/assistant-schema.json' );
+	expect( files ).toContain( path );
+	const fresh = join( dir, 'assistant-schema.json' );
+	execFileSync( process.execPath, [ join( ROOT, 'scripts/build-assistant-schema.mjs' ), `--out=${ fresh }` ], { cwd: ROOT, stdio: 'pipe' } );
+	const zipped = JSON.parse( execFileSync( 'unzip', [ '-p', zip, `${ TOP }${ path }` ], { encoding: 'utf8' } ) );
+	expect( zipped ).toEqual( JSON.parse( readFileSync( fresh, 'utf8' ) ) );
+	// WordPress's dialect: records became patternProperties, literals enums (scripts/build-assistant-schema.mjs).
+	expect( Object.keys( zipped.properties.content.properties.locales.patternProperties ) ).toEqual( [ '^[a-z]{2,3}(?:_[A-Z]{2})?(?:_[a-z0-9]+)?$' ] );
+	expect( JSON.stringify( zipped ) ).not.toMatch( /"(const|propertyNames|\$schema)"/ );
+} );

@@ -40,21 +40,21 @@ test( 'a privacy officer sends only the retention period and the texts they chan
 	const loaded = data( false );
 	const draft = draftOf( loaded );
 	draft.storage = { defaultMode: 'ephemeral', visitorChooses: false, retentionDays: 7 };
-	expect( submission( draft, false, loaded.texts ) ).toEqual( { storage: { retentionDays: 7 } } );
+	expect( submission( draft, false, loaded.texts, undefined ) ).toEqual( { storage: { retentionDays: 7 } } );
 	draft.texts.en_US.consent = 'I agree, really';
-	expect( submission( draft, false, loaded.texts ) ).toEqual( { texts: { en_US: { consent: 'I agree, really' } }, storage: { retentionDays: 7 } } );
+	expect( submission( draft, false, loaded.texts, undefined ) ).toEqual( { texts: { en_US: { consent: 'I agree, really' } }, storage: { retentionDays: 7 } } );
 } );
 
 test( 'an admin sends every section, and the secret only when one was typed', () => {
 	const loaded = data( true );
 	const draft = draftOf( loaded );
 	draft.texts.en_US.greeting = { text: 'Hi', delay: 3 };
-	const sent = submission( draft, true, loaded.texts );
+	const sent = submission( draft, true, loaded.texts, draftOf( loaded ).assistant );
 	expect( Object.keys( sent ).sort() ).toEqual( [ 'appearance', 'connection', 'departments', 'sitewide', 'storage', 'texts' ] );
 	expect( sent.texts ).toEqual( { en_US: { greeting: { text: 'Hi', delay: 3 } } } );
 	expect( sent.connection ).toEqual( { serviceUrl: '', siteId: 'demo', secret: '' } );
 	draft.connection = { serviceUrl: 'wss://chat.example.org/ws', siteId: 'demo', secret: 's'.repeat( 40 ) };
-	expect( submission( draft, true, loaded.texts ).connection?.secret ).toBe( 's'.repeat( 40 ) );
+	expect( submission( draft, true, loaded.texts, draftOf( loaded ).assistant ).connection?.secret ).toBe( 's'.repeat( 40 ) );
 } );
 
 test( 'the texts go as a change: a removed language as null, a new one whole, only the fields the sender may change', () => {

@@ -4,10 +4,12 @@
  * serves never opens, queues or alerts in the console; a handed-over chat
  * arrives like any other, is synced from the start, and keeps the
  * assistant's messages as the assistant's; a submitted dialog's answers are
- * labelled with the questions asked.
+ * labelled with the questions asked; and how the console words it all
+ * (format.ts, in its English source strings).
  */
 import { alertsFor } from '../../admin/console/alerts';
 import { missingFrom, sortedMessages } from '../../admin/console/chat-queries';
+import { assistantEventText, assistantOffers, statusText, systemText } from '../../admin/console/format';
 import { consoleReducer, forPeople, initialState, type ConsoleState } from '../../admin/console/state';
 import { dialogAnswers, dialogQuestions } from '../../admin/console/transcript';
 import type { ChatMessage, ChatView, ServerFrame } from '../../server/protocol';
@@ -152,5 +154,26 @@ describe( 'a submitted dialog’s answers', () => {
 	it( 'only the assistant’s forms count as questions (a visitor cannot relabel them)', () => {
 		const forged = msg( 'h1', 1, { from: 'visitor', form: { ...form, steps: [ { id: 'name', question: 'Forged?', input: 'text', required: true } ] } } );
 		expect( dialogQuestions( [ forged ] ).size ).toBe( 0 );
+	} );
+} );
+
+describe( 'the console’s wording of the assistant (format.ts)', () => {
+	it( 'words every event the assistant’s chats bring, and its status', () => {
+		expect( systemText( msg( 'c', 1, { from: 'system', text: '', event: 'handed_over' } ) ) ).toBe( 'The assistant handed the chat over to a person' );
+		expect( systemText( msg( 'c', 1, { from: 'system', text: '', event: 'contact_offered' } ) ) ).toMatch( /offered the contact form/ );
+		expect( assistantEventText( msg( 'c', 1, { from: 'assistant', text: '', event: 'no_answer', person: true } ) ) ).toBe( 'No answer found' );
+		expect( assistantEventText( msg( 'c', 1, { from: 'assistant', text: '', event: 'suggestions', options: [ 'Returns', 'Opening hours' ] } ) ) ).toBe(
+			'No sure answer; suggested: Returns, Opening hours'
+		);
+		expect( statusText( 'assistant' ) ).toBe( 'With the assistant' );
+	} );
+
+	it( 'an answer has no event wording (its text is Markdown), and what it offered is listed as text', () => {
+		const answer = msg( 'c', 1, { from: 'assistant', text: '**x**', options: [ 'Returns', 'Talk to a person' ] } );
+		expect( assistantEventText( answer ) ).toBeNull();
+		expect( assistantOffers( answer ) ).toEqual( [ 'Offered: Returns, Talk to a person' ] );
+		// Suggestions are worded by the event already; person adds its own line; a dialog is named.
+		expect( assistantOffers( msg( 'c', 2, { from: 'assistant', text: '', event: 'suggestions', options: [ 'A' ], person: true } ) ) ).toEqual( [ 'Offered to talk to a person' ] );
+		expect( assistantOffers( msg( 'c', 3, { from: 'assistant', text: 'Call me back', form: { id: 'cb', title: 'Call me back', steps: [] } } ) ) ).toEqual( [ 'Asked the visitor to fill in “Call me back”' ] );
 	} );
 } );

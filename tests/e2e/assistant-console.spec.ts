@@ -144,9 +144,18 @@ test( 'the agent who takes a chat from the assistant sees what it said, marked a
 		expect( ( await v1.next( 'message', ( m ) => m.chatId === chat1 && m.from === 'assistant' ) ).text ).toBe( 'Shipping is **free** from 50 €.' );
 		expect( ( await ask( v1, chat1, 'ac-q2', 'Can you show the markup sample?' ) ).text ).toBe( XSS );
 		expect( await ask( v1, chat1, 'ac-q3', 'Zzyzx qwghlm vrrp?' ) ).toMatchObject( { event: 'no_answer', person: true } );
-		// Still the assistant's: no agent is shown the chat.
-		await expect( page.locator( '.consent-chat-console__queue' ) ).toContainText( 'Nobody is waiting.' );
-		await expect( page.getByRole( 'tab' ) ).toHaveCount( 0 );
+		// A second chat, still with the assistant when the first is handed over: one that stores
+		// nothing ("forget this chat" starts one), so the agent will see what the service holds in memory.
+		const v2 = await visitor();
+		visitors.push( v2 );
+		v2.send( { type: 'start', clientId: 'ac-s1' } );
+		const first = await v2.next( 'started' );
+		v2.send( { type: 'restart', chatId: first.chat.id, clientId: 'ac-s2' } );
+		const restarted = await v2.next( 'started' );
+		expect( restarted.chat.id ).not.toBe( first.chat.id );
+		expect( restarted.chat ).toMatchObject( { status: 'assistant', mode: 'ephemeral' } );
+		const chat2 = restarted.chat.id;
+		expect( ( await ask( v2, chat2, 'ac-s3', 'What does delivery cost?' ) ).text ).toBe( 'Shipping is **free** from 50 €.' );
 
 		// "Talk to a person": handed over, and (the only agent online) assigned to this one.
 		v1.send( { type: 'handover', chatId: chat1 } );
@@ -170,18 +179,12 @@ test( 'the agent who takes a chat from the assistant sees what it said, marked a
 		await expect( fromAssistant.nth( 2 ) ).toContainText( 'Offered to talk to a person' );
 		// The visitor's own messages stay theirs, as text.
 		await expect( log1.locator( '.consent-chat-console__msg--visitor' ) ).toHaveCount( 3 );
+		// The hand-over's dispatch sent every agent its queue before the history this console asked
+		// for (one connection, in order): the chat still with the assistant is in neither queue nor tabs.
+		await expect( page.locator( '.consent-chat-console__queue' ) ).toContainText( 'Nobody is waiting.' );
+		await expect( page.getByRole( 'tab' ) ).toHaveCount( 1 );
 
-		// A no-storage chat ("forget this chat" starts one): what the service holds in memory.
-		const v2 = await visitor();
-		visitors.push( v2 );
-		v2.send( { type: 'start', clientId: 'ac-s1' } );
-		const first = await v2.next( 'started' );
-		v2.send( { type: 'restart', chatId: first.chat.id, clientId: 'ac-s2' } );
-		const restarted = await v2.next( 'started' );
-		expect( restarted.chat.id ).not.toBe( first.chat.id );
-		expect( restarted.chat ).toMatchObject( { status: 'assistant', mode: 'ephemeral' } );
-		const chat2 = restarted.chat.id;
-		expect( ( await ask( v2, chat2, 'ac-s3', 'What does delivery cost?' ) ).text ).toBe( 'Shipping is **free** from 50 €.' );
+		// The no-storage chat is handed over too.
 		v2.send( { type: 'handover', chatId: chat2 } );
 		await v2.next( 'message', ( m ) => m.chatId === chat2 && m.event === 'agent_joined' );
 		const log2 = await chatPanel( page, chat2 );

@@ -1,7 +1,9 @@
 <?php
 /**
  * Statistics: the chat service's hour-rounded counters (chats started and
- * ended, messages from visitors and from agents — no chat reference) and
+ * ended, messages from visitors and from agents, the assistant's answers,
+ * messages it found no answer for and its hand-overs — no chat reference,
+ * none of the visitors' words) and
  * the tracking embed's hourly page views, for a range of days in the
  * site's timezone. REST route `consent-chat/v1/stats` (JSON or CSV) and the
  * shared fetching that `wp consent-chat stats` uses too.
@@ -24,7 +26,7 @@ class Stats {
 	const MAX_DAYS = 366;
 
 	/** The counters the service keeps, in the CSV's column order. */
-	const KINDS = array( 'chat_started', 'chat_ended', 'message_received', 'message_sent' );
+	const KINDS = array( 'chat_started', 'chat_ended', 'message_received', 'message_sent', 'assistant_answered', 'assistant_no_answer', 'assistant_handed_over' );
 
 	/**
 	 * Action rest_api_init.
@@ -259,7 +261,7 @@ class Stats {
 			$lines[] = array_merge( array( wp_date( 'Y-m-d\TH:i:sP', (int) floor( $hour / 1000 ) ) ), array_values( $counts ) );
 		}
 		return Csv::document(
-			array( 'hour', 'chats_started', 'chats_ended', 'messages_from_visitors', 'messages_from_agents', 'page_views', 'returning_page_views' ),
+			array( 'hour', 'chats_started', 'chats_ended', 'messages_from_visitors', 'messages_from_agents', 'assistant_answered', 'assistant_no_answer', 'assistant_handed_over', 'page_views', 'returning_page_views' ),
 			$lines
 		);
 	}

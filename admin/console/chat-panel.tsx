@@ -9,7 +9,8 @@ import { LIMITS } from '../../server/protocol/limits';
 import { chatLabel, statusText, visitorLabel } from './format';
 import { KeepToggle, TransferButton, type ChatTools } from './chat-actions';
 import { MessageList } from './message-list';
-import { handedOff, prechatAnswers, sortedMessages, type AgentIdentity, type ChatState } from './state';
+import { handedOff, prechatAnswers, sortedMessages } from './chat-queries';
+import type { AgentIdentity, ChatState } from './state';
 import { TypingSignal, TYPING_IDLE_MS } from './typing';
 
 interface ChatPanelProps {

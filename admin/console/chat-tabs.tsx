@@ -7,7 +7,8 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 import type { ChatTools } from './chat-actions';
 import { ChatPanel } from './chat-panel';
 import { chatLabel, statusText } from './format';
-import { handedOff, type AgentIdentity, type ChatState } from './state';
+import { handedOff } from './chat-queries';
+import type { AgentIdentity, ChatState } from './state';
 
 interface ChatTabsProps {
 	chats: ChatState[];

@@ -10,7 +10,8 @@ import { ChatTabs } from './chat-tabs';
 import { errorText } from './format';
 import { Presence } from './presence';
 import { Queue } from './queue';
-import { knownDepts, transferTargets, type ConsoleState } from './state';
+import { knownDepts, transferTargets } from './chat-queries';
+import type { ConsoleState } from './state';
 import { useAgentConnection, type AgentActions, type ConsoleConfig } from './use-agent-connection';
 import { useAlerts } from './use-alerts';
 

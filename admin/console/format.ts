@@ -28,12 +28,48 @@ export function systemText( message: ChatMessage ): string {
 				? /* translators: %s: the agent's display name. */
 				  sprintf( __( 'The chat was transferred to %s', 'consent-chat' ), message.name )
 				: __( 'The chat was transferred back to the waiting list', 'consent-chat' );
+		case 'handed_over':
+			return __( 'The assistant handed the chat over to a person', 'consent-chat' );
+		case 'contact_offered':
+			return __( 'Nobody who could take the chat was online: the visitor was offered the contact form', 'consent-chat' );
 	}
 	return message.text;
 }
 
+/**
+ * What an assistant's message without an answer of its own says (its
+ * `event`), or null for an answer (its text is Markdown: MarkdownText).
+ */
+export function assistantEventText( message: ChatMessage ): string | null {
+	switch ( message.event ) {
+		case 'no_answer':
+			return __( 'No answer found', 'consent-chat' );
+		case 'suggestions':
+			/* translators: %s: the titles of the answers the assistant suggested, separated by commas. */
+			return sprintf( __( 'No sure answer; suggested: %s', 'consent-chat' ), ( message.options ?? [] ).join( ', ' ) );
+	}
+	return null;
+}
+
+/** What else the assistant offered with a message, as text lines for the agent. */
+export function assistantOffers( message: ChatMessage ): string[] {
+	const lines: string[] = [];
+	if ( message.form ) {
+		/* translators: %s: the title of a dialog (a short form) the assistant asked the visitor to fill in. */
+		lines.push( sprintf( __( 'Asked the visitor to fill in “%s”', 'consent-chat' ), message.form.title ) );
+	}
+	if ( message.options?.length && message.event !== 'suggestions' ) {
+		/* translators: %s: the reply options the assistant offered, separated by commas. */
+		lines.push( sprintf( __( 'Offered: %s', 'consent-chat' ), message.options.join( ', ' ) ) );
+	}
+	if ( message.person ) lines.push( __( 'Offered to talk to a person', 'consent-chat' ) );
+	return lines;
+}
+
 export function statusText( status: ChatStatus ): string {
 	switch ( status ) {
+		case 'assistant':
+			return __( 'With the assistant', 'consent-chat' );
 		case 'waiting':
 			return __( 'Waiting for an agent', 'consent-chat' );
 		case 'active':

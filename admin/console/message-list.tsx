@@ -1,12 +1,17 @@
 /**
- * One chat's transcript. Everything is rendered as text nodes: what visitors
- * and agents type never becomes HTML here.
+ * One chat's transcript. What visitors and agents type is rendered as text
+ * nodes; the assistant's answers (Markdown, written by the site) go through
+ * the widget's safe Markdown path (MarkdownText): none of it becomes HTML.
+ * The assistant's messages are marked as its own, so the agent who took a
+ * handed-over chat tells them from a colleague's.
  */
-import { useEffect, useRef } from '@wordpress/element';
+import { useEffect, useMemo, useRef } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 import type { ChatMessage } from '../../server/protocol';
-import { clockTime, systemText } from './format';
+import { assistantEventText, assistantOffers, clockTime, systemText } from './format';
+import { MarkdownText } from './markdown-text';
 import type { PendingMessage } from './state';
+import { dialogAnswers, dialogQuestions } from './transcript';
 
 interface MessageListProps {
 	messages: ChatMessage[];
@@ -24,6 +29,7 @@ export function MessageList( { messages, pending, visitorName, agentName, visibl
 	const ref = useRef< HTMLDivElement >( null );
 	const stick = useRef( true );
 	const count = messages.length + pending.length;
+	const questions = useMemo( () => dialogQuestions( messages ), [ messages ] );
 
 	useEffect( () => {
 		const el = ref.current;
@@ -60,6 +66,8 @@ export function MessageList( { messages, pending, visitorName, agentName, visibl
 						{ systemText( m ) }
 						<span className="consent-chat-console__time"> { clockTime( m.at ) }</span>
 					</p>
+				) : m.from === 'assistant' ? (
+					<AssistantMessage key={ m.seq } message={ m } />
 				) : (
 					<div
 						key={ m.seq }
@@ -72,10 +80,10 @@ export function MessageList( { messages, pending, visitorName, agentName, visibl
 						{ m.text && <p className="consent-chat-console__text">{ m.text }</p> }
 						{ m.fields && (
 							<dl className="consent-chat-console__answers">
-								{ Object.entries( m.fields ).map( ( [ id, value ] ) => (
-									<div key={ id }>
-										<dt>{ id }</dt>
-										<dd>{ value }</dd>
+								{ dialogAnswers( m, questions ).map( ( a ) => (
+									<div key={ a.id }>
+										<dt>{ a.label }</dt>
+										<dd>{ a.value }</dd>
 									</div>
 								) ) }
 							</dl>
@@ -94,6 +102,29 @@ export function MessageList( { messages, pending, visitorName, agentName, visibl
 					</p>
 					<p className="consent-chat-console__text">{ p.text }</p>
 				</div>
+			) ) }
+		</div>
+	);
+}
+
+/** A message of the site's assistant: marked as its own; its answer drawn from Markdown, its events worded. */
+function AssistantMessage( { message }: { message: ChatMessage } ) {
+	const event = assistantEventText( message );
+	return (
+		<div className="consent-chat-console__msg consent-chat-console__msg--assistant">
+			<p className="consent-chat-console__author">
+				{ __( 'Automatic assistant', 'consent-chat' ) }
+				<span className="consent-chat-console__time"> { clockTime( message.at ) }</span>
+			</p>
+			{ event !== null ? (
+				<p className="consent-chat-console__text">{ event }</p>
+			) : (
+				message.text && <MarkdownText text={ message.text } className="consent-chat-console__markdown" />
+			) }
+			{ assistantOffers( message ).map( ( line ) => (
+				<p key={ line } className="consent-chat-console__offer">
+					{ line }
+				</p>
 			) ) }
 		</div>
 	);

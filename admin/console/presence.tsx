@@ -12,7 +12,8 @@ import {
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import type { Alerts } from './use-alerts';
-import { knownDepts, type ConsoleState } from './state';
+import { knownDepts } from './chat-queries';
+import type { ConsoleState } from './state';
 
 interface PresenceProps {
 	state: ConsoleState;

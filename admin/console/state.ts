@@ -7,15 +7,18 @@
  * arrives twice (a resend, a `sync` after a reconnect, a second console tab)
  * is shown once. The agent's own messages appear at once as a pending copy
  * keyed by `clientId`, replaced by the numbered message when it arrives.
+ *
+ * A chat the site's assistant still serves (status `assistant`) is no
+ * agent's business: the service keeps it out of agents' queues and frames,
+ * and should one arrive anyway this console ignores it (`forPeople`) rather
+ * than show a chat nobody can take. Once handed over it arrives as `waiting`
+ * or assigned, like any other, and its history (the assistant's answers
+ * included) comes with the `sync` the console sends for every new chat.
+ *
+ * Questions asked of this state are in chat-queries.ts; alerts in alerts.ts;
+ * the token's claims in identity.ts.
  */
-import type {
-	AgentView,
-	ChatMessage,
-	ChatView,
-	ErrorCode,
-	QueueEntry,
-	ServerFrame,
-} from '../../server/protocol';
+import type { AgentView, ChatMessage, ChatView, ErrorCode, QueueEntry, ServerFrame } from '../../server/protocol';
 import type { ConnectionState } from '../../client/shared/connection';
 
 export interface PendingMessage {
@@ -119,6 +122,11 @@ export function emptyChat( view: ChatView ): ChatState {
 	return { view, messages: new Map(), pending: new Map(), highestSeq: 0, visitorTyping: false };
 }
 
+/** Whether agents deal with this chat: not while the site's assistant serves it. */
+export function forPeople( view: ChatView ): boolean {
+	return view.status !== 'assistant';
+}
+
 export function consoleReducer( state: ConsoleState, action: ConsoleAction ): ConsoleState {
 	switch ( action.type ) {
 		case 'frame':
@@ -170,7 +178,8 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 	switch ( frame.type ) {
 		case 'welcome': {
 			if ( frame.role !== 'agent' ) return state;
-			const listed = new Set( frame.chats.map( ( c ) => c.id ) );
+			const views = frame.chats.filter( forPeople );
+			const listed = new Set( views.map( ( c ) => c.id ) );
 			const chats = new Map( state.chats );
 			// Chats this tab holds that the service no longer lists as open were
 			// closed meanwhile (e.g. ended while we were disconnected): keep them
@@ -180,7 +189,7 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 					chats.set( id, { ...chat, view: { ...chat.view, status: 'closed' } } );
 				}
 			}
-			for ( const view of frame.chats ) {
+			for ( const view of views ) {
 				const held = chats.get( view.id );
 				chats.set( view.id, held ? { ...held, view } : emptyChat( view ) );
 			}
@@ -193,7 +202,7 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 			};
 		}
 		case 'queue':
-			return { ...state, queue: frame.waiting, queueLoaded: true };
+			return { ...state, queue: frame.waiting.filter( ( e ) => forPeople( e.chat ) ), queueLoaded: true };
 		case 'presence':
 			return state.online === frame.online && sameList( state.depts, frame.depts )
 				? state
@@ -207,6 +216,7 @@ function applyFrame( state: ConsoleState, frame: ServerFrame ): ConsoleState {
 		}
 		case 'chat': {
 			const held = state.chats.get( frame.chat.id );
+			if ( ! held && ! forPeople( frame.chat ) ) return state;
 			const next = withChat(
 				state,
 				held
@@ -288,144 +298,4 @@ function withChat( state: ConsoleState, chat: ChatState ): ConsoleState {
 	const chats = new Map( state.chats );
 	chats.set( chat.view.id, chat );
 	return { ...state, chats };
-}
-
-/** Messages in seq order. */
-export function sortedMessages( chat: ChatState ): ChatMessage[] {
-	return [ ...chat.messages.values() ].sort( ( a, b ) => a.seq - b.seq );
-}
-
-/** `afterSeq` for a `sync` of this chat: the highest seq held, 0 if none. */
-export function syncPoint( state: ConsoleState, chatId: string ): number {
-	return state.chats.get( chatId )?.highestSeq ?? 0;
-}
-
-/**
- * Whether a frame shows this console is missing messages, judged against the
- * state before the frame: a chat it did not hold yet (its earlier messages,
- * e.g. the visitor's first one, were sent before it was ours) or a message
- * beyond the next expected seq. Returns the `sync` to send, or null.
- */
-export function missingFrom(
-	before: ConsoleState,
-	frame: ServerFrame
-): { chatId: string; afterSeq: number; newChat: boolean } | null {
-	if ( frame.type === 'chat' ) {
-		const { id } = frame.chat;
-		return before.chats.has( id ) || frame.chat.status === 'closed'
-			? null
-			: { chatId: id, afterSeq: 0, newChat: true };
-	}
-	if ( frame.type === 'message' ) {
-		const chat = before.chats.get( frame.chatId );
-		return chat && frame.seq > chat.highestSeq + 1
-			? { chatId: frame.chatId, afterSeq: chat.highestSeq, newChat: false }
-			: null;
-	}
-	return null;
-}
-
-/**
- * The chat has left this agent's hands (transferred to another agent or back
- * to a department's queue) but is still open: its tab stays readable only.
- */
-export function handedOff( chat: ChatState, me: AgentIdentity | null ): boolean {
-	return me !== null && chat.view.status !== 'closed' && chat.view.agent !== me.sub;
-}
-
-/** Online agents a chat can be transferred to: everyone but this agent. */
-export function transferTargets( state: ConsoleState ): AgentView[] {
-	return state.agents.filter( ( a ) => a.sub !== state.me?.sub );
-}
-
-/**
- * Departments this console knows of, for choosing presence and transfer
- * targets: the token's, other agents', and those of chats seen.
- */
-export function knownDepts( state: ConsoleState ): string[] {
-	const all = new Set< string >( state.me?.depts ?? [] );
-	for ( const d of state.depts ) all.add( d );
-	for ( const a of state.agents ) a.depts.forEach( ( d ) => all.add( d ) );
-	for ( const e of state.queue ) if ( e.chat.dept ) all.add( e.chat.dept );
-	for ( const c of state.chats.values() ) if ( c.view.dept ) all.add( c.view.dept );
-	return [ ...all ].sort();
-}
-
-/** The answers of the chat's pre-chat form (field id → value), if the visitor filled one in. */
-export function prechatAnswers( chat: ChatState ): Array< [ string, string ] > {
-	for ( const m of chat.messages.values() ) {
-		if ( m.from === 'visitor' && m.dialog === 'prechat' && m.fields ) {
-			return Object.entries( m.fields ).filter( ( [ , value ] ) => value.trim() !== '' );
-		}
-	}
-	return [];
-}
-
-/** Something the agent may want to hear about while looking elsewhere. */
-export interface ConsoleAlert {
-	kind: 'queued' | 'assigned';
-	chatId: string;
-	view: ChatView;
-}
-
-/**
- * What a frame brought that is news to the agent: a chat newly in the queue
- * (not the first queue after loading, not a chat this console just handed
- * back) or a chat newly assigned to this agent (not one it took by hand,
- * not one of those listed at connect).
- */
-export function alertsFor( before: ConsoleState, after: ConsoleState, frame: ServerFrame ): ConsoleAlert[] {
-	if ( frame.type === 'queue' ) {
-		if ( ! before.queueLoaded ) return [];
-		const known = new Set( before.queue.map( ( e ) => e.chat.id ) );
-		return frame.waiting
-			.filter( ( e ) => ! known.has( e.chat.id ) && ! before.chats.has( e.chat.id ) )
-			.map( ( e ) => ( { kind: 'queued', chatId: e.chat.id, view: e.chat } ) );
-	}
-	if ( frame.type === 'chat' ) {
-		const { id } = frame.chat;
-		if ( before.chats.has( id ) || ! after.chats.has( id ) || frame.chat.status === 'closed' || before.taking === id ) {
-			return [];
-		}
-		if ( before.me && frame.chat.agent !== before.me.sub ) return [];
-		return [ { kind: 'assigned', chatId: id, view: frame.chat } ];
-	}
-	return [];
-}
-
-/**
- * How to tell the agent: never while they are looking at that very chat;
- * while the console has the focus, only the sound (they see the queue);
- * otherwise sound and a desktop notification.
- */
-export function alertChannels(
-	alert: ConsoleAlert,
-	where: { focused: boolean; activeChatId: string | null }
-): { sound: boolean; notify: boolean } {
-	if ( where.focused && alert.kind === 'assigned' && where.activeChatId === alert.chatId ) {
-		return { sound: false, notify: false };
-	}
-	return { sound: true, notify: ! where.focused };
-}
-
-/** Reads the claims of the agent's token (a JWT); only what the console shows. Null if unreadable. */
-export function identityFromToken( token: string ): AgentIdentity | null {
-	const part = token.split( '.' )[ 1 ];
-	if ( ! part ) return null;
-	try {
-		const json = decodeBase64Url( part );
-		const claims = JSON.parse( json ) as { sub?: unknown; depts?: unknown };
-		if ( typeof claims.sub !== 'string' ) return null;
-		const depts = Array.isArray( claims.depts ) ? claims.depts.filter( ( d ): d is string => typeof d === 'string' ) : [];
-		return { sub: claims.sub, depts };
-	} catch {
-		return null;
-	}
-}
-
-function decodeBase64Url( part: string ): string {
-	const b64 = part.replace( /-/g, '+' ).replace( /_/g, '/' ).padEnd( Math.ceil( part.length / 4 ) * 4, '=' );
-	const binary = atob( b64 );
-	const bytes = Uint8Array.from( binary, ( c ) => c.charCodeAt( 0 ) );
-	return new TextDecoder().decode( bytes );
 }

@@ -13,17 +13,10 @@ import apiFetch from '@wordpress/api-fetch';
 import { useCallback, useEffect, useRef, useState } from '@wordpress/element';
 import { ChatConnection, newClientId, TicketRefused, type Ticket } from '../../client/shared/connection';
 import type { ServerFrame } from '../../server/protocol';
-import {
-	alertsFor,
-	consoleReducer,
-	identityFromToken,
-	initialState,
-	missingFrom,
-	syncPoint,
-	type ConsoleAction,
-	type ConsoleAlert,
-	type ConsoleState,
-} from './state';
+import { alertsFor, type ConsoleAlert } from './alerts';
+import { missingFrom, syncPoint } from './chat-queries';
+import { identityFromToken } from './identity';
+import { consoleReducer, initialState, type ConsoleAction, type ConsoleState } from './state';
 
 export interface ConsoleConfig {
 	/** REST path (relative to the API root) that hands out an agent ticket. */

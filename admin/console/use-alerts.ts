@@ -9,7 +9,8 @@
 import { useCallback, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { chatLabel } from './format';
-import { alertChannels, type ConsoleAlert, type ConsoleState } from './state';
+import { alertChannels, type ConsoleAlert } from './alerts';
+import type { ConsoleState } from './state';
 
 const ALERTS_KEY = 'consent-chat:console:alerts';
 /**

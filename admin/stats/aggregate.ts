@@ -17,6 +17,12 @@ export interface Figures {
 	agentMessages: number;
 	/** Page views of the tracking embed. */
 	visits: number;
+	/** Answers the site's assistant gave. */
+	assistantAnswered: number;
+	/** Visitor messages it found no answer for: where the site's answers have gaps. */
+	assistantNoAnswer: number;
+	/** Chats it handed over to the people's queue. */
+	assistantHandedOver: number;
 }
 
 export interface DayFigures extends Figures {
@@ -44,9 +50,21 @@ const FIELD: Record< CounterKind, keyof Figures > = {
 	chat_ended: 'chatsEnded',
 	message_received: 'visitorMessages',
 	message_sent: 'agentMessages',
+	assistant_answered: 'assistantAnswered',
+	assistant_no_answer: 'assistantNoAnswer',
+	assistant_handed_over: 'assistantHandedOver',
 };
 
-const empty = (): Figures => ( { chats: 0, chatsEnded: 0, visitorMessages: 0, agentMessages: 0, visits: 0 } );
+const empty = (): Figures => ( {
+	chats: 0,
+	chatsEnded: 0,
+	visitorMessages: 0,
+	agentMessages: 0,
+	visits: 0,
+	assistantAnswered: 0,
+	assistantNoAnswer: 0,
+	assistantHandedOver: 0,
+} );
 
 /** Sums over the whole range. */
 export function totals( data: StatsData ): Figures {

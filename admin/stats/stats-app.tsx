@@ -7,6 +7,7 @@ import { Button, Card, CardBody, Notice, Spinner, ToggleControl } from '@wordpre
 import { useMemo, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 import { byDay, hourOfWeek, topPages, totals, type HeatMetric } from './aggregate';
+import { assistantSeries, AssistantTotals } from './assistant-totals';
 import type { StatsConfig } from './config';
 import { DayChart, type Series } from './day-chart';
 import { lastDays, RangePicker } from './range-picker';
@@ -44,6 +45,11 @@ function dayCharts(): Array< { id: string; title: string; series: Series[] } > {
 			title: __( 'Visits per day', 'consent-chat' ),
 			series: [ { label: __( 'Visits', 'consent-chat' ), tone: 'tertiary', value: ( d ) => d.visits } ],
 		},
+		{
+			id: 'consent-chat-stats-assistant',
+			title: __( 'Assistant per day', 'consent-chat' ),
+			series: assistantSeries(),
+		},
 	];
 }
 
@@ -58,6 +64,7 @@ function Figures( { data, config }: { data: StatsData; config: StatsConfig } ): 
 	return (
 		<>
 			<Totals figures={ sums } locale={ locale } />
+			<AssistantTotals figures={ sums } locale={ locale } />
 			<ToggleControl
 				__nextHasNoMarginBottom
 				className="consent-chat-stats__tables-toggle"

@@ -3,7 +3,17 @@
  * on arrival so that the charts only ever see well-formed rows.
  */
 
-export type CounterKind = 'chat_started' | 'chat_ended' | 'message_received' | 'message_sent';
+export type CounterKind =
+	| 'chat_started'
+	| 'chat_ended'
+	| 'message_received'
+	| 'message_sent'
+	/** The site's assistant gave an answer (a confident match, or one the visitor picked). */
+	| 'assistant_answered'
+	/** It found nothing for a visitor's message (which message is not kept: only that it happened). */
+	| 'assistant_no_answer'
+	/** It put a chat into the people's queue. */
+	| 'assistant_handed_over';
 
 /** One hour's counter at the chat service: no chat reference. */
 export interface CounterRow {
@@ -31,7 +41,15 @@ export interface StatsData {
 	visits: VisitRow[];
 }
 
-const KINDS: readonly string[] = [ 'chat_started', 'chat_ended', 'message_received', 'message_sent' ];
+const KINDS: readonly string[] = [
+	'chat_started',
+	'chat_ended',
+	'message_received',
+	'message_sent',
+	'assistant_answered',
+	'assistant_no_answer',
+	'assistant_handed_over',
+];
 
 type Obj = Record< string, unknown >;
 const isObj = ( v: unknown ): v is Obj => typeof v === 'object' && v !== null && ! Array.isArray( v );

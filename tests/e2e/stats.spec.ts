@@ -129,7 +129,9 @@ test( 'the Statistics page and its CSV show the chats, messages and visit just m
 
 	const csvAfter = await downloadCsv( page );
 	expect( csvAfter.name ).toMatch( /^consent-chat-statistics-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/ );
-	expect( csvAfter.header ).toBe( 'hour,chats_started,chats_ended,messages_from_visitors,messages_from_agents,page_views,returning_page_views' );
+	expect( csvAfter.header ).toBe(
+		'hour,chats_started,chats_ended,messages_from_visitors,messages_from_agents,assistant_answered,assistant_no_answer,assistant_handed_over,page_views,returning_page_views'
+	);
 	const diff = ( column: string ): number => csvAfter.sums[ column ] - csvBefore.sums[ column ];
 	expect( [ diff( 'chats_started' ), diff( 'messages_from_visitors' ), diff( 'messages_from_agents' ), diff( 'page_views' ) ] ).toEqual( [ 2, 3, 3, 1 ] );
 

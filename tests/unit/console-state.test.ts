@@ -1,22 +1,10 @@
 /**
  * The agent console's reducer (admin/console/state.ts): frames in, state out.
  */
-import {
-	alertChannels,
-	alertsFor,
-	consoleReducer,
-	handedOff,
-	identityFromToken,
-	initialState,
-	knownDepts,
-	missingFrom,
-	prechatAnswers,
-	sortedMessages,
-	syncPoint,
-	transferTargets,
-	type ConsoleAction,
-	type ConsoleState,
-} from '../../admin/console/state';
+import { alertChannels, alertsFor } from '../../admin/console/alerts';
+import { handedOff, knownDepts, missingFrom, prechatAnswers, sortedMessages, syncPoint, transferTargets } from '../../admin/console/chat-queries';
+import { identityFromToken } from '../../admin/console/identity';
+import { consoleReducer, initialState, type ConsoleAction, type ConsoleState } from '../../admin/console/state';
 import { TypingSignal, TYPING_EVERY_MS } from '../../admin/console/typing';
 import type { ChatMessage, ChatView, ServerFrame } from '../../server/protocol';
 

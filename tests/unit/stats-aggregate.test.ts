@@ -57,27 +57,53 @@ describe( 'aggregation', () => {
 			// 23:30 UTC on Tuesday is 00:30 on Wednesday in Berlin.
 			c( '2026-11-03T23:00:00', 'chat_started', 1 ),
 			c( '2026-11-03T23:00:00', 'message_received', 1 ),
+			// The assistant's counts: Monday, and Wednesday 00:30 in Berlin.
+			c( '2026-11-02T08:00:00', 'assistant_answered', 3 ),
+			c( '2026-11-02T08:00:00', 'assistant_no_answer', 2 ),
+			c( '2026-11-03T23:00:00', 'assistant_no_answer', 1 ),
+			c( '2026-11-03T23:00:00', 'assistant_handed_over', 1 ),
 		],
 		visits: [ v( '2026-11-02T08:00:00', '/shop/', 3, 1, 'search.example' ), v( '2026-11-02T08:00:00', '/shop/', 2 ), v( '2026-11-08T22:00:00', '/', 4, 4 ) ],
 	} );
 
 	test( 'totals add up each kind; visits are page views', () => {
-		expect( totals( sample ) ).toEqual( { chats: 3, chatsEnded: 2, visitorMessages: 6, agentMessages: 4, visits: 9 } );
+		expect( totals( sample ) ).toEqual( {
+			chats: 3,
+			chatsEnded: 2,
+			visitorMessages: 6,
+			agentMessages: 4,
+			visits: 9,
+			assistantAnswered: 3,
+			assistantNoAnswer: 3,
+			assistantHandedOver: 1,
+		} );
 	} );
 
 	test( 'every day of the range has an entry, on the site’s calendar', () => {
 		const days = byDay( sample );
 		expect( days.map( ( d ) => d.day ) ).toEqual( daysBetween( '2026-11-02', '2026-11-08' ) );
-		expect( days[ 0 ] ).toEqual( { day: '2026-11-02', chats: 2, chatsEnded: 2, visitorMessages: 5, agentMessages: 4, visits: 5 } );
+		expect( days[ 0 ] ).toEqual( {
+			day: '2026-11-02',
+			chats: 2,
+			chatsEnded: 2,
+			visitorMessages: 5,
+			agentMessages: 4,
+			visits: 5,
+			assistantAnswered: 3,
+			assistantNoAnswer: 2,
+			assistantHandedOver: 0,
+		} );
 		expect( days[ 1 ].chats ).toBe( 0 );
-		expect( days[ 2 ] ).toMatchObject( { day: '2026-11-04', chats: 1, visitorMessages: 1 } );
+		expect( days[ 2 ] ).toMatchObject( { day: '2026-11-04', chats: 1, visitorMessages: 1, assistantNoAnswer: 1, assistantHandedOver: 1 } );
 		// 22:00 UTC on the last day is 23:00 in Berlin: still inside.
 		expect( days[ 6 ].visits ).toBe( 4 );
 	} );
 
 	test( 'rows outside the range (a zone’s edge hours) are left out of the days, not put on a wrong one', () => {
 		const edge = data( { from: '2026-11-02', to: '2026-11-02', chats: [ c( '2026-11-01T23:00:00', 'chat_started', 9 ), c( '2026-11-02T12:00:00', 'chat_started', 1 ) ] } );
-		expect( byDay( edge ) ).toEqual( [ { day: '2026-11-02', chats: 1, chatsEnded: 0, visitorMessages: 0, agentMessages: 0, visits: 0 } ] );
+		expect( byDay( edge ) ).toEqual( [
+			{ day: '2026-11-02', chats: 1, chatsEnded: 0, visitorMessages: 0, agentMessages: 0, visits: 0, assistantAnswered: 0, assistantNoAnswer: 0, assistantHandedOver: 0 },
+		] );
 	} );
 
 	test( 'the hour-of-week grid starts on the site’s first weekday and counts the chosen metric', () => {
@@ -123,10 +149,13 @@ describe( 'parseStats', () => {
 			from: '2026-11-02',
 			to: '2026-11-08',
 			timezone: 'UTC',
-			chats: [ { hour: H, kind: 'chat_started', count: 2 }, { hour: H, kind: 'chat_deleted', count: 1 }, 'junk' ],
+			chats: [ { hour: H, kind: 'chat_started', count: 2 }, { hour: H, kind: 'chat_deleted', count: 1 }, 'junk', { hour: H, kind: 'assistant_no_answer', count: 4 } ],
 			visits: [ { hour: H, path: '/', views: 1, returning: 0, referrerHost: '' }, null ],
 		} );
-		expect( parsed?.chats ).toEqual( [ { hour: H, kind: 'chat_started', count: 2 } ] );
+		expect( parsed?.chats ).toEqual( [
+			{ hour: H, kind: 'chat_started', count: 2 },
+			{ hour: H, kind: 'assistant_no_answer', count: 4 },
+		] );
 		expect( parsed?.visits ).toEqual( [ { hour: H, path: '/', views: 1, returning: 0, referrerHost: '' } ] );
 	} );
 

@@ -8,6 +8,9 @@ import { hello, spawnService, type ChildService } from '../helpers/child-service
 import { SITE } from '../helpers/service';
 
 const config = { sites: [ SITE ] };
+// Each test starts real service processes (two for the SIGKILL one) and waits for their exit:
+// beside other suites on two cores, past jest's default 5 s.
+jest.setTimeout( 30_000 );
 const services: ChildService[] = [];
 afterAll( async () => {
 	for ( const s of services ) await s.remove();

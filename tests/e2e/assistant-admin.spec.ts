@@ -3,12 +3,15 @@
  * WordPress: an admin writes answers and dialogs, sees the answer's preview
  * drawn by the widget's Markdown path (and an HTML answer as text), imports
  * and exports JSON, and WordPress tells the service (`PUT /admin/assistant`
- * with { settings, content }) at the end of the request. The service's
- * side of that endpoint is built on another branch, so the push is recorded
- * where it leaves WordPress: the connection points at a listener on this
- * machine for the length of each test (as the settings spec's connection
- * test does), which answers as the endpoint is specified (200, or 400 with
- * { code, message, path }). The PHP side's rules (paths, who may, the
+ * with { settings, content }) at the end of the request. Here the push is
+ * recorded where it leaves WordPress: the connection points at a listener
+ * on this machine for the length of each test (as the settings spec's
+ * connection test does), which sees every request exactly as sent and how
+ * often, and can refuse as the endpoint is specified (400 with { code,
+ * message, path }) — which the real service never does for content that
+ * WordPress's own check (the same schema) let through. That WordPress's
+ * push reaches the real service and answers visitors is tested in
+ * assistant-console.spec.ts and assistant-widget.spec.ts. The PHP side's rules (paths, who may, the
  * schema on /wp/v2/settings) are checked through WordPress's REST API.
  * Every test puts back what it changed.
  */

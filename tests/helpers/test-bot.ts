@@ -18,8 +18,8 @@ export type Event = {
 	message?: { seq: number; text: string };
 };
 
-/** How the bot answers a post: a status, or never (the connection is left open). */
-export type Behaviour = { status: number } | 'hang';
+/** How the bot answers a post: a status (with a Location for a redirect), or never (the connection is left open). */
+export type Behaviour = { status: number; location?: string } | 'hang';
 
 export interface TestBot {
 	url: string;
@@ -27,6 +27,8 @@ export interface TestBot {
 	events: Event[];
 	/** Posts whose signature did not check (the test expects none). */
 	badSignatures: number;
+	/** Posts that arrived at the redirect's target (a service that follows redirects). */
+	redirected: number;
 	behaviour: Behaviour;
 	/** Resolves with the first event (already there or yet to come) that `match` accepts. */
 	next( match: ( e: Event ) => boolean ): Promise< Event >;
@@ -54,6 +56,7 @@ export async function startTestBot( secret: string ): Promise< TestBot > {
 		secret,
 		events: [],
 		badSignatures: 0,
+		redirected: 0,
 		behaviour: { status: 204 },
 		async next( match ) {
 			for ( ;; ) {
@@ -79,6 +82,13 @@ export async function startTestBot( secret: string ): Promise< TestBot > {
 		},
 	};
 	const server = createServer( ( req: IncomingMessage, res: ServerResponse ) => {
+		// Where a redirect points: it takes anything (a service that followed would count it as answered).
+		if ( req.url === '/elsewhere' ) {
+			bot.redirected++;
+			req.resume();
+			res.writeHead( 204 ).end();
+			return;
+		}
 		const chunks: Buffer[] = [];
 		req.on( 'data', ( c: Buffer ) => chunks.push( c ) );
 		req.on( 'end', () => {
@@ -93,7 +103,7 @@ export async function startTestBot( secret: string ): Promise< TestBot > {
 			waiting.splice( 0 ).forEach( ( w ) => w() );
 			const behaviour = bot.behaviour;
 			if ( behaviour === 'hang' ) hanging.push( res );
-			else res.writeHead( behaviour.status ).end();
+			else res.writeHead( behaviour.status, behaviour.location ? { location: behaviour.location } : {} ).end();
 		} );
 	} );
 	await new Promise< void >( ( r ) => server.listen( 0, '127.0.0.1', r ) );

@@ -199,9 +199,10 @@ describe( 'a bot that cannot answer: the visitor is told (bot_unavailable) and h
 
 	test( 'redirecting: a 3xx is not followed', async () => {
 		await shopBot();
-		bot.behaviour = { status: 307 };
+		bot.behaviour = { status: 307, location: bot.url.replace( '/events', '/elsewhere' ) };
 		const { visitor } = await starts( 'hello' );
 		await toldAndOffered( visitor );
+		expect( bot.redirected ).toBe( 0 );
 	} );
 
 	test( 'unreachable: the connection is refused', async () => {

@@ -3,13 +3,14 @@
  * the Assistant tab saves it; WordPress pushes it to the real service): the
  * demo page's start window names the service the messages go to, in English
  * and German, and the privacy flyout carries WordPress's automatic sentence
- * naming it. The bot's round trip and failures are the service's
+ * naming it; an administrator turns the bot on in the Assistant tab, where
+ * the secret is made and shown, and saving hands it to the service. The bot's round trip and failures are the service's
  * (tests/integration/assistant-bot.test.ts). Puts back what it changed.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser } from '@playwright/test';
-import { env } from './env';
-import { Rest } from './rest';
+import { env, logIn } from './env';
+import { ADMIN, Rest } from './rest';
 import { Visitor } from './visitor';
 
 const NAME = 'Acme Helpdesk';
@@ -64,4 +65,44 @@ test( 'without a bot, neither says so', async ( { browser } ) => {
 	await v.openChat();
 	await expect( v.dialog.locator( '.cc-bot-notice' ) ).toHaveCount( 0 );
 	await v.context.close();
+} );
+
+test( 'an administrator turns the bot on in the Assistant tab: a secret is made and shown, a blank name is refused at its field, saving tells the service; axe finds nothing', async ( { browser } ) => {
+	const admin = await Rest.as( browser );
+	const before = ( ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as Record< string, unknown > ).consent_chat_assistant;
+	const context = await browser.newContext( { viewport: { width: 1400, height: 1000 } } );
+	try {
+		const page = await context.newPage();
+		await logIn( page, ADMIN, `${ env.wpUrl }/wp-admin/options-general.php?page=consent-chat-settings&tab=assistant` );
+		await page.getByLabel( 'Assistant for the whole site' ).selectOption( 'first' );
+		await page.getByRole( 'checkbox', { name: 'Let our own bot answer instead of the built-in answers' } ).check();
+		const secretField = page.getByLabel( /^Secret/ );
+		const secret = await secretField.inputValue();
+		expect( secret ).toMatch( /^[A-Za-z0-9_-]{43}$/ );
+		await expect( secretField ).toHaveAttribute( 'readonly', '' );
+		await page.getByLabel( 'Bot address (URL the chat service posts to)' ).fill( BOT.url );
+		await page.getByLabel( 'Name shown to visitors (the service their messages go to)' ).fill( '   ' );
+		const save = async () => {
+			const answered = page.waitForResponse( ( r ) => r.url().includes( 'consent-chat/v1/settings' ) && r.request().method() === 'POST' );
+			await page.getByRole( 'button', { name: 'Save settings' } ).click();
+			return answered;
+		};
+		expect( ( await save() ).status() ).toBe( 400 );
+		// At its field, tied to it for screen readers.
+		await expect( page.locator( '#consent-chat-error-assistant-settings-bot-name' ) ).toHaveText( 'Enter the name visitors are shown: the service their messages go to.' );
+		await expect( page.getByLabel( 'Name shown to visitors (the service their messages go to)' ) ).toHaveAttribute( 'aria-invalid', 'true' );
+		await page.getByLabel( 'Name shown to visitors (the service their messages go to)' ).fill( NAME );
+		expect( ( await save() ).status() ).toBe( 200 );
+		// What WordPress keeps is what the screen showed, and the service has it in force.
+		const kept = ( ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as { consent_chat_assistant: { settings: { bot: unknown } } } ).consent_chat_assistant.settings.bot;
+		expect( kept ).toEqual( { url: BOT.url, name: NAME, secret, timeoutSeconds: 8 } );
+		expect( await ( await fetch( `${ env.serviceUrl }/availability?site=demo` ) ).json() ).toMatchObject( { assistant: true, bot: NAME } );
+		const axe = await new AxeBuilder( { page } ).include( '.consent-chat-settings__assistant' ).withTags( [ 'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa' ] ).analyze();
+		expect( axe.violations ).toEqual( [] );
+	} finally {
+		await context.close();
+		const back = await admin.post( '/wp/v2/settings', { consent_chat_assistant: before } );
+		expect( back.status(), await back.text() ).toBe( 200 );
+		await admin.close();
+	}
 } );

@@ -98,8 +98,11 @@ export const AssistantPush = v.strictObject( {
 }, 'the body has only settings and content' );
 export type AssistantPush = v.InferOutput< typeof AssistantPush >;
 
-/** The push as it may be shown back (GET /admin/assistant): everything but the bot's secret. */
-export function withoutSecret( push: AssistantPush ): AssistantPush | ( Omit< AssistantPush, 'settings' > & { settings: Omit< AssistantSettings, 'bot' > & { bot?: Omit< BotSettings, 'secret' > } } ) {
+/** The push as it may be shown back: everything but the bot's secret. */
+export type ShownAssistantPush = Omit< AssistantPush, 'settings' > & { settings: Omit< AssistantSettings, 'bot' > & { bot?: Omit< BotSettings, 'secret' > } };
+
+/** What GET /admin/assistant (and the PUT's answer) show: the push without the bot's secret, which only WordPress and the bot hold. */
+export function withoutSecret( push: AssistantPush ): ShownAssistantPush {
 	const { bot, ...settings } = push.settings;
 	if ( ! bot ) return push;
 	const { secret: _secret, ...shown } = bot;

@@ -16,13 +16,13 @@
  * chat stream (kept or buffered by the chat's mode). A failure is logged
  * with the site and its reason only (no chat id, no text).
  */
+import { randomUUID } from 'node:crypto';
 import type { BotSettings } from '../assistant/settings';
 import { postEvent } from '../bot/post';
 import type { BotEvent, BotReply } from '../bot/wire';
 import { TokenBucket } from '../rate-limit';
 import type { Core } from './core';
 import type { LiveChat } from './live-chat';
-import { randomUUID } from 'node:crypto';
 
 /** What a bot's reply came to (the route turns it into the HTTP answer). */
 export type BotReplyOutcome = 'delivered' | 'not_found' | 'conflict' | 'rate_limited';
@@ -55,7 +55,7 @@ export class ChatBot {
 	message( chat: LiveChat, bot: BotSettings, seq: number, text: string ): void {
 		const state = this.started( chat, bot );
 		if ( state.deadline === null ) {
-			state.deadline = setTimeout( () => this.failed( chat, 'no reply in time' ), bot.timeoutSeconds * 1000 );
+			state.deadline = setTimeout( () => this.failed( chat ), bot.timeoutSeconds * 1000 );
 			state.deadline.unref?.();
 		}
 		this.post( chat, bot, state, { type: 'message', message: { seq, text } }, true );
@@ -110,12 +110,12 @@ export class ChatBot {
 			const outcome = await postEvent( bot, event, this.core.now() );
 			if ( outcome.ok ) return;
 			this.core.log.warn( { site: record.site }, `the bot of site ${ record.site } failed: ${ outcome.reason }` );
-			if ( visitorWaits ) this.failed( chat, outcome.reason );
+			if ( visitorWaits ) this.failed( chat );
 		} );
 	}
 
 	/** The bot cannot answer while the visitor waits for it: the visitor is told, and the chat goes on to a person (or the contact form). */
-	private failed( chat: LiveChat, _reason: string ): void {
+	private failed( chat: LiveChat ): void {
 		const state = this.told.get( chat.record.id );
 		// Once per visitor turn: the first of the deadline and a failed post (of this turn or one before it) tells the visitor.
 		if ( ! state || state.deadline === null || chat.record.status !== 'assistant' || chat.assistant?.handingOver ) return;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { startRedis, type RunningRedis } from '../helpers/redis';
-import { startTestService, type TestService } from '../helpers/service';
+import { startTestService } from '../helpers/service';
 import { startTestBot, type TestBot } from '../helpers/test-bot';
 import type { TestClient } from '../helpers/ws-client';
 

@@ -158,6 +158,10 @@ export interface WidgetStrings {
 	deleteNotFound: string;
 	deleteKept: string;
 	deleteLimited: string;
+	/** The start window, while the site's own bot would answer: contains %s for its name. */
+	botNotice: string;
+	/** The site's own bot could not answer (a hand-over follows). */
+	botUnavailable: string;
 }
 
 /**

@@ -96,7 +96,7 @@ class Assets {
 			'strings'     => self::widget_strings(),
 			'privacy'     => array(
 				'mode'   => (string) $privacy['mode'],
-				'text'   => (string) ( $privacy['text'] ?? '' ),
+				'text'   => self::with_bot_disclosure( (string) ( $privacy['text'] ?? '' ) ),
 				'url'    => (string) ( $privacy['url'] ?? '' ),
 				'inChat' => ! empty( $privacy['inChat'] ),
 			),
@@ -133,6 +133,18 @@ class Assets {
 			$config['standalone'] = $attributes['standalone'];
 		}
 		return $config;
+	}
+
+	/**
+	 * The privacy flyout's text, with the automatic sentence naming the
+	 * site's own bot while it is on (Assistant::bot_disclosure()).
+	 *
+	 * @param string $text The privacy officer's text.
+	 * @return string
+	 */
+	private static function with_bot_disclosure( $text ) {
+		$sentence = Assistant::bot_disclosure();
+		return '' === $sentence ? $text : trim( $text . "\n\n" . $sentence );
 	}
 
 	/**
@@ -318,6 +330,9 @@ class Assets {
 			'deleteNotFound'  => __( 'No chat was found for this code. Please check the code.', 'consent-chat' ),
 			'deleteKept'      => __( 'This chat must be kept as a record (for example of an agreement), so it cannot be deleted now. Please contact us.', 'consent-chat' ),
 			'deleteLimited'   => __( 'Too many attempts. Please wait a moment and try again.', 'consent-chat' ),
+			/* translators: %s: the name of the automated service (bot) the site uses. */
+			'botNotice'       => __( 'Your messages go to %s, an automated service this site uses.', 'consent-chat' ),
+			'botUnavailable'  => __( 'The automated service could not answer just now.', 'consent-chat' ),
 		);
 	}
 

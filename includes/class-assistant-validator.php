@@ -98,7 +98,7 @@ class Assistant_Validator {
 	}
 
 	/**
-	 * Mode, departments that exist, hand-over count.
+	 * Mode, departments that exist, hand-over count, the bot's name.
 	 *
 	 * @param mixed $s Settings.
 	 */
@@ -111,6 +111,10 @@ class Assistant_Validator {
 				/* translators: %s: a department id. */
 				$this->add( 'settings.departments.' . $dept, sprintf( __( 'There is no department “%s” (any more); remove its setting.', 'consent-chat' ), (string) $dept ) );
 			}
+		}
+		// The bot's name is shown to visitors: not just spaces (the schema checks the rest of the bot).
+		if ( isset( $s['bot'] ) && is_array( $s['bot'] ) && ! self::filled( $s['bot']['name'] ?? null ) ) {
+			$this->add( 'settings.bot.name', __( 'Enter the name visitors are shown: the service their messages go to.', 'consent-chat' ) );
 		}
 		$after = $s['handoverAfter'] ?? 2;
 		if ( ! is_int( $after ) || $after < 1 || $after > 10 ) {

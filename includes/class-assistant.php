@@ -164,13 +164,55 @@ class Assistant {
 			$lang['dialogs']    = $lang['dialogs'] ?? array();
 			$locales[ $locale ] = self::trim_texts( $lang );
 		}
+		$clean = array(
+			'mode'          => (string) $settings['mode'],
+			'departments'   => (array) $settings['departments'],
+			'handoverAfter' => (int) $settings['handoverAfter'],
+		);
+		if ( isset( $settings['bot'] ) && is_array( $settings['bot'] ) ) {
+			$clean['bot'] = array(
+				'url'            => trim( (string) $settings['bot']['url'] ),
+				'name'           => trim( (string) $settings['bot']['name'] ),
+				'secret'         => (string) $settings['bot']['secret'],
+				'timeoutSeconds' => (int) ( $settings['bot']['timeoutSeconds'] ?? 8 ),
+			);
+		}
 		return array(
-			'settings' => array(
-				'mode'          => (string) $settings['mode'],
-				'departments'   => (array) $settings['departments'],
-				'handoverAfter' => (int) $settings['handoverAfter'],
-			),
+			'settings' => $clean,
 			'content'  => array( 'locales' => $locales ),
+		);
+	}
+
+	/**
+	 * The name of the site's own bot while it may answer visitors (it is
+	 * configured and the assistant is not off for the site and every
+	 * department); '' otherwise. What the privacy texts name.
+	 *
+	 * @return string
+	 */
+	public static function bot_name() {
+		$settings = self::get()['settings'];
+		if ( empty( $settings['bot']['name'] ) ) {
+			return '';
+		}
+		$modes = array_merge( array( $settings['mode'] ), array_values( (array) $settings['departments'] ) );
+		return array_diff( $modes, array( 'off' ) ) ? (string) $settings['bot']['name'] : '';
+	}
+
+	/**
+	 * The one sentence the privacy texts carry while the site's own bot is on
+	 * (the chat's privacy flyout and the suggested privacy policy); '' while
+	 * it is off. Plain text: the flyout renders it as safe Markdown, the
+	 * policy escapes it.
+	 *
+	 * @return string
+	 */
+	public static function bot_disclosure() {
+		$name = self::bot_name();
+		return '' === $name ? '' : sprintf(
+			/* translators: %s: the name of the automated service (bot) the site uses. */
+			__( 'Messages you write in this chat may be answered by %s, an automated service this site uses: what you write in the chat, the chat’s language and whether it is stored are sent to that service.', 'consent-chat' ),
+			$name
 		);
 	}
 

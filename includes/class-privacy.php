@@ -158,7 +158,8 @@ class Privacy {
 			. $p( __( 'At the start of a chat you get a chat code. With it you can delete that chat at any time. The chat window also lets you end the chat, delete it and continue in a chat that stores nothing.', 'consent-chat' ) )
 			. $p( __( 'When nobody is available, the contact form sends your message with the fields you fill in, and the wording and version of each consent you tick, so that we can prove your consent.', 'consent-chat' ) )
 			. $p( __( 'Only if you accept "Chat tracking" in the cookie banner: a cookie with a random visitor id (to recognise a returning visit) and the pages you visit are counted per hour, without your IP address; during a chat our staff see the page you are on. Withdrawing consent stops this at once and deletes the cookie.', 'consent-chat' ) )
-			. $p( __( 'For statistics we keep only counts per hour of chats started and ended and messages sent and received, with no reference to any chat.', 'consent-chat' ) );
+			. $p( __( 'For statistics we keep only counts per hour of chats started and ended and messages sent and received, with no reference to any chat.', 'consent-chat' ) )
+			. ( '' === Assistant::bot_disclosure() ? '' : $p( Assistant::bot_disclosure() ) );
 		wp_add_privacy_policy_content( __( 'Consent Chat', 'consent-chat' ), wp_kses_post( $content ) );
 	}
 

@@ -9,6 +9,8 @@
 import type { Peer } from './peer';
 import type { ClientFrame, HelloFrame } from './protocol';
 import type { DeleteResult } from './chats/erasure';
+import type { BotReplyOutcome } from './chats/bot';
+import type { BotReply } from './bot/wire';
 
 export type ChatCounts = { open: number; waiting: number; agentsOnline: number };
 export type ErasedByEmail = { contacts: number; chats: number; retained: number };
@@ -30,6 +32,9 @@ export interface FrontDoor {
 	purgeExpired( onlySite?: string ): Promise< number >;
 	deleteByCode( site: string, code: string ): Promise< DeleteResult >;
 	eraseByEmail( site: string, email: string ): Promise< ErasedByEmail >;
+
+	/** A reply of the site's own bot, its signature checked (POST /bot/reply). */
+	botReply( site: string, reply: BotReply ): Promise< BotReplyOutcome >;
 
 	/** The timers (service.ts): every site this node serves. */
 	sweepInactive(): Promise< number >;

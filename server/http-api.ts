@@ -11,6 +11,7 @@
  * `/admin/policy` (the site's storage policy, set from its WordPress settings),
  * `/admin/assistant` (the site's assistant: settings and content),
  * `/admin/agents/revoke` (an agent's access changed in WordPress).
+ * For a site's own bot (signed with its secret): `POST /bot/reply`.
  *
  * Every refusal is JSON `{ error, message }` with a 4xx status (http/transport.ts);
  * the routes are in http/public-routes.ts and http/admin-routes.ts.
@@ -18,12 +19,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adminRoutes } from './http/admin-routes';
 import { publicRoutes } from './http/public-routes';
+import { botRoutes } from './http/bot-routes';
 import { serve, type HttpContext, type Routes } from './http/transport';
 
 export { externalHost } from './http/public-routes';
 export type { HttpContext, NotReady } from './http/transport';
 
-const routes: Routes = { ...publicRoutes, ...adminRoutes };
+const routes: Routes = { ...publicRoutes, ...adminRoutes, ...botRoutes };
 
 export function handleHttp( req: IncomingMessage, res: ServerResponse, ctx: HttpContext ): Promise< void > {
 	return serve( routes, req, res, ctx );

@@ -18,6 +18,8 @@ import { Erasure, type DeleteResult } from './chats/erasure';
 import { ChatError } from './chats/live-chat';
 import { recover, type RecoveryOptions } from './chats/recovery';
 import { Sessions } from './chats/sessions';
+import type { BotReplyOutcome } from './chats/bot';
+import type { BotReply } from './bot/wire';
 import { chatView } from './chats/views';
 
 export { ChatError, type DeleteResult };
@@ -128,6 +130,10 @@ export class ChatRooms implements FrontDoor {
 		return this.erasure.eraseByEmail( site, email );
 	}
 
+	botReply( site: string, reply: BotReply ): Promise< BotReplyOutcome > {
+		return this.core.assistant.botReply( site, reply );
+	}
+
 	takeActivity(): { started: number; ended: number } {
 		return this.core.lifecycle.takeActivity();
 	}
@@ -148,11 +154,11 @@ export class ChatRooms implements FrontDoor {
 
 	private async send( peer: Peer, chatId: string, clientId: string, content: Parameters< Core[ 'stream' ][ 'send' ] >[ 3 ] ): Promise< void > {
 		const chat = this.core.chats.participantChat( peer, chatId );
-		const { fresh, newPreview } = await this.core.stream.send( peer, chat, clientId, content );
+		const { fresh, newPreview, seq } = await this.core.stream.send( peer, chat, clientId, content );
 		// The queue shows a waiting chat's first visitor message.
 		if ( newPreview && chat.record.status === 'waiting' ) this.core.dispatcher.broadcastQueue( chat.record.site );
 		// While the assistant serves the chat, it answers each new visitor message (a resend was answered before).
-		if ( fresh && peer.identity.role === 'visitor' && chat.record.status === 'assistant' ) await this.core.assistant.reply( chat, content.text );
+		if ( fresh && peer.identity.role === 'visitor' && chat.record.status === 'assistant' ) await this.core.assistant.reply( chat, content.text, seq );
 	}
 
 	/** A completed dialog: kept like a message; if the assistant asked for it, its action follows. */

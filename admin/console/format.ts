@@ -21,6 +21,8 @@ export function systemText( message: ChatMessage ): string {
 			return __( 'The chat has ended', 'consent-chat' );
 		case 'timeout':
 			return __( 'The chat ended because nothing was written for a while', 'consent-chat' );
+		case 'bot_unavailable':
+			return __( 'The site’s bot did not answer in time or failed; the chat was handed over', 'consent-chat' );
 		case 'memory_lost':
 			return __( 'The server holding this chat stopped. It stores no messages, so what was written before is gone here; the visitor may still see it.', 'consent-chat' );
 		case 'transferred':

@@ -45,8 +45,15 @@ export interface EditLocale {
 	answers: EditAnswer[];
 	dialogs: EditDialog[];
 }
+/** The site's own bot (server/assistant/settings.ts BotSettings). */
+export interface EditBot {
+	url: string;
+	name: string;
+	secret: string;
+	timeoutSeconds: number;
+}
 export interface AssistantDraft {
-	settings: { mode: AssistantMode; departments: Record< string, AssistantMode >; handoverAfter: number };
+	settings: { mode: AssistantMode; departments: Record< string, AssistantMode >; handoverAfter: number; bot?: EditBot };
 	content: { locales: Record< string, EditLocale > };
 }
 
@@ -72,7 +79,12 @@ export function assistantDraftOf( saved: AssistantBody | null | undefined ): Ass
 	if ( ! saved ) return structuredClone( EMPTY );
 	const locales = ( saved.content?.locales ?? {} ) as AssistantContent[ 'locales' ];
 	return {
-		settings: { ...EMPTY.settings, ...saved.settings, departments: { ...( saved.settings?.departments ?? {} ) } },
+		settings: {
+			mode: saved.settings?.mode ?? EMPTY.settings.mode,
+			handoverAfter: saved.settings?.handoverAfter ?? EMPTY.settings.handoverAfter,
+			departments: { ...( saved.settings?.departments ?? {} ) },
+			...( saved.settings?.bot ? { bot: { ...saved.settings.bot, timeoutSeconds: saved.settings.bot.timeoutSeconds ?? 8 } } : {} ),
+		},
 		content: { locales: Object.fromEntries( Object.entries( locales ).map( ( [ l, c ] ) => [ l, editLocale( c ) ] ) ) },
 	};
 }

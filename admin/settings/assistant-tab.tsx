@@ -10,6 +10,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { AnswerEditor } from './answer-editor';
 import { freeId, updateLocale, type AssistantDraft, type EditLocale } from './assistant-draft';
 import { AssistantImportExport } from './assistant-io';
+import { AssistantBot } from './assistant-bot';
 import { AssistantModes } from './assistant-modes';
 import { AnswerPreview } from './assistant-preview';
 import { DialogEditor } from './dialog-editor';
@@ -99,6 +100,7 @@ export function AssistantTab( { assistant, locales, departments, sync, errors, o
 				{ __( 'The assistant answers from what you write here, inside your own chat service: nothing is sent to a third party. Visitors are told they are talking to an automatic assistant and can ask for a person at any time.', 'consent-chat' ) }
 			</p>
 			<AssistantModes settings={ assistant.settings } departments={ departments } errors={ errors } onChange={ ( settings ) => onChange( { ...assistant, settings } ) } />
+			<AssistantBot settings={ assistant.settings } errors={ errors } onChange={ ( settings ) => onChange( { ...assistant, settings } ) } />
 
 			<SelectControl
 				__nextHasNoMarginBottom

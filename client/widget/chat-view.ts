@@ -202,6 +202,8 @@ export class ChatView {
 				return this.s.timeout;
 			case 'memory_lost':
 				return this.s.memoryLost;
+			case 'bot_unavailable':
+				return this.s.botUnavailable;
 			default:
 				return this.s.left;
 		}

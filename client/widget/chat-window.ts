@@ -15,7 +15,7 @@ import { PageShare } from './page-share';
 import { PrivacyFlyout } from './privacy';
 import { clearSession, loadSession, saveSession, type ChatSession } from './session';
 import { standaloneBar } from './standalone';
-import { homeView, startView, type StartRequest } from './start-view';
+import { homeView, showBotNotice, startView, type StartRequest } from './start-view';
 
 let uid = 0;
 
@@ -37,6 +37,8 @@ export class ChatWindow {
 	/** The old chat's end notice is expected while "forget and start anew" runs. */
 	private restarting = false;
 	private availability: Promise< Availability > | null = null;
+	/** The site's own bot that would answer a chat started now (GET /availability), if any. */
+	private botName: string | null = null;
 	/** A hello with `resume` is out: a `not_found` now means the chat is gone. */
 	private resuming = false;
 	/** The visitor's current page for the agent, only while tracking is consented. */
@@ -142,6 +144,7 @@ export class ChatWindow {
 	private contactIfOffline( startWindow: HTMLElement ): void {
 		void this.availability?.then( ( a ) => {
 			if ( a === 'offline' && startWindow.isConnected ) this.showContact();
+			else if ( this.botName ) showBotNotice( startWindow, this.s, this.botName );
 		} );
 	}
 
@@ -157,7 +160,11 @@ export class ChatWindow {
 		if ( this.config.dept ) url.searchParams.set( 'dept', this.config.dept );
 		this.availability = fetch( url, { credentials: 'omit' } )
 			.then( ( r ) => ( r.ok ? r.json() : Promise.reject( r.status ) ) )
-			.then( ( a: { online: boolean } ) => ( a.online ? 'online' : 'offline' ) as Availability )
+			.then( ( a: { online: boolean; assistant?: boolean; bot?: string } ) => {
+				// The site's own bot would answer: the start window names it.
+				this.botName = a.bot ?? null;
+				return ( a.online || a.assistant ? 'online' : 'offline' ) as Availability;
+			} )
 			// Unknown: offer the chat; the start itself reports a service that is down.
 			.catch( () => 'unknown' as Availability );
 		const startWindow = this.body.querySelector< HTMLElement >( '.cc-start' );

@@ -94,6 +94,16 @@ export function startView(
 	return { form, focus: prechat[ 0 ]?.input ?? message.input };
 }
 
+/**
+ * Adds to a start window, once the service said the site's own bot would
+ * answer (GET /availability's `bot`), who the messages go to. The name is
+ * the site admin's text: set as text, never as HTML.
+ */
+export function showBotNotice( startWindow: HTMLElement, s: WidgetStrings, name: string ): void {
+	if ( startWindow.querySelector( '.cc-bot-notice' ) ) return;
+	startWindow.querySelector( '.cc-intro' )?.after( h( 'p', { className: 'cc-notice cc-bot-notice' }, s.botNotice.replace( '%s', name ) ) );
+}
+
 /** Enter sends, Shift+Enter makes a new line (what chat users expect). */
 export function submitOnEnter( input: HTMLTextAreaElement, form: HTMLFormElement ): void {
 	input.addEventListener( 'keydown', ( e ) => {

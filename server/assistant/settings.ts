@@ -26,7 +26,45 @@ const Dept = v.pipe(
 	v.regex( /^[A-Za-z0-9_-]+$/, 'a department id is letters, digits, - and _' )
 );
 
-export const ASSISTANT_SETTINGS_LIMITS = { maxDepartments: 50, maxHandoverAfter: 10 } as const;
+export const ASSISTANT_SETTINGS_LIMITS = { maxDepartments: 50, maxHandoverAfter: 10, maxBotTimeoutSeconds: 30 } as const;
+
+/**
+ * A site's own bot, answering instead of the built-in answers (absent: the
+ * built-in assistant). The modes below apply to it as they would to the
+ * built-in one. `secret` signs what the service posts and what the bot sends
+ * back (assistant/bot-signature.ts); WordPress makes it, and it is never
+ * answered back (GET /admin/assistant) nor logged.
+ */
+export const BotSettings = v.strictObject( {
+	url: v.pipe(
+		v.string( 'the bot url is a string' ),
+		v.maxLength( 2000, 'the bot url has at most 2000 characters' ),
+		v.regex( /^https?:\/\/[^\s/?#]+[^\s]*$/, 'the bot url is an http(s) URL' )
+	),
+	/** Shown to visitors: the service their messages go to. */
+	name: v.pipe(
+		v.string( 'the bot name is a string' ),
+		v.minLength( 1, 'the bot name is not empty' ),
+		v.maxLength( 80, 'the bot name has at most 80 characters' )
+	),
+	secret: v.pipe(
+		v.string( 'the bot secret is a string' ),
+		v.minLength( 32, 'the bot secret has at least 32 characters' ),
+		v.maxLength( 128, 'the bot secret has at most 128 characters' ),
+		v.regex( /^[A-Za-z0-9_-]+$/, 'the bot secret is letters, digits, - and _' )
+	),
+	/** How long a post may take, and how long after a visitor message the bot has to reply, before the visitor is told. */
+	timeoutSeconds: v.optional(
+		v.pipe(
+			v.number( 'timeoutSeconds is a number' ),
+			v.integer( 'timeoutSeconds is a whole number' ),
+			v.minValue( 1, 'timeoutSeconds is at least 1' ),
+			v.maxValue( ASSISTANT_SETTINGS_LIMITS.maxBotTimeoutSeconds, `timeoutSeconds is at most ${ ASSISTANT_SETTINGS_LIMITS.maxBotTimeoutSeconds }` )
+		),
+		8
+	),
+}, 'the bot has only url, name, secret and timeoutSeconds' );
+export type BotSettings = v.InferOutput< typeof BotSettings >;
 
 export const AssistantSettings = v.strictObject( {
 	mode: v.optional( AssistantMode, 'off' ),
@@ -48,7 +86,9 @@ export const AssistantSettings = v.strictObject( {
 		),
 		2
 	),
-}, 'the settings have only mode, departments and handoverAfter' );
+	/** The site's own bot instead of the built-in answers (absent: off). */
+	bot: v.optional( BotSettings ),
+}, 'the settings have only mode, departments, handoverAfter and bot' );
 export type AssistantSettings = v.InferOutput< typeof AssistantSettings >;
 
 /** The body of `PUT /admin/assistant`. */
@@ -57,6 +97,17 @@ export const AssistantPush = v.strictObject( {
 	content: AssistantContent,
 }, 'the body has only settings and content' );
 export type AssistantPush = v.InferOutput< typeof AssistantPush >;
+
+/** The push as it may be shown back: everything but the bot's secret. */
+export type ShownAssistantPush = Omit< AssistantPush, 'settings' > & { settings: Omit< AssistantSettings, 'bot' > & { bot?: Omit< BotSettings, 'secret' > } };
+
+/** What GET /admin/assistant (and the PUT's answer) show: the push without the bot's secret, which only WordPress and the bot hold. */
+export function withoutSecret( push: AssistantPush ): ShownAssistantPush {
+	const { bot, ...settings } = push.settings;
+	if ( ! bot ) return push;
+	const { secret: _secret, ...shown } = bot;
+	return { ...push, settings: { ...settings, bot: shown } };
+}
 
 /** The mode that applies to a chat of `dept` (none: the site's). */
 export function modeFor( settings: AssistantSettings, dept: string | null | undefined ): AssistantMode {

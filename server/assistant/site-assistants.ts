@@ -14,7 +14,7 @@ import { UnreadablePoliciesError } from '../store/policies';
 import type { AssistantStore } from '../store/assistant';
 import type { Answer, Dialog } from './answers';
 import { AssistantIndexes } from './index';
-import { modeFor, parseAssistantPush, type AssistantMode, type AssistantPush } from './settings';
+import { modeFor, parseAssistantPush, type AssistantMode, type AssistantPush, type BotSettings } from './settings';
 
 /** One site's assistant, built from one push; replaced whole when a new one arrives. */
 export class SiteAssistant {
@@ -30,9 +30,14 @@ export class SiteAssistant {
 		}
 	}
 
-	/** The mode for a chat of `dept`; `off` while the site has no content at all. */
+	/** The mode for a chat of `dept`; `off` while the site has neither content nor a bot. */
 	modeFor( dept: string | null ): AssistantMode {
-		return this.indexes.locales.length === 0 ? 'off' : modeFor( this.push.settings, dept );
+		return this.indexes.locales.length === 0 && ! this.bot ? 'off' : modeFor( this.push.settings, dept );
+	}
+
+	/** The site's own bot, answering instead of the built-in answers (none: those answer). */
+	get bot(): BotSettings | undefined {
+		return this.push.settings.bot;
 	}
 
 	/**

@@ -13,6 +13,8 @@
  * messages: the statistics are hour-rounded counts with no chat reference.
  */
 import type { Dialog } from '../assistant/answers';
+import type { BotReply } from '../bot/wire';
+import { ChatBot, type BotReplyOutcome } from './bot';
 import { dialogAnswersProblem } from '../assistant/dialog-answers';
 import type { SiteAssistant } from '../assistant/site-assistants';
 import type { FieldValues } from '../protocol';
@@ -39,7 +41,12 @@ export interface AssistantState {
 const key = ( label: string ): string => label.trim().toLocaleLowerCase();
 
 export class ChatAssistant {
-	constructor( private readonly core: Core ) {}
+	/** The site's own bot, where it has one, answering instead of the built-in answers. */
+	private readonly bot: ChatBot;
+
+	constructor( private readonly core: Core ) {
+		this.bot = new ChatBot( core, ( chat ) => this.handover( chat ) );
+	}
 
 	/** Whether a new chat of `dept` on `site` goes to the assistant rather than the queue. */
 	serves( site: string, dept: string | null ): boolean {
@@ -49,15 +56,22 @@ export class ChatAssistant {
 	/** The chat was opened for the assistant. */
 	begin( chat: LiveChat, lang: string | null ): void {
 		chat.assistant = { lang, unanswered: 0, offers: new Map(), dialogs: new Set(), handingOver: false };
+		const bot = this.core.assistants.get( chat.record.site )?.bot;
+		if ( bot ) this.bot.started( chat, bot );
 	}
 
-	/** Answers the visitor's message `text` (already in the chat), if the assistant serves the chat. */
-	async reply( chat: LiveChat, text: string ): Promise< void > {
+	/**
+	 * Answers the visitor's message `text` (already in the chat, numbered
+	 * `seq`), if the assistant serves the chat: the site's bot, if it has
+	 * one (its reply comes later: botReply), else the built-in answers.
+	 */
+	async reply( chat: LiveChat, text: string, seq: number ): Promise< void > {
 		const site = this.siteOf( chat );
 		if ( ! site ) return;
 		const state = this.state( chat );
 		// Two messages in quick succession: the first one's hand-over is under way.
 		if ( state.handingOver ) return;
+		if ( site.bot ) return this.bot.message( chat, site.bot, seq, text );
 		const locale = site.localeFor( state.lang );
 		if ( locale === undefined ) return this.unanswered( chat, site, state );
 		const offer = state.offers.get( key( text ) );
@@ -96,8 +110,19 @@ export class ChatAssistant {
 			throw e;
 		}
 		chat.assistant = null;
+		this.bot.left( chat, core.assistants.get( site )?.bot, 'handed_over' );
 		core.store.bumpStat( site, 'assistant_handed_over', core.now() );
 		core.dispatcher.dispatch( site );
+	}
+
+	/** A reply of the site's bot (`POST /bot/reply`, signed with the bot's secret of `site`). */
+	botReply( site: string, reply: BotReply ): Promise< BotReplyOutcome > {
+		return this.bot.reply( site, reply );
+	}
+
+	/** The chat ends: a bot that served it is told. */
+	ended( chat: LiveChat ): void {
+		this.bot.left( chat, this.core.assistants.get( chat.record.site )?.bot, 'chat_ended' );
 	}
 
 	/**

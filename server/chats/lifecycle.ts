@@ -112,9 +112,9 @@ export class Lifecycle {
 		// No log line here (see `activity`): counted, and logged once an hour.
 		this.activity.started++;
 		if ( o.form && Object.keys( o.form ).length > 0 ) await core.stream.form( chat, o.form );
-		if ( o.text ) await core.stream.send( peer, chat, o.clientId, { text: o.text } );
+		const first = o.text ? await core.stream.send( peer, chat, o.clientId, { text: o.text } ) : null;
 		if ( assisted ) {
-			if ( o.text ) await core.assistant.reply( chat, o.text );
+			if ( o.text && first ) await core.assistant.reply( chat, o.text, first.seq );
 			return;
 		}
 		// Also sends the queue, with this chat's first message as its preview.
@@ -186,6 +186,7 @@ export class Lifecycle {
 		const { site, agentSub } = chat.record;
 		await core.stream.system( chat, event );
 		await this.setStatus( chat, 'closed' );
+		core.assistant.ended( chat );
 		core.store.bumpStat( site, 'chat_ended', core.now() );
 		core.chats.remove( chat );
 		chat.buffer = [];

@@ -48,6 +48,8 @@ export interface Sent {
 	fresh: boolean;
 	/** The chat's first visitor text: the queue's preview changed. */
 	newPreview: boolean;
+	/** The message's number in the chat. */
+	seq: number;
 }
 
 export class ChatStream {
@@ -63,8 +65,9 @@ export class ChatStream {
 		const known = chat.clientSeqs.get( clientId );
 		if ( known !== undefined ) {
 			// A resend: acknowledged with the number the first copy got (once it is durable), not written twice.
-			peer.send( { type: 'ack', chatId, clientId, seq: await known } );
-			return { fresh: false, newPreview: false };
+			const seq = await known;
+			peer.send( { type: 'ack', chatId, clientId, seq } );
+			return { fresh: false, newPreview: false, seq };
 		}
 		const from: Author = peer.identity.role;
 		const message = this.message( chat, from, content.text, {
@@ -92,7 +95,7 @@ export class ChatStream {
 		// The message's own copy, with its clientId, is the sender's acknowledgement;
 		// an `ack` only where that copy did not reach the sending connection.
 		if ( ! delivered ) peer.send( { type: 'ack', chatId, clientId, seq: message.seq } );
-		return { fresh: true, newPreview };
+		return { fresh: true, newPreview, seq: message.seq };
 	}
 
 	/**

@@ -4,6 +4,7 @@
  * OwnerUnavailableError, as one to a site no node serves at the moment;
  * the HTTP layer answers both with 503, so WordPress retries.
  */
+import type { BotReply } from '../bot/wire';
 import type { Logger } from '../log';
 import type { ChatRooms } from '../rooms';
 import type { NodeId } from './bus';
@@ -96,6 +97,9 @@ export function answerCall( outbox: Outbox, log: Logger, from: NodeId, call: Ext
 				return rooms.deleteByCode( site, args[ 0 ] as string );
 			case 'eraseByEmail':
 				return rooms.eraseByEmail( site, args[ 0 ] as string );
+			case 'botReply':
+				// Checked (schema and signature) on the node the bot called.
+				return rooms.botReply( site, args[ 0 ] as BotReply );
 		}
 	};
 	run().then(

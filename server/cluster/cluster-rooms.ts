@@ -15,6 +15,8 @@
  * this node has heard the owner) waits for one, up to the time a silent
  * node takes to be given up, rather than being sent away at once.
  */
+import type { BotReply } from '../bot/wire';
+import type { BotReplyOutcome } from '../chats/bot';
 import type { SiteConfig } from '../config';
 import type { ChatCounts, ErasedByEmail, FrontDoor } from '../front-door';
 import type { Logger } from '../log';
@@ -169,6 +171,10 @@ export class ClusterRooms implements FrontDoor {
 
 	eraseByEmail( site: string, email: string ): Promise< ErasedByEmail > {
 		return this.onOwner( site, 'eraseByEmail', [ email ], ( r ) => r.eraseByEmail( site, email ) );
+	}
+
+	botReply( site: string, reply: BotReply ): Promise< BotReplyOutcome > {
+		return this.onOwner( site, 'botReply', [ reply ], ( r ) => r.botReply( site, reply ) );
 	}
 
 	/* Timers */

@@ -55,7 +55,7 @@ export const fromWire = ( w: WireIdentity, site: SiteConfig ): Identity => ( { .
 const Checked = < T >() => v.custom< T >( ( x ) => typeof x === 'object' && x !== null && typeof ( x as { type?: unknown } ).type === 'string' );
 
 /** The HTTP API's requests that only the owner of a site can answer. */
-export const CALLS = [ 'available', 'counts', 'dropAgent', 'purgeExpired', 'deleteByCode', 'eraseByEmail' ] as const;
+export const CALLS = [ 'available', 'counts', 'dropAgent', 'purgeExpired', 'deleteByCode', 'eraseByEmail', 'botReply' ] as const;
 export type CallName = ( typeof CALLS )[ number ];
 
 const Conn = v.pipe( v.string(), v.minLength( 1 ) );

@@ -11,7 +11,7 @@
 import * as v from 'valibot';
 import { policyOf, SitePolicy } from '../site-policy';
 import { answerDelete } from './public-routes';
-import { AssistantPush, parseAssistantPush } from '../assistant/settings';
+import { AssistantPush, parseAssistantPush, withoutSecret } from '../assistant/settings';
 import { bearer, HttpError, json, numberParam, readBody, readJson, type Routes } from './transport';
 
 /**
@@ -65,7 +65,8 @@ export const adminRoutes: Routes = {
 		// What is in force on this node: as WordPress last sent it (or the default: off, no content).
 		GET: ( req, res, _url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
-			json( res, 200, ctx.assistants.get( site.id )?.push ?? NO_ASSISTANT );
+			// Never the bot's secret: WordPress holds it, and nothing else needs it back.
+			json( res, 200, withoutSecret( ctx.assistants.get( site.id )?.push ?? NO_ASSISTANT ) );
 		},
 		PUT: async ( req, res, _url, ctx ) => {
 			const { site } = bearer( req, ctx, 'site' );
@@ -76,7 +77,7 @@ export const adminRoutes: Routes = {
 				return;
 			}
 			const push = await ctx.assistants.set( site.id, parsed.push );
-			json( res, 200, { settings: push.settings, locales: Object.fromEntries( Object.entries( push.content.locales ).map( ( [ l, c ] ) => [ l, { answers: c.answers.length, dialogs: c.dialogs.length } ] ) ) } );
+			json( res, 200, { settings: withoutSecret( push ).settings, locales: Object.fromEntries( Object.entries( push.content.locales ).map( ( [ l, c ] ) => [ l, { answers: c.answers.length, dialogs: c.dialogs.length } ] ) ) } );
 		},
 	},
 	'/admin/agents/revoke': {

@@ -70,8 +70,11 @@ export const publicRoutes: Routes = {
 			const dept = url.searchParams.get( 'dept' ) || null;
 			const online = await ctx.rooms.available( site.id, dept );
 			// Whether a chat started now would be answered by the site's assistant first (the start window says so).
-			const assistant = ctx.assistants.get( site.id )?.servesNewChat( dept, online ) ?? false;
-			json( res, 200, { site: site.id, dept, online, assistant } );
+			const inForce = ctx.assistants.get( site.id );
+			const assistant = inForce?.servesNewChat( dept, online ) ?? false;
+			// The site's own bot would answer: the start window names the service the messages go to.
+			const bot = assistant ? inForce?.bot?.name : undefined;
+			json( res, 200, { site: site.id, dept, online, assistant, ...( bot ? { bot } : {} ) } );
 		},
 	},
 	'/chats/delete': {

@@ -76,6 +76,16 @@ export async function readJson< T >( req: IncomingMessage, schema: v.GenericSche
  * Content-Length over the limit is refused before anything is read.
  */
 export async function readBody( req: IncomingMessage, maxBytes: number ): Promise< unknown > {
+	const text = await readText( req, maxBytes );
+	try {
+		return JSON.parse( text ) as unknown;
+	} catch {
+		throw new HttpError( 400, 'bad_json', 'body is not valid JSON' );
+	}
+}
+
+/** The body as text (a signature covers its exact bytes), refused with 413 past `maxBytes` as readBody. */
+export async function readText( req: IncomingMessage, maxBytes: number ): Promise< string > {
 	if ( Number( req.headers[ 'content-length' ] ?? 0 ) > maxBytes ) throw new HttpError( 413, 'too_large', `request body over ${ maxBytes } bytes` );
 	const chunks: Buffer[] = [];
 	let size = 0;
@@ -84,11 +94,7 @@ export async function readBody( req: IncomingMessage, maxBytes: number ): Promis
 		if ( size > maxBytes ) throw new HttpError( 413, 'too_large', `request body over ${ maxBytes } bytes` );
 		chunks.push( chunk );
 	}
-	try {
-		return JSON.parse( Buffer.concat( chunks ).toString( 'utf8' ) ) as unknown;
-	} catch {
-		throw new HttpError( 400, 'bad_json', 'body is not valid JSON' );
-	}
+	return Buffer.concat( chunks ).toString( 'utf8' );
 }
 
 export function bearer( req: IncomingMessage, ctx: HttpContext, role: TokenRole ): Identity< TokenRole > {

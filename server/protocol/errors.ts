@@ -20,6 +20,7 @@ export const ERROR_CODES = [
 	'limit_reached', // the agent already has as many open chats as its limit allows
 	'rate_limited',
 	'bad_request', // HTTP: a body or parameter that does not fit
+	'bad_signature', // HTTP: a site's bot signed its call wrongly, or not at all, or too long ago
 	'method_not_allowed', // HTTP
 	'unavailable', // HTTP 503: for a moment no node serves the site (several nodes, one just stopped)
 	'internal',

@@ -44,6 +44,11 @@ export type SystemEvent =
 	 * with the assistant.
 	 */
 	| 'contact_offered'
+	/**
+	 * The site's own bot could not answer (it failed, or did not reply in
+	 * time): the hand-over follows (`handed_over` or `contact_offered`).
+	 */
+	| 'bot_unavailable'
 	/** (from `assistant`) No confident answer: the message's `options` are the titles of the closest answers. */
 	| 'suggestions'
 	/** (from `assistant`) Nothing in the site's answers matched. */

@@ -113,3 +113,15 @@ test( 'ids: readable slugs from titles, and free ones', () => {
 	expect( slugOf( '***' ) ).toBe( 'item' );
 	expect( freeId( [ 'answer', 'answer-2' ], 'answer' ) ).toBe( 'answer-3' );
 } );
+
+test( 'the site\'s own bot: kept through the draft (its timeout filled in), sent as the service takes it; without one, none is sent', () => {
+	const bot = { url: 'https://bot.example/events', name: 'Acme Helpdesk', secret: 'a'.repeat( 43 ) };
+	const draft = assistantDraftOf( { settings: { mode: 'first', bot }, content: { locales: {} } } );
+	expect( draft.settings.bot ).toEqual( { ...bot, timeoutSeconds: 8 } );
+	const body = forSave( draft );
+	const parsed = parseAssistantPush( body );
+	expect( parsed.ok && parsed.push.settings.bot ).toEqual( { ...bot, timeoutSeconds: 8 } );
+	expect( 'bot' in forSave( assistantDraftOf( { settings: { mode: 'first' }, content: { locales: {} } } ) ).settings! ).toBe( false );
+	// A secret too short for the service is refused, naming it.
+	expect( parseAssistantPush( { ...body, settings: { ...body.settings, bot: { ...bot, secret: 'short' } } } ) ).toMatchObject( { ok: false, path: 'settings.bot.secret' } );
+} );

@@ -68,19 +68,21 @@ class Recorder {
 /**
  * Points WordPress at a recorder for the test's length, and puts back the
  * assistant and the connection afterwards (the assistant first, while the
- * recorder still listens).
+ * recorder still listens), with the appearance a test may also save.
  */
 async function withRecorder( browser: Browser, run: ( admin: Rest, recorder: Recorder ) => Promise< void > ): Promise< void > {
 	const admin = await Rest.as( browser );
 	const recorder = await Recorder.start();
 	const settings = ( await ( await admin.get( '/consent-chat/v1/settings' ) ).json() ) as { connection: { serviceUrl: string; siteId: string } };
-	const assistantBefore = ( ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as Record< string, unknown > ).consent_chat_assistant;
+	const before = ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as Record< string, unknown >;
+	// A test may save another tab too (the appearance): what later specs expect comes back with the assistant.
+	const { consent_chat_assistant: assistantBefore, consent_chat_appearance: appearanceBefore } = before;
 	const moved = await admin.post( '/consent-chat/v1/settings', { connection: { serviceUrl: `ws://127.0.0.1:${ recorder.port }/ws`, siteId: settings.connection.siteId, secret: '' } } );
 	expect( moved.status(), await moved.text() ).toBe( 200 );
 	try {
 		await run( admin, recorder );
 	} finally {
-		const put = await admin.post( '/wp/v2/settings', { consent_chat_assistant: assistantBefore } );
+		const put = await admin.post( '/wp/v2/settings', { consent_chat_assistant: assistantBefore, consent_chat_appearance: appearanceBefore } );
 		expect( put.status(), await put.text() ).toBe( 200 );
 		const back = await admin.post( '/consent-chat/v1/settings', { connection: { ...settings.connection, secret: '' } } );
 		expect( back.status(), await back.text() ).toBe( 200 );

@@ -64,7 +64,8 @@ export class ChatView {
 		this.codeBox = h( 'div', { className: 'cc-code', hidden: true } );
 		// The list keeps its list semantics inside the live region (a role on the <ol> itself would drop them).
 		this.log = h( 'ol', { className: 'cc-log__list' } );
-		const logBox = h( 'div', { className: 'cc-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.title }, this.log );
+		// Focusable: a long chat (or a dialog below it) makes the log scroll, and keyboard users must reach it.
+		const logBox = h( 'div', { className: 'cc-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.title, tabindex: 0 }, this.log );
 		this.typingLine = h( 'p', { className: 'cc-typing', 'aria-live': 'polite' } );
 		const id = `cc-msg-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
 		this.input = h( 'textarea', { id, className: 'cc-input', rows: 2, maxlength: LIMITS.maxTextLength } );

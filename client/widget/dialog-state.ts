@@ -44,7 +44,8 @@ export class DialogState {
 
 	problem( value: string ): StepProblem | null {
 		if ( stepAnswerProblem( this.step, value ) === null ) return null;
-		return value.trim() === '' ? 'required' : this.step.input === 'text' ? 'required' : this.step.input;
+		// A date or a choice left out is asked for as such ("Please choose a date."), like a wrong one.
+		return this.step.input === 'text' ? 'required' : value.trim() === '' && this.step.input === 'email' ? 'required' : this.step.input;
 	}
 
 	/**

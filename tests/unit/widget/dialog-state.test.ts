@@ -26,6 +26,7 @@ test( 'each step is checked before the next; nothing moves on a problem', () => 
 	expect( d.answerStep( 'not-an-address' ) ).toBe( 'email' );
 	expect( d.answerStep( '' ) ).toBe( 'required' );
 	expect( d.answerStep( 'ada@example.org' ) ).toBe( 'next' );
+	expect( d.answerStep( '' ) ).toBe( 'date' );
 	expect( d.answerStep( '2026-02-30' ) ).toBe( 'date' );
 	expect( d.answerStep( '14.12.2026' ) ).toBe( 'date' );
 	expect( d.answerStep( '2026-12-14' ) ).toBe( 'next' );

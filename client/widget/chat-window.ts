@@ -3,7 +3,8 @@
  * the running chat. The WebSocket opens only when the visitor starts (or
  * resumes) a chat, and closes with the window; a reopened window resumes
  * where it left off. The only request on opening is the availability check
- * (plain HTTP, no cookie), which decides between chat and contact form.
+ * (plain HTTP, no cookie), which decides between chat and contact form, and
+ * whether the start window says that the site's assistant answers first.
  */
 import { ChatConnection, newClientId, type ConnectionState } from '../shared/connection';
 import type { FrontendConfig, WidgetStrings } from '../contract';

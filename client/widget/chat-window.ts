@@ -8,17 +8,18 @@
  */
 import { ChatConnection, newClientId, type ConnectionState } from '../shared/connection';
 import type { FrontendConfig, WidgetStrings } from '../contract';
-import { CLOSE, LOCALE_PATTERN, type ChatView as ChatInfo, type FieldValues, type ServerFrame } from '../../server/protocol';
+import { CLOSE, type ChatView as ChatInfo, type FieldValues, type ServerFrame } from '../../server/protocol';
 import { checkAvailability, contactInstead, type Availability } from './availability';
 import { ChatView } from './chat-view';
 import { contactPrefill } from './contact-prefill';
 import { contactView } from './contact-view';
 import { statusText } from './events';
+import { tellAppClosed } from './standalone';
 import { h } from './dom';
 import { PageShare } from './page-share';
 import { PrivacyFlyout } from './privacy';
 import { clearSession, loadSession, saveSession, type ChatSession } from './session';
-import { homeView, startView, type StartRequest } from './start-view';
+import { homeView, startFrame, startView, type StartRequest } from './start-view';
 import { visitorTicket } from './visitor-ticket';
 import { windowKeys } from './window-keys';
 import { windowShell, type WindowShell } from './window-shell';
@@ -82,9 +83,7 @@ export class ChatWindow {
 		this.conn?.close();
 		this.conn = null;
 		if ( this.inline ) {
-			// Standalone page: the app closes the WebView; tell it, and let it come back to a sleeping chat.
-			this.dialog.dispatchEvent( new CustomEvent( 'consent-chat:close', { bubbles: true } ) );
-			if ( window.parent !== window ) window.parent.postMessage( { type: 'consent-chat:close' }, '*' );
+			tellAppClosed( this.dialog );
 			this.setStatus( '', true );
 			return;
 		}
@@ -176,15 +175,7 @@ export class ChatWindow {
 		if ( req.text ) chat.addPending( clientId, req.text );
 		this.setStatus( this.s.connecting );
 		this.connect();
-		this.conn!.send( {
-			type: 'start',
-			clientId,
-			...req,
-			...( this.config.dept ? { dept: this.config.dept } : {} ),
-			...( this.config.from ? { from: this.config.from } : {} ),
-			// Which of the site's assistant content answers: the page's language.
-			...( LOCALE_PATTERN.test( this.config.lang ) ? { lang: this.config.lang } : {} ),
-		} );
+		this.conn!.send( startFrame( this.config, clientId, req ) );
 	}
 
 	/** A completed dialog: its answers leave the browser now, in one `submit`. */

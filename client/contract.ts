@@ -140,6 +140,35 @@ export interface WidgetStrings {
 	ephemeralNotice: string;
 	chooseEphemeral: string;
 	chooseOption: string;
+	/** Who the site's built-in assistant is in the log. */
+	assistant: string;
+	/** The start window, when the assistant answers first: says so, and that a person can be asked for. */
+	assistantIntro: string;
+	/** The status line while the assistant serves the chat. */
+	assistantStatus: string;
+	/** The button that asks for a person (the `handover` frame). */
+	talkToPerson: string;
+	/** Event handed_over: the chat went to the people's queue. */
+	handedOver: string;
+	/** Event contact_offered: nobody is online; the contact form follows. */
+	contactOffered: string;
+	/** Event suggestions: no sure answer, the closest ones follow as options. */
+	didYouMean: string;
+	/** Event no_answer. */
+	noAnswer: string;
+	/** A dialog's progress; contains %1$d (this step) and %2$d (how many). */
+	stepOf: string;
+	back: string;
+	next: string;
+	/** The last step's button: the dialog's answers leave the browser only now. */
+	sendAnswers: string;
+	invalidEmail: string;
+	/** A date step left without a date. */
+	chooseDate: string;
+	/** Contains %s for the chosen date, written out in the page's language. */
+	dateChosen: string;
+	previousMonth: string;
+	nextMonth: string;
 	home: string;
 	suggestions: string;
 	contactIntro: string;

@@ -1,16 +1,22 @@
 /**
  * The running chat: the chat code with a copy button, the message log (agent
- * messages as sanitised Markdown, everything else as text), reply options,
- * the typing indicator, the composer and the chat's actions (end, forget and
- * start anew, download the transcript).
+ * and assistant messages as sanitised Markdown, everything else as text),
+ * what the newest message asks of the visitor (reply options, "talk to a
+ * person", a dialog, the contact form), the typing indicator, the composer
+ * and the chat's actions (talk to a person while the assistant answers,
+ * end, forget and start anew, download the transcript).
  */
 import type { FrontendConfig, WidgetStrings } from '../contract';
-import type { ChatMessage, ChatMode } from '../../server/protocol';
+import type { ChatMessage, ChatMode, FieldValues } from '../../server/protocol';
 import { LIMITS } from '../../server/protocol/limits';
+import { DialogView } from './dialog-view';
 import { h } from './dom';
+import { author, eventText } from './events';
 import { renderMarkdown } from './markdown';
 import type { PrivacyFlyout } from './privacy';
+import { choiceList } from './reply-options';
 import { submitOnEnter } from './start-view';
+import { saveTranscript } from './transcript';
 
 export interface ChatActions {
 	send( text: string ): void;
@@ -18,10 +24,14 @@ export interface ChatActions {
 	end(): void;
 	forget(): void;
 	newChat(): void;
+	/** Ask for a person (the `handover` frame). */
+	handover(): void;
+	/** A completed dialog: its one `submit`. */
+	submit( dialog: string, fields: FieldValues ): void;
+	/** The contact form the assistant offered with `offer`, prefilled from the chat so far. */
+	contactForm( offer: ChatMessage, history: readonly ChatMessage[] ): { view: HTMLElement; focus: HTMLElement | null };
 }
 
-/** Buttons for a few options, a drop-down from this many on (fewer clicks, less clutter). */
-const SELECT_FROM = 5;
 /** Repeat "typing" no more often than this while the visitor keeps typing. */
 const TYPING_EVERY_MS = 3000;
 
@@ -34,10 +44,12 @@ export class ChatView {
 	private readonly typingLine: HTMLElement;
 	private readonly actions: HTMLElement;
 	private readonly download: HTMLButtonElement;
+	private readonly person: HTMLButtonElement;
+	/** What the newest message asks of the visitor (options, a dialog, the contact form), outside the live log. */
+	private readonly panelSlot: HTMLElement;
 	private readonly rendered = new Map< number, HTMLElement >();
 	private readonly pending = new Map< string, HTMLElement >();
 	private readonly messages: ChatMessage[] = [];
-	private options: HTMLElement | null = null;
 	private typingSince = 0;
 	private code = '';
 	private mode: ChatMode | null = null;
@@ -52,7 +64,8 @@ export class ChatView {
 		this.codeBox = h( 'div', { className: 'cc-code', hidden: true } );
 		// The list keeps its list semantics inside the live region (a role on the <ol> itself would drop them).
 		this.log = h( 'ol', { className: 'cc-log__list' } );
-		const logBox = h( 'div', { className: 'cc-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.title }, this.log );
+		// Focusable: a long chat (or a dialog below it) makes the log scroll, and keyboard users must reach it.
+		const logBox = h( 'div', { className: 'cc-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.title, tabindex: 0 }, this.log );
 		this.typingLine = h( 'p', { className: 'cc-typing', 'aria-live': 'polite' } );
 		const id = `cc-msg-${ Math.random().toString( 36 ).slice( 2, 8 ) }`;
 		this.input = h( 'textarea', { id, className: 'cc-input', rows: 2, maxlength: LIMITS.maxTextLength } );
@@ -74,10 +87,14 @@ export class ChatView {
 			this.on.send( text );
 		} );
 		submitOnEnter( this.input, compose );
-		this.download = h( 'button', { type: 'button', className: 'cc-link', onClick: () => this.saveTranscript() }, s.download );
+		this.download = h( 'button', { type: 'button', className: 'cc-link', onClick: () => saveTranscript( this.messages, this.code, config ) }, s.download );
+		// While the assistant answers, a person can be asked for at any time.
+		this.person = h( 'button', { type: 'button', className: 'cc-link', hidden: true, onClick: () => this.on.handover() }, s.talkToPerson );
+		this.panelSlot = h( 'div', { className: 'cc-panel' } );
 		this.actions = h(
 			'div',
 			{ className: 'cc-actions' },
+			this.person,
 			h( 'button', { type: 'button', className: 'cc-link', onClick: () => this.on.end() }, s.endChat ),
 			h( 'button', { type: 'button', className: 'cc-link cc-link--forget', onClick: () => this.on.forget() }, s.forget ),
 			this.download,
@@ -85,7 +102,7 @@ export class ChatView {
 			// Whatever the privacy link's setting: consent is withdrawn where the chat is.
 			privacy.settingsButton()
 		);
-		this.element = h( 'div', { className: 'cc-chat' }, this.codeBox, logBox, this.typingLine, compose, this.actions );
+		this.element = h( 'div', { className: 'cc-chat' }, this.codeBox, logBox, this.panelSlot, this.typingLine, compose, this.actions );
 	}
 
 	/** The chat code, with a copy button and why it matters. */
@@ -106,6 +123,11 @@ export class ChatView {
 			h( 'p', { className: 'cc-code__line' }, `${ this.s.code }: `, h( 'strong', { className: 'cc-code__value' }, code ), ' ', copy ),
 			h( 'p', { className: 'cc-code__help' }, this.s.codeHelp )
 		);
+	}
+
+	/** The assistant serves the chat: offer "talk to a person" (not after a hand-over). */
+	setAssistant( serving: boolean ): void {
+		this.person.hidden = ! serving || this.ended;
 	}
 
 	/** Highest message number shown: where a reconnect picks up. */
@@ -138,8 +160,8 @@ export class ChatView {
 		this.rendered.set( m.seq, li );
 		const at = next ? this.messages.indexOf( next ) : this.messages.length;
 		this.messages.splice( at, 0, m );
-		if ( m.from === 'agent' ) this.setTyping( null );
-		if ( ! next ) this.showOptions( m );
+		if ( m.from === 'agent' || m.from === 'assistant' ) this.setTyping( null );
+		if ( ! next ) this.showPanel( m );
 		li.scrollIntoView?.( { block: 'nearest' } );
 	}
 
@@ -159,7 +181,8 @@ export class ChatView {
 		this.ended = true;
 		this.stopTyping();
 		this.setTyping( null );
-		this.options?.remove();
+		this.panelSlot.replaceChildren();
+		this.person.hidden = true;
 		this.input.disabled = true;
 		this.actions.replaceChildren(
 			h( 'button', { type: 'button', className: 'cc-button', onClick: () => this.on.newChat() }, this.s.newChat ),
@@ -171,16 +194,18 @@ export class ChatView {
 
 	private messageItem( m: ChatMessage ): HTMLElement {
 		if ( m.from === 'system' ) {
-			return h( 'li', { className: 'cc-msg cc-msg--system' }, this.systemText( m ) );
+			return h( 'li', { className: 'cc-msg cc-msg--system' }, eventText( m, this.s ) );
 		}
 		if ( m.from === 'visitor' ) {
 			const body = m.dialog && m.fields ? Object.values( m.fields ).join( ' · ' ) : m.text;
 			return this.item( 'visitor', this.s.you, document.createTextNode( body ) );
 		}
-		return this.item( 'agent', m.name || this.s.agent, renderMarkdown( m.text, this.s.newTab ) );
+		// Agents' and the assistant's texts go through the one safe Markdown path; events are worded here.
+		const body = m.event ? document.createTextNode( eventText( m, this.s ) ) : renderMarkdown( m.text, this.s.newTab );
+		return this.item( m.from, author( m, this.s ), body );
 	}
 
-	private item( from: 'visitor' | 'agent', who: string, body: Node ): HTMLElement {
+	private item( from: 'visitor' | 'agent' | 'assistant', who: string, body: Node ): HTMLElement {
 		return h(
 			'li',
 			{ className: `cc-msg cc-msg--${ from }` },
@@ -189,59 +214,34 @@ export class ChatView {
 		);
 	}
 
-	private systemText( m: ChatMessage ): string {
-		const name = m.name ?? this.s.agent;
-		switch ( m.event ) {
-			case 'agent_joined':
-				return this.s.joined.replace( '%s', name );
-			case 'transferred':
-				return this.s.transferred.replace( '%s', name );
-			case 'ended':
-				return this.s.ended;
-			case 'timeout':
-				return this.s.timeout;
-			case 'memory_lost':
-				return this.s.memoryLost;
-			case 'bot_unavailable':
-				return this.s.botUnavailable;
-			default:
-				return this.s.left;
-		}
-	}
-
-	/** Reply options of the newest agent message: buttons, or a drop-down when there are many. */
-	private showOptions( m: ChatMessage ): void {
-		this.options?.remove();
-		this.options = null;
-		if ( m.from !== 'agent' || ! m.options?.length || this.ended ) return;
+	/** What the newest message asks of the visitor; anything an older one asked goes. */
+	private showPanel( m: ChatMessage ): void {
+		const { s } = this;
+		const active = document.activeElement;
+		const hadFocus = ! active || active === document.body || this.panelSlot.contains( active );
+		this.panelSlot.replaceChildren();
+		if ( this.ended ) return;
 		const pick = ( text: string ): void => {
-			this.options?.remove();
-			this.options = null;
+			this.panelSlot.replaceChildren();
 			this.on.send( text );
 		};
-		if ( m.options.length < SELECT_FROM ) {
-			this.options = h(
-				'div',
-				{ className: 'cc-options', role: 'group', 'aria-label': this.s.chooseOption },
-				...m.options.map( ( o ) => h( 'button', { type: 'button', className: 'cc-chip', onClick: () => pick( o ) }, o ) )
-			);
-		} else {
-			const id = `cc-opt-${ m.seq }`;
-			const select = h( 'select', { id, className: 'cc-input' }, ...m.options.map( ( o ) => h( 'option', { value: o }, o ) ) );
-			const form = h(
-				'form',
-				{ className: 'cc-options' },
-				h( 'label', { for: id, className: 'cc-label' }, this.s.chooseOption ),
-				select,
-				h( 'button', { type: 'submit', className: 'cc-button' }, this.s.send )
-			);
-			form.addEventListener( 'submit', ( e ) => {
-				e.preventDefault();
-				pick( select.value );
+		let focus: HTMLElement | null = null;
+		if ( m.from === 'assistant' && m.form ) {
+			const form = m.form;
+			const dialog = new DialogView( form, this.config, ( fields ) => {
+				this.panelSlot.replaceChildren();
+				this.on.submit( form.id, fields );
 			} );
-			this.options = form;
+			this.panelSlot.append( dialog.element );
+		} else if ( m.from === 'system' && m.event === 'contact_offered' ) {
+			const contact = this.on.contactForm( m, this.messages );
+			this.panelSlot.append( contact.view );
+			focus = contact.focus;
+		} else if ( m.from === 'agent' || m.from === 'assistant' ) {
+			if ( m.options?.length ) this.panelSlot.append( choiceList( m.options, { label: s.chooseOption, submit: s.send, onPick: pick } ) );
+			if ( m.person ) this.panelSlot.append( h( 'button', { type: 'button', className: 'cc-chip', onClick: () => this.on.handover() }, s.talkToPerson ) );
 		}
-		this.log.after( this.options );
+		if ( hadFocus && ! this.element.hidden ) ( focus ?? this.panelSlot.querySelector< HTMLElement >( 'button, input, select, textarea' ) )?.focus();
 	}
 
 	private onInput(): void {
@@ -258,23 +258,5 @@ export class ChatView {
 		if ( this.typingSince === 0 ) return;
 		this.typingSince = 0;
 		this.on.typing( false );
-	}
-
-	/** A plain-text transcript, made in the browser from what it shows. */
-	private saveTranscript(): void {
-		const lines = this.messages.map( ( m ) => {
-			const time = new Date( m.at ).toLocaleString( this.config.lang.replace( '_', '-' ) );
-			if ( m.from === 'system' ) return `[${ time }] ${ this.systemText( m ) }`;
-			const who = m.from === 'visitor' ? this.s.you : m.name || this.s.agent;
-			const text = m.dialog && m.fields ? Object.values( m.fields ).join( ' · ' ) : m.text;
-			return `[${ time }] ${ who }: ${ text }`;
-		} );
-		const head = `${ this.s.title } — ${ this.s.code }: ${ this.code }\n\n`;
-		const url = URL.createObjectURL( new Blob( [ head + lines.join( '\n' ) + '\n' ], { type: 'text/plain;charset=utf-8' } ) );
-		const a = h( 'a', { href: url, download: `chat-${ this.code || 'transcript' }.txt`, hidden: true } );
-		document.body.append( a );
-		a.click();
-		a.remove();
-		setTimeout( () => URL.revokeObjectURL( url ), 10_000 );
 	}
 }

@@ -3,30 +3,31 @@
  * the running chat. The WebSocket opens only when the visitor starts (or
  * resumes) a chat, and closes with the window; a reopened window resumes
  * where it left off. The only request on opening is the availability check
- * (plain HTTP, no cookie), which decides between chat and contact form.
+ * (plain HTTP, no cookie), which decides between chat and contact form, and
+ * whether the start window says that the site's assistant answers first.
  */
 import { ChatConnection, newClientId, type ConnectionState } from '../shared/connection';
 import type { FrontendConfig, WidgetStrings } from '../contract';
-import { CLOSE, type ChatView as ChatInfo, type ServerFrame } from '../../server/protocol';
+import { CLOSE, type ChatView as ChatInfo, type FieldValues, type ServerFrame } from '../../server/protocol';
+import { checkAvailability, contactInstead, type Availability } from './availability';
 import { ChatView } from './chat-view';
+import { contactPrefill } from './contact-prefill';
 import { contactView } from './contact-view';
+import { statusText } from './events';
+import { tellAppClosed } from './standalone';
 import { h } from './dom';
 import { PageShare } from './page-share';
 import { PrivacyFlyout } from './privacy';
 import { clearSession, loadSession, saveSession, type ChatSession } from './session';
-import { standaloneBar } from './standalone';
-import { homeView, showBotNotice, startView, type StartRequest } from './start-view';
-
-let uid = 0;
-
-type Availability = 'online' | 'offline' | 'unknown';
+import { homeView, showBotNotice, startFrame, startView, type StartRequest } from './start-view';
+import { visitorTicket } from './visitor-ticket';
+import { windowKeys } from './window-keys';
+import { windowShell, type WindowShell } from './window-shell';
 
 export class ChatWindow {
 	private readonly s: WidgetStrings;
 	private readonly dialog: HTMLElement;
-	private readonly statusLine: HTMLElement;
-	private readonly statusText: HTMLElement;
-	private readonly retry: HTMLButtonElement;
+	private readonly setStatus: WindowShell[ 'setStatus' ];
 	private readonly body: HTMLElement;
 	private readonly privacy: PrivacyFlyout;
 	private readonly inline: boolean;
@@ -38,7 +39,6 @@ export class ChatWindow {
 	private restarting = false;
 	private availability: Promise< Availability > | null = null;
 	/** The site's own bot that would answer a chat started now (GET /availability), if any. */
-	private botName: string | null = null;
 	/** A hello with `resume` is out: a `not_found` now means the chat is gone. */
 	private resuming = false;
 	/** The visitor's current page for the agent, only while tracking is consented. */
@@ -52,38 +52,18 @@ export class ChatWindow {
 		this.s = config.strings;
 		this.inline = launcher === null;
 		this.session = loadSession() ?? ( config.standalone?.resume ? { ...config.standalone.resume } : null );
-		const titleId = `cc-title-${ ++uid }`;
-		this.statusText = h( 'span', {} );
-		this.retry = h( 'button', { type: 'button', className: 'cc-link', hidden: true, onClick: () => this.reconnect() }, this.s.reconnect );
-		this.statusLine = h( 'div', { className: 'cc-status', role: 'status', hidden: true }, this.statusText, ' ', this.retry );
-		this.body = h( 'div', { className: 'cc-body' } );
-		this.dialog = h(
-			'div',
-			{
-				className: [
-					'cc-window',
-					this.inline ? 'cc-window--inline' : '',
-					config.standalone ? 'cc-window--standalone' : '',
-					config.appearance?.position === 'left' ? 'cc-window--left' : '',
-				].join( ' ' ).trim(),
-				role: this.inline ? 'region' : 'dialog',
-				'aria-modal': this.inline ? undefined : 'true',
-				'aria-labelledby': titleId,
-				hidden: true,
-				lang: config.lang.replace( '_', '-' ),
-			},
-			config.standalone ? standaloneBar( config, () => this.close() ) : null,
-			h(
-				'div',
-				{ className: 'cc-header' },
-				h( 'h2', { id: titleId, className: 'cc-title' }, this.s.title ),
-				this.inline ? null : h( 'button', { type: 'button', className: 'cc-close', 'aria-label': this.s.close, onClick: () => this.close() }, '×' )
-			),
-			this.statusLine,
-			this.body
-		);
+		const shell = windowShell( config, this.inline, { close: () => this.close(), reconnect: () => this.reconnect() } );
+		this.dialog = shell.dialog;
+		this.body = shell.body;
+		this.setStatus = shell.setStatus;
 		this.privacy = new PrivacyFlyout( this.dialog, config.privacy, this.s );
-		this.dialog.addEventListener( 'keydown', ( e ) => this.onKey( e ) );
+		windowKeys( this.dialog, {
+			trap: ! this.inline,
+			escape: () => {
+				if ( this.privacy.isOpen ) this.privacy.close();
+				else if ( ! this.inline ) this.close();
+			},
+		} );
 		root.append( this.dialog );
 		if ( this.session ) this.showChat();
 		else if ( config.home ) this.showHome();
@@ -104,9 +84,7 @@ export class ChatWindow {
 		this.conn?.close();
 		this.conn = null;
 		if ( this.inline ) {
-			// Standalone page: the app closes the WebView; tell it, and let it come back to a sleeping chat.
-			this.dialog.dispatchEvent( new CustomEvent( 'consent-chat:close', { bubbles: true } ) );
-			if ( window.parent !== window ) window.parent.postMessage( { type: 'consent-chat:close' }, '*' );
+			tellAppClosed( this.dialog );
 			this.setStatus( '', true );
 			return;
 		}
@@ -137,38 +115,36 @@ export class ChatWindow {
 		this.setStatus( '' );
 		const { form, focus } = startView( this.config, this.privacy, ( req ) => this.start( req ), prefill );
 		this.show( form, focus );
-		this.contactIfOffline( form );
+		this.whenAvailable( form );
 	}
 
-	/** Swaps this start window for the contact form once it is known that nobody is there. */
-	private contactIfOffline( startWindow: HTMLElement ): void {
+	/**
+	 * Once it is known who answers: the contact form instead of this start
+	 * window when nobody is there (and no assistant), or the honest notice
+	 * that an automatic assistant answers first.
+	 */
+	private whenAvailable( startWindow: HTMLElement ): void {
 		void this.availability?.then( ( a ) => {
-			if ( a === 'offline' && startWindow.isConnected ) this.showContact();
-			else if ( this.botName ) showBotNotice( startWindow, this.s, this.botName );
+			if ( ! startWindow.isConnected ) return;
+			if ( contactInstead( a ) ) this.showContact();
+			else if ( a.assistant && ! startWindow.querySelector( '.cc-assistant-notice' ) ) {
+				startWindow.prepend( h( 'p', { className: 'cc-notice cc-assistant-notice' }, this.s.assistantIntro ) );
+			}
+			// The site's own bot would answer: the start window names the service that gets the messages.
+			if ( a.bot && ! contactInstead( a ) ) showBotNotice( startWindow, this.s, a.bot );
 		} );
 	}
 
 	private showContact(): void {
-		const { view, focus } = contactView( this.config, this.privacy, () => this.ticket() );
+		const { view, focus } = contactView( this.config, this.privacy, () => visitorTicket( this.config ) );
 		this.show( view, focus );
 	}
 
 	private checkAvailability(): void {
 		if ( this.availability ) return;
-		const url = new URL( `${ this.config.serviceHttp }/availability` );
-		url.searchParams.set( 'site', this.config.site );
-		if ( this.config.dept ) url.searchParams.set( 'dept', this.config.dept );
-		this.availability = fetch( url, { credentials: 'omit' } )
-			.then( ( r ) => ( r.ok ? r.json() : Promise.reject( r.status ) ) )
-			.then( ( a: { online: boolean; assistant?: boolean; bot?: string } ) => {
-				// The site's own bot would answer: the start window names it.
-				this.botName = a.bot ?? null;
-				return ( a.online || a.assistant ? 'online' : 'offline' ) as Availability;
-			} )
-			// Unknown: offer the chat; the start itself reports a service that is down.
-			.catch( () => 'unknown' as Availability );
+		this.availability = checkAvailability( this.config );
 		const startWindow = this.body.querySelector< HTMLElement >( '.cc-start' );
-		if ( startWindow ) this.contactIfOffline( startWindow );
+		if ( startWindow ) this.whenAvailable( startWindow );
 	}
 
 	private showChat(): ChatView {
@@ -177,6 +153,9 @@ export class ChatWindow {
 			typing: ( typing ) => this.info && this.conn?.send( { type: 'typing', chatId: this.info.id, typing } ),
 			end: () => this.endChat(),
 			forget: () => this.forget(),
+			handover: () => this.info && this.conn?.send( { type: 'handover', chatId: this.info.id } ),
+			submit: ( dialog, fields ) => this.submitDialog( dialog, fields ),
+			contactForm: ( offer, history ) => contactView( this.config, this.privacy, () => visitorTicket( this.config ), contactPrefill( this.config.contact, offer, history ) ),
 			newChat: () => {
 				// A fresh availability check: agents may have come or gone meanwhile.
 				this.availability = null;
@@ -199,13 +178,15 @@ export class ChatWindow {
 		if ( req.text ) chat.addPending( clientId, req.text );
 		this.setStatus( this.s.connecting );
 		this.connect();
-		this.conn!.send( {
-			type: 'start',
-			clientId,
-			...req,
-			...( this.config.dept ? { dept: this.config.dept } : {} ),
-			...( this.config.from ? { from: this.config.from } : {} ),
-		} );
+		this.conn!.send( startFrame( this.config, clientId, req ) );
+	}
+
+	/** A completed dialog: its answers leave the browser now, in one `submit`. */
+	private submitDialog( dialog: string, fields: FieldValues ): void {
+		if ( ! this.info || ! this.chat ) return;
+		const clientId = newClientId();
+		this.chat.addPending( clientId, Object.values( fields ).filter( Boolean ).join( ' · ' ) );
+		this.conn?.send( { type: 'submit', chatId: this.info.id, clientId, dialog, fields } );
 	}
 
 	private sendMessage( text: string ): void {
@@ -237,7 +218,7 @@ export class ChatWindow {
 
 	private connect(): void {
 		this.conn = new ChatConnection( {
-			ticket: () => this.ticket(),
+			ticket: () => visitorTicket( this.config ),
 			resume: () => {
 				this.resuming = this.session !== null;
 				return this.session ? { chatId: this.session.chatId, code: this.session.code, lastSeq: this.chat?.lastSeq ?? 0 } : undefined;
@@ -246,13 +227,6 @@ export class ChatWindow {
 			onState: ( state, detail ) => this.onState( state, detail?.code ),
 		} );
 		this.conn.open();
-	}
-
-	private async ticket(): Promise< { token: string; service: string } > {
-		// No cookies: the visitor stays anonymous even when logged in to WordPress.
-		const res = await fetch( this.config.tokenUrl, { method: 'POST', credentials: 'omit' } );
-		if ( ! res.ok ) throw new Error( `token ${ res.status }` );
-		return ( await res.json() ) as { token: string; service: string };
 	}
 
 	private onFrame( f: ServerFrame ): void {
@@ -300,7 +274,7 @@ export class ChatWindow {
 	private onState( state: ConnectionState, code?: number ): void {
 		if ( state === 'connecting' ) this.setStatus( this.s.connecting );
 		else if ( state === 'reconnecting' ) this.setStatus( this.s.reconnecting );
-		else if ( state === 'open' ) this.setStatus( this.info ? this.chatStatus( this.info ) : '' );
+		else if ( state === 'open' ) this.setStatus( this.info ? statusText( this.info, this.s ) : '' );
 		else if ( state === 'closed' && code !== undefined && code !== CLOSE.normal && this.session ) {
 			// Refused for good (another tab took the chat over, or the origin is not allowed): say so, offer a retry.
 			this.setStatus( this.s.failed, true );
@@ -312,18 +286,13 @@ export class ChatWindow {
 		if ( this.session && chat.id !== this.session.chatId ) return;
 		this.info = chat;
 		if ( this.session ) this.chat?.setChat( this.session.code, chat.mode );
+		this.chat?.setAssistant( chat.status === 'assistant' );
 		if ( chat.status === 'closed' ) {
 			this.finish();
 			return;
 		}
 		if ( this.conn && chat.page === undefined ) this.pages.running( chat.id );
-		this.setStatus( this.chatStatus( chat ) );
-	}
-
-	/** The status line of a running chat: waiting, the agent away for now (the service's grace period), or nothing. */
-	private chatStatus( chat: ChatInfo ): string {
-		if ( chat.status === 'waiting' ) return this.s.waiting;
-		return chat.agentAway ? this.s.agentAway : '';
+		this.setStatus( statusText( chat, this.s ) );
 	}
 
 	/** The chat is over: forget it in this tab and offer a new one. */
@@ -335,34 +304,5 @@ export class ChatWindow {
 		this.conn = null;
 		this.setStatus( this.s.ended );
 		this.chat?.finish();
-	}
-
-	private setStatus( text: string, withRetry = false ): void {
-		this.statusText.textContent = text;
-		this.retry.hidden = ! withRetry;
-		this.statusLine.hidden = text === '' && ! withRetry;
-	}
-
-	/** Escape closes (the privacy flyout first); Tab stays inside the dialog. */
-	private onKey( e: KeyboardEvent ): void {
-		if ( e.key === 'Escape' ) {
-			e.preventDefault();
-			if ( this.privacy.isOpen ) this.privacy.close();
-			else if ( ! this.inline ) this.close();
-			return;
-		}
-		if ( e.key !== 'Tab' || this.inline ) return;
-		const focusable = [ ...this.dialog.querySelectorAll< HTMLElement >( 'button, textarea, input, select, a[href], [tabindex="0"]' ) ].filter(
-			( el ) => ! el.hasAttribute( 'disabled' ) && el.offsetParent !== null
-		);
-		const first = focusable[ 0 ];
-		const last = focusable[ focusable.length - 1 ];
-		if ( e.shiftKey && document.activeElement === first ) {
-			e.preventDefault();
-			last?.focus();
-		} else if ( ! e.shiftKey && document.activeElement === last ) {
-			e.preventDefault();
-			first?.focus();
-		}
 	}
 }

@@ -2,6 +2,8 @@
  * The offline contact form: shown instead of the start window when nobody is
  * available. Required opt-in checkboxes block sending until ticked; the texts
  * and versions the visitor ticked travel with the submission as proof.
+ * Also offered inside a chat by the assistant (`contact_offered`), then
+ * prefilled with what the visitor already gave (contact-prefill.ts).
  */
 import type { FrontendConfig } from '../contract';
 import { h } from './dom';
@@ -11,10 +13,14 @@ import type { PrivacyFlyout } from './privacy';
 export function contactView(
 	config: FrontendConfig,
 	privacy: PrivacyFlyout,
-	ticket: () => Promise< { token: string } >
+	ticket: () => Promise< { token: string } >,
+	prefill: Record< string, string > = {}
 ): { view: HTMLElement; focus: HTMLElement | null } {
 	const s = config.strings;
 	const fields = config.contact.map( ( f ) => renderField( f, s ) );
+	for ( const f of fields ) {
+		if ( f.field.type !== 'checkbox' && prefill[ f.field.id ] ) f.input.value = prefill[ f.field.id ];
+	}
 	const status = h( 'p', { className: 'cc-form-status', role: 'status' } );
 	const submit = h( 'button', { type: 'submit', className: 'cc-button' }, s.contactSend );
 	const privacyLine = privacy.line( true );

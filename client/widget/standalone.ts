@@ -32,3 +32,9 @@ export function standaloneBar( config: FrontendConfig, onClose: () => void ): HT
 		h( 'button', { type: 'button', className: 'cc-topbar__close', onClick: onClose }, s.close )
 	);
 }
+
+/** Standalone page: the app closes the WebView; tell it (and a parent frame), so it can come back to a sleeping chat. */
+export function tellAppClosed( chatWindow: HTMLElement ): void {
+	chatWindow.dispatchEvent( new CustomEvent( 'consent-chat:close', { bubbles: true } ) );
+	if ( window.parent !== window ) window.parent.postMessage( { type: 'consent-chat:close' }, '*' );
+}

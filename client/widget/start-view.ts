@@ -6,7 +6,7 @@
  */
 import type { FrontendConfig, WidgetStrings } from '../contract';
 import type { StartFrame } from '../../server/protocol';
-import { LIMITS } from '../../server/protocol/limits';
+import { LIMITS, LOCALE_PATTERN } from '../../server/protocol/limits';
 import { h } from './dom';
 import { renderField, validate, values, type RenderedField } from './form-fields';
 import { renderMarkdown } from './markdown';
@@ -112,4 +112,17 @@ export function submitOnEnter( input: HTMLTextAreaElement, form: HTMLFormElement
 			form.requestSubmit();
 		}
 	} );
+}
+
+/** The `start` frame for what the visitor filled in, with the page's department, origin and language. */
+export function startFrame( config: FrontendConfig, clientId: string, req: StartRequest ): StartFrame {
+	return {
+		type: 'start',
+		clientId,
+		...req,
+		...( config.dept ? { dept: config.dept } : {} ),
+		...( config.from ? { from: config.from } : {} ),
+		// Which of the site's assistant content answers: the page's language.
+		...( LOCALE_PATTERN.test( config.lang ) ? { lang: config.lang } : {} ),
+	};
 }

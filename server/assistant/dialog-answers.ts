@@ -33,6 +33,17 @@ function wrongAnswer( step: DialogStep, value: string ): string | null {
 	}
 }
 
+/**
+ * What is wrong with one step's answer (spaces around it aside), or null:
+ * the one rule for a step, used here for a whole dialog and by the widget
+ * for each step as the visitor fills it in (it words the problem itself).
+ */
+export function stepAnswerProblem( step: DialogStep, answer: string ): string | null {
+	const value = answer.trim();
+	if ( value === '' ) return step.required ? `step "${ step.id }" is required` : null;
+	return wrongAnswer( step, value );
+}
+
 /** Null if `fields` complete `dialog`; else what is wrong. */
 export function dialogAnswersProblem( dialog: Dialog, fields: FieldValues ): string | null {
 	const steps = new Map( dialog.steps.map( ( s ) => [ s.id, s ] ) );
@@ -40,12 +51,7 @@ export function dialogAnswersProblem( dialog: Dialog, fields: FieldValues ): str
 		if ( ! steps.has( key ) ) return `dialog "${ dialog.id }" has no step "${ key }"`;
 	}
 	for ( const step of dialog.steps ) {
-		const value = fields[ step.id ]?.trim() ?? '';
-		if ( value === '' ) {
-			if ( step.required ) return `step "${ step.id }" is required`;
-			continue;
-		}
-		const wrong = wrongAnswer( step, value );
+		const wrong = stepAnswerProblem( step, fields[ step.id ] ?? '' );
 		if ( wrong ) return wrong;
 	}
 	return null;

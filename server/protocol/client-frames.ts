@@ -5,7 +5,7 @@
  * service's frames are in server-frames.ts. See docs/protocol.md.
  */
 import * as v from 'valibot';
-import { LIMITS } from './limits';
+import { LIMITS, LOCALE_PATTERN } from './limits';
 import type { Role } from './server-frames';
 
 /* ------------------------------------------------------------------ */
@@ -66,7 +66,7 @@ const Start = v.object( {
 	 * The page's language as WordPress names it (`de_DE`, `en_US`): which
 	 * of the site's assistant content answers. Absent: the site's main one.
 	 */
-	lang: v.optional( v.pipe( v.string(), v.maxLength( 20 ), v.regex( /^[a-z]{2,3}(?:_[A-Z]{2})?(?:_[a-z0-9]+)?$/, 'lang is a locale like de_DE' ) ) ),
+	lang: v.optional( v.pipe( v.string(), v.maxLength( 20 ), v.regex( LOCALE_PATTERN, 'lang is a locale like de_DE' ) ) ),
 } );
 
 /** Reply options an agent (or bot) offers with a message; the visitor answers with one as text. */

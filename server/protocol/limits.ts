@@ -21,6 +21,13 @@ export const LIMITS = {
 } as const;
 
 /**
+ * WordPress's locale names (`en_US`, `de_DE`, `de_DE_formal`, `pt_BR`): the
+ * `start` frame's `lang`. Here so the widget, which must not bundle the
+ * frame schemas, sends only what the service accepts.
+ */
+export const LOCALE_PATTERN = /^[a-z]{2,3}(?:_[A-Z]{2})?(?:_[a-z0-9]+)?$/;
+
+/**
  * How long a site may keep closed chats, in days: the one definition for the
  * service (config.ts, site-policy.ts) and the settings screen. WordPress's
  * copy (includes/class-settings.php, RETENTION_MIN_DAYS/MAX_DAYS) is held

@@ -30,6 +30,7 @@ require_once CONSENT_CHAT_DIR . 'includes/class-versions.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-i18n.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-tokens.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-roles.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-widget-strings.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-assets.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-rest.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-agent-page.php';

@@ -15,11 +15,11 @@ import { renderField } from '../../client/widget/form-fields';
 
 const ROOT = path.resolve( __dirname, '..', '..' );
 
-/** The English marker, as includes/class-assets.php hands it to the widget. */
+/** The English marker, as includes/class-widget-strings.php hands it to the widget. */
 function englishMarker(): string {
-	const php = readFileSync( path.join( ROOT, 'includes/class-assets.php' ), 'utf8' );
+	const php = readFileSync( path.join( ROOT, 'includes/class-widget-strings.php' ), 'utf8' );
 	const match = php.match( /'required'\s*=>\s*__\(\s*'([^']*)',\s*'consent-chat'\s*\)/ );
-	if ( ! match ) throw new Error( "includes/class-assets.php no longer sets the widget's 'required' string" );
+	if ( ! match ) throw new Error( "includes/class-widget-strings.php no longer sets the widget's 'required' string" );
 	return match[ 1 ];
 }
 

@@ -4,7 +4,9 @@
  * demo page's start window names the service the messages go to, in English
  * and German, and the privacy flyout carries WordPress's automatic sentence
  * naming it; an administrator turns the bot on in the Assistant tab, where
- * the secret is made and shown, and saving hands it to the service. The bot's round trip and failures are the service's
+ * the secret is made and shown, and saving hands it to the service; a real
+ * local bot (tests/helpers/test-bot.ts) answers a visitor in Chromium, and
+ * HTML in its reply is shown as text. The bot's failures are the service's
  * (tests/integration/assistant-bot.test.ts). Puts back what it changed.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -12,14 +14,15 @@ import { expect, test, type Browser } from '@playwright/test';
 import { env, logIn } from './env';
 import { ADMIN, Rest } from './rest';
 import { Visitor } from './visitor';
+import { startTestBot } from '../helpers/test-bot';
 
 const NAME = 'Acme Helpdesk';
 const BOT = { url: 'http://127.0.0.1:9/events', name: NAME, secret: 'e2e-secret-'.padEnd( 43, 'x' ), timeoutSeconds: 5 };
 
-async function withBot( browser: Browser, run: () => Promise< void > ): Promise< void > {
+async function withBot( browser: Browser, run: () => Promise< void >, bot: typeof BOT = BOT ): Promise< void > {
 	const admin = await Rest.as( browser );
 	const before = ( ( await ( await admin.get( '/wp/v2/settings' ) ).json() ) as Record< string, unknown > ).consent_chat_assistant;
-	const put = await admin.post( '/wp/v2/settings', { consent_chat_assistant: { settings: { mode: 'first', departments: {}, handoverAfter: 2, bot: BOT }, content: { locales: {} } } } );
+	const put = await admin.post( '/wp/v2/settings', { consent_chat_assistant: { settings: { mode: 'first', departments: {}, handoverAfter: 2, bot }, content: { locales: {} } } } );
 	expect( put.status(), await put.text() ).toBe( 200 );
 	try {
 		// WordPress told the service at the end of that request: availability names the bot now.
@@ -104,5 +107,41 @@ test( 'an administrator turns the bot on in the Assistant tab: a secret is made 
 		const back = await admin.post( '/wp/v2/settings', { consent_chat_assistant: before } );
 		expect( back.status(), await back.text() ).toBe( 200 );
 		await admin.close();
+	}
+} );
+
+test( 'a real bot answers the visitor in the browser: its Markdown formatted, its HTML shown as text and never run, its options offered', async ( { browser } ) => {
+	const bot = await startTestBot( 'e2e-bot-secret-'.padEnd( 43, 'y' ) );
+	try {
+		await withBot( browser, async () => {
+			const v = await Visitor.open( browser );
+			const alerts: string[] = [];
+			v.page.on( 'dialog', ( d ) => {
+				alerts.push( d.message() );
+				void d.dismiss();
+			} );
+			await v.openChat();
+			await v.startChat( 'Where is my parcel?' );
+			// The bot was told the visitor's words, signed (the test bot checks every signature), with the chat's storage mode.
+			const said = await bot.next( ( e ) => e.type === 'message' && e.message?.text === 'Where is my parcel?' );
+			expect( said.chat.mode ).toMatch( /^(stored|ephemeral)$/ );
+			expect( bot.badSignatures ).toBe( 0 );
+			const hostile = 'Your parcel: <img src=x onerror="window.botXss=1;alert(1)"> <script>window.botXss=2</script> **ships today**';
+			const reply = await bot.reply( env.serviceUrl, { site: 'demo', chatId: said.chat.id, text: hostile, options: [ 'Track it', 'Cancel it' ] } );
+			expect( reply ).toEqual( { status: 200, body: { delivered: true } } );
+			const answer = v.log.locator( '.cc-msg--assistant' ).last();
+			await expect( answer.locator( 'strong' ) ).toHaveText( 'ships today' );
+			await expect( answer ).toContainText( '<img src=x onerror="window.botXss=1;alert(1)">' );
+			await expect( answer ).toContainText( '<script>window.botXss=2</script>' );
+			await expect( v.dialog.locator( 'img, script' ) ).toHaveCount( 0 );
+			expect( await v.page.evaluate( () => ( window as unknown as { botXss?: number } ).botXss ) ).toBeUndefined();
+			expect( alerts ).toEqual( [] );
+			// Its options, as buttons; the one picked goes back to the bot as the visitor's message.
+			await v.dialog.getByRole( 'button', { name: 'Track it' } ).click();
+			await bot.next( ( e ) => e.type === 'message' && e.message?.text === 'Track it' && e.chat.id === said.chat.id );
+			await v.close();
+		}, { ...BOT, url: bot.url, secret: bot.secret } );
+	} finally {
+		await bot.close();
 	}
 } );

@@ -162,6 +162,8 @@ export interface WidgetStrings {
 	next: string;
 	/** The last step's button: the dialog's answers leave the browser only now. */
 	sendAnswers: string;
+	/** An optional choice step's way on without picking (its buttons or drop-down always pick one). */
+	skip: string;
 	invalidEmail: string;
 	/** A date step left without a date. */
 	chooseDate: string;

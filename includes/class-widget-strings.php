@@ -87,6 +87,7 @@ class Widget_Strings {
 			'back'            => __( 'Back', 'consent-chat' ),
 			'next'            => __( 'Next', 'consent-chat' ),
 			'sendAnswers'     => __( 'Send answers', 'consent-chat' ),
+			'skip'            => __( 'Skip', 'consent-chat' ),
 			'invalidEmail'    => __( 'Please enter a valid email address.', 'consent-chat' ),
 			'chooseDate'      => __( 'Please choose a date.', 'consent-chat' ),
 			/* translators: %s: the chosen date, written out (e.g. Monday, 14 December 2026). */

@@ -1,7 +1,7 @@
 /**
  * A dialog the assistant asked for, one step at a time: the question, its
  * input (text, e-mail, a choice as buttons or a drop-down, a date picker),
- * "Back" and "Next" (on the last step "Send answers"). Each step is checked
+ * "Back" and "Next" (on the last step "Send answers"), "Skip" on an optional choice. Each step is checked
  * before the next; the answers stay in DialogState, in the browser, until
  * the last step: only then does `onComplete` get them, for the one `submit`.
  */
@@ -89,6 +89,11 @@ export class DialogView {
 				state.back();
 				this.draw( true );
 			} }, s.back );
+		// Buttons and a drop-down always pick something: an optional choice needs its own way on, answered empty.
+		const skip =
+			step.input === 'choice' && ! step.required
+				? h( 'button', { type: 'button', className: 'cc-link', onClick: () => this.answer( '', error, () => focusTarget() ) }, s.skip )
+				: null;
 		const progress = s.stepOf.replace( '%1$d', String( state.position + 1 ) ).replace( '%2$d', String( state.form.steps.length ) );
 		const required = step.required ? h( 'span', { className: 'cc-req' }, ` ${ s.required }` ) : null;
 		let question: HTMLElement | null;
@@ -110,7 +115,7 @@ export class DialogView {
 			...( question ? [ question ] : [] ),
 			input,
 			error,
-			h( 'div', { className: 'cc-dialog__nav' }, back, step.input === 'choice' ? null : h( 'button', { type: 'submit', className: 'cc-button' }, state.isLast ? s.sendAnswers : s.next ) )
+			h( 'div', { className: 'cc-dialog__nav' }, back, skip, step.input === 'choice' ? null : h( 'button', { type: 'submit', className: 'cc-button' }, state.isLast ? s.sendAnswers : s.next ) )
 		);
 		body.addEventListener( 'submit', ( e ) => {
 			e.preventDefault();

@@ -80,6 +80,7 @@ const CONTENT = {
 					title: 'Leave a message',
 					steps: [
 						{ id: 'name', question: 'Your name?', input: 'text' },
+						{ id: 'topic', question: 'What is it about?', input: 'choice', choices: [ 'An order', 'Something else' ], required: false },
 						{ id: 'email', question: 'Your e-mail address?', input: 'email' },
 					],
 					complete: { action: 'contact' },
@@ -245,6 +246,7 @@ test( 'a three-step dialog with a date picker: one step at a time, Back keeps an
 	// Step 3: two choices, as buttons.
 	await expect( dialog.getByText( stepOf( v, 3, 3 ) ) ).toBeVisible();
 	await expect( dialog.getByRole( 'group', { name: 'Morning or afternoon?' } ).getByRole( 'button' ) ).toHaveText( [ 'Morning', 'Afternoon' ] );
+	await expect( dialog.getByRole( 'button', { name: s.skip } ) ).toHaveCount( 0 ); // required: no way round it
 
 	// Back, and back again: the answers are kept; the name is changed.
 	await dialog.getByRole( 'button', { name: s.back } ).click();
@@ -330,6 +332,9 @@ test( 'nobody online: the assistant still answers; asking for a person opens the
 	const dialog = panel( v ).getByRole( 'region', { name: 'Leave a message' } );
 	await dialog.getByRole( 'textbox', { name: 'Your name?' } ).fill( 'Dora Dialog' );
 	await dialog.getByRole( 'button', { name: s.next, exact: true } ).click();
+	// An optional choice can be skipped (its buttons would each pick an answer); a required one offers no skip (the callback's time).
+	await expect( dialog.getByRole( 'group', { name: 'What is it about?' } ).getByRole( 'button' ) ).toHaveText( [ 'An order', 'Something else' ] );
+	await dialog.getByRole( 'button', { name: s.skip } ).click();
 	const address = dialog.getByRole( 'textbox', { name: 'Your e-mail address?' } );
 	await address.fill( 'not an address' );
 	await dialog.getByRole( 'button', { name: s.sendAnswers } ).click();

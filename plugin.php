@@ -25,6 +25,7 @@ define( 'CONSENT_CHAT_URL', plugin_dir_url( __FILE__ ) );
 
 require_once CONSENT_CHAT_DIR . 'includes/class-plain-text.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-defaults.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-settings-schema.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-versions.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-i18n.php';
@@ -50,6 +51,7 @@ require_once CONSENT_CHAT_DIR . 'includes/class-settings-validator.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-assistant.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-assistant-validator.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-rest.php';
+require_once CONSENT_CHAT_DIR . 'includes/class-agents-rest.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-connection-test.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-settings-page.php';
 require_once CONSENT_CHAT_DIR . 'includes/class-block-attributes.php';

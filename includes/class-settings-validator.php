@@ -302,9 +302,9 @@ class Settings_Validator {
 	 */
 	private function schemas( array $input ) {
 		$map = array(
-			'texts'       => array( Settings::TEXTS, Settings::texts_schema() ),
-			'appearance'  => array( Settings::APPEARANCE, Settings::appearance_schema() ),
-			'storage'     => array( Settings::STORAGE, Settings::storage_schema() ),
+			'texts'       => array( Settings::TEXTS, Settings_Schema::texts() ),
+			'appearance'  => array( Settings::APPEARANCE, Settings_Schema::appearance() ),
+			'storage'     => array( Settings::STORAGE, Settings_Schema::storage() ),
 			'departments' => array( Agents::DEPARTMENTS, Agents::departments_schema() ),
 		);
 		foreach ( $map as $section => list( $name, $schema ) ) {

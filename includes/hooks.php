@@ -43,6 +43,7 @@ add_action( 'init', array( Roles::class, 'maybe_upgrade' ) );
 add_action( 'admin_menu', array( Privacy_Page::class, 'add_menu' ) );
 add_action( 'init', array( Agents::class, 'register' ) );
 add_action( 'rest_api_init', array( Settings_Rest::class, 'register_routes' ) );
+add_action( 'rest_api_init', array( Agents_Rest::class, 'register_routes' ) );
 add_action( 'admin_menu', array( Settings_Page::class, 'add_menu' ) );
 add_action( 'admin_enqueue_scripts', array( Settings_Page::class, 'enqueue' ) );
 // The service applies the site's storage policy; tell it whenever that (or where the service is) changes.

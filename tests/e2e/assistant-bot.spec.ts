@@ -115,11 +115,7 @@ test( 'a real bot answers the visitor in the browser: its Markdown formatted, it
 	try {
 		await withBot( browser, async () => {
 			const v = await Visitor.open( browser );
-			const alerts: string[] = [];
-			v.page.on( 'dialog', ( d ) => {
-				alerts.push( d.message() );
-				void d.dismiss();
-			} );
+			const alerts = v.recordAlerts();
 			await v.openChat();
 			await v.startChat( 'Where is my parcel?' );
 			// The bot was told the visitor's words, signed (the test bot checks every signature), with the chat's storage mode.

@@ -276,11 +276,7 @@ test( 'a three-step dialog with a date picker: one step at a time, Back keeps an
 
 test( 'an answer with HTML in it is shown as text: no element, no script, no dialog', async ( { browser } ) => {
 	const v = await Visitor.open( browser );
-	const alerts: string[] = [];
-	v.page.on( 'dialog', ( d ) => {
-		alerts.push( d.message() );
-		void d.dismiss();
-	} );
+	const alerts = v.recordAlerts();
 	await v.openChat();
 	await v.startChat( 'Tell me about scripts' );
 	const answer = lastAnswer( v );

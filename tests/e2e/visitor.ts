@@ -37,6 +37,16 @@ export class Visitor {
 		return v;
 	}
 
+	/** From now on, every alert/confirm the page opens is dismissed and its text kept in the returned list (hostile input must open none). */
+	recordAlerts(): string[] {
+		const alerts: string[] = [];
+		this.page.on( 'dialog', ( d ) => {
+			alerts.push( d.message() );
+			void d.dismiss();
+		} );
+		return alerts;
+	}
+
 	async goto( url: string ): Promise< void > {
 		await this.page.goto( url );
 		const raw = await this.page.locator( '[data-consent-chat]' ).first().getAttribute( 'data-consent-chat' );

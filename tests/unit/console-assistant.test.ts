@@ -12,31 +12,10 @@ import { missingFrom, sortedMessages } from '../../admin/console/chat-queries';
 import { assistantEventText, assistantOffers, statusText, systemText } from '../../admin/console/format';
 import { consoleReducer, forPeople, initialState, type ConsoleState } from '../../admin/console/state';
 import { dialogAnswers, dialogQuestions } from '../../admin/console/transcript';
-import type { ChatMessage, ChatView, ServerFrame } from '../../server/protocol';
+import type { ServerFrame } from '../../server/protocol';
+import { msg, view } from '../helpers/console-fixtures';
 
-const view = ( id: string, over: Partial< ChatView > = {} ): ChatView => ( {
-	id,
-	status: 'active',
-	mode: 'stored',
-	dept: null,
-	createdAt: 1_000,
-	lastSeq: 0,
-	visitorName: null,
-	agentName: 'Ann',
-	agent: 'wp:1',
-	from: null,
-	keep: false,
-	...over,
-} );
 
-const msg = ( chatId: string, seq: number, over: Partial< ChatMessage > = {} ): ChatMessage => ( {
-	chatId,
-	seq,
-	from: 'visitor',
-	text: `m${ seq }`,
-	at: 2_000 + seq,
-	...over,
-} );
 
 const apply = ( state: ConsoleState, ...frames: ServerFrame[] ): ConsoleState =>
 	frames.reduce( ( s, frame ) => consoleReducer( s, { type: 'frame', frame } ), state );

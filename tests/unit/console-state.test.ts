@@ -6,22 +6,9 @@ import { handedOff, knownDepts, missingFrom, prechatAnswers, sortedMessages, syn
 import { identityFromToken } from '../../admin/console/identity';
 import { consoleReducer, initialState, type ConsoleAction, type ConsoleState } from '../../admin/console/state';
 import { TypingSignal, TYPING_EVERY_MS } from '../../admin/console/typing';
-import type { ChatMessage, ChatView, ServerFrame } from '../../server/protocol';
+import type { ChatMessage, ServerFrame } from '../../server/protocol';
+import { view } from '../helpers/console-fixtures';
 
-const view = ( id: string, over: Partial< ChatView > = {} ): ChatView => ( {
-	id,
-	status: 'active',
-	mode: 'stored',
-	dept: null,
-	createdAt: 1_000,
-	lastSeq: 0,
-	visitorName: null,
-	agentName: 'Ann',
-	agent: 'wp:1',
-	from: null,
-	keep: false,
-	...over,
-} );
 
 const message = ( chatId: string, seq: number, over: Partial< ChatMessage > = {} ): ServerFrame => ( {
 	type: 'message',

@@ -22,9 +22,9 @@ test( 'WordPress’s bounds are the service’s', () => {
 } );
 
 test( 'the PHP schema and validator use the constants, not numbers of their own', () => {
-	const settings = read( 'includes/class-settings.php' );
-	expect( settings ).toMatch( /'minimum'\s*=>\s*self::RETENTION_MIN_DAYS/ );
-	expect( settings ).toMatch( /'maximum'\s*=>\s*self::RETENTION_MAX_DAYS/ );
+	const schema = read( 'includes/class-settings-schema.php' );
+	expect( schema ).toMatch( /'minimum'\s*=>\s*Settings::RETENTION_MIN_DAYS/ );
+	expect( schema ).toMatch( /'maximum'\s*=>\s*Settings::RETENTION_MAX_DAYS/ );
 	const validator = read( 'includes/class-settings-validator.php' );
 	expect( validator ).toMatch( /retentionDays'\] < Settings::RETENTION_MIN_DAYS/ );
 	expect( validator ).toMatch( /retentionDays'\] > Settings::RETENTION_MAX_DAYS/ );
